@@ -1,0 +1,119 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "switchboard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "switchboard", targets: ["switchboard"]),
+        .executable(name: "switchboard-bench", targets: ["switchboard-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure domain: statuses, signing, retry policy, event and payload types. No I/O.
+        .target(
+            name: "SwitchboardDomain",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // One SQL store over SQLKit, serving SQLite and PostgreSQL.
+        .target(
+            name: "SwitchboardStore",
+            dependencies: [
+                "SwitchboardDomain",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Ingest, dispatch, attempts, endpoint guard, jobs.
+        .target(
+            name: "SwitchboardEngine",
+            dependencies: [
+                "SwitchboardDomain",
+                "SwitchboardStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP API: routes, middleware, problem documents, OpenAPI.
+        .target(
+            name: "SwitchboardHTTP",
+            dependencies: [
+                "SwitchboardDomain",
+                "SwitchboardStore",
+                "SwitchboardEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The commands of the `switchboard` executable.
+        .target(
+            name: "SwitchboardCommands",
+            dependencies: [
+                "SwitchboardDomain",
+                "SwitchboardStore",
+                "SwitchboardEngine",
+                "SwitchboardHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "switchboard", dependencies: ["SwitchboardCommands"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "switchboard-bench",
+            dependencies: ["SwitchboardCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        // Helpers shared by the test targets: a throwaway PostgreSQL cluster, local receivers.
+        .target(
+            name: "SwitchboardTestSupport",
+            dependencies: [
+                "SwitchboardStore",
+                "SwitchboardEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Tests/SwitchboardTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SwitchboardDomainTests", dependencies: ["SwitchboardDomain"], swiftSettings: swiftSettings),
+        .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore", "SwitchboardTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchboardEngineTests",
+            dependencies: ["SwitchboardEngine", "SwitchboardTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchboardHTTPTests",
+            dependencies: [
+                "SwitchboardHTTP", "SwitchboardTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

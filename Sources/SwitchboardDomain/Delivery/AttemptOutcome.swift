@@ -1,0 +1,58 @@
+import Foundation
+
+/// What one HTTP attempt at a delivery came to, before it is recorded.
+public struct AttemptOutcome: Sendable, Equatable {
+    /// The class of a failure that produced no HTTP status.
+    public enum ErrorClass: String, Codable, Sendable {
+        case dns, connect, tls, timeout, refusedTarget = "refused_target", io
+    }
+
+    /// When the attempt started.
+    public var startedAt: Date
+    /// How long it took, in milliseconds.
+    public var durationMilliseconds: Int
+    /// The HTTP status, when one was received.
+    public var statusCode: Int?
+    /// The first 1 KiB of the response body.
+    public var responseBody: String?
+    /// Set when no status was received, or the target was refused.
+    public var errorClass: ErrorClass?
+    /// A human explanation of the error.
+    public var errorMessage: String?
+    /// `Retry-After` of a 429 or 503, in seconds.
+    public var retryAfter: TimeInterval?
+
+    /// An outcome; a sender fills in what it learnt.
+    public init(
+        startedAt: Date,
+        durationMilliseconds: Int,
+        statusCode: Int? = nil,
+        responseBody: String? = nil,
+        errorClass: ErrorClass? = nil,
+        errorMessage: String? = nil,
+        retryAfter: TimeInterval? = nil
+    ) {
+        self.startedAt = startedAt
+        self.durationMilliseconds = durationMilliseconds
+        self.statusCode = statusCode
+        self.responseBody = responseBody
+        self.errorClass = errorClass
+        self.errorMessage = errorMessage
+        self.retryAfter = retryAfter
+    }
+
+    /// Any 2xx is a success; redirects are not followed and count as failures.
+    public var succeeded: Bool { statusCode.map { (200..<300).contains($0) } ?? false }
+
+    /// 410 Gone: the receiver says the endpoint no longer exists, so retrying is pointless.
+    public var endpointGone: Bool { statusCode == 410 }
+
+    /// A sentence for `status_detail` and the deliveries log.
+    public var summary: String {
+        if let statusCode { return "the endpoint answered HTTP \(statusCode)" }
+        return errorMessage ?? "the attempt failed (\(errorClass?.rawValue ?? "unknown"))"
+    }
+
+    /// The longest response body kept per attempt (SPEC §5).
+    public static let responseBodyLimit = 1024
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// An integration's status with its reason and explanation, and the transitions between them.
+///
+/// Every transition of SPEC §2 lives here, so the store and the engine only persist what this decides.
+public struct IntegrationHealth: Sendable, Equatable {
+    /// The status.
+    public private(set) var status: IntegrationStatus
+    /// Set exactly when `status == .paused`.
+    public private(set) var pauseReason: PauseReason?
+    /// What is wrong and what to do; nil exactly when `status == .active`.
+    public private(set) var statusDetail: String?
+
+    /// A health as stored.
+    public init(status: IntegrationStatus, pauseReason: PauseReason? = nil, statusDetail: String? = nil) {
+        self.status = status
+        self.pauseReason = status == .paused ? (pauseReason ?? .manual) : nil
+        self.statusDetail = status == .active ? nil : (statusDetail ?? Self.defaultDetail(status, pauseReason))
+    }
+
+    /// A healthy integration.
+    public static let active = IntegrationHealth(status: .active)
+
+    /// A delivery succeeded: `failed_sync` recovers; a paused integration stays paused.
+    public mutating func recordSuccess() {
+        guard status == .failedSync || status == .active else { return }
+        self = .active
+    }
+
+    /// A delivery failed; retries continue, so the integration shows `failed_sync` with what went wrong.
+    public mutating func recordFailure(_ detail: String) {
+        guard status == .active || status == .failedSync else { return }
+        self = IntegrationHealth(status: .failedSync, statusDetail: detail)
+    }
+
+    /// Pauses for a reason; a manual pause does not hide an automatic reason that is already there.
+    public mutating func pause(_ reason: PauseReason, detail: String? = nil) {
+        if status == .paused, reason == .manual, pauseReason != .manual { return }
+        self = IntegrationHealth(status: .paused, pauseReason: reason, statusDetail: detail)
+    }
+
+    /// Resuming after validation passed: back to `active`.
+    public mutating func resume() {
+        guard status == .paused else { return }
+        self = .active
+    }
+
+    /// The explanation used when none more specific is known.
+    public static func defaultDetail(_ status: IntegrationStatus, _ reason: PauseReason?) -> String? {
+        switch status {
+        case .active: nil
+        case .setupIncomplete: "Setup is not finished: complete the required settings and press Finish."
+        case .failedSync: "The last delivery failed; Switchboard keeps retrying automatically."
+        case .paused:
+            switch reason ?? .manual {
+            case .manual: "Paused by a manager: nothing is sent until it is resumed."
+            case .expiredCredentials: "The provider rejected the credentials: reconnect the integration, then resume it."
+            case .missingPermissions: "The credentials lack a required permission: grant it, then resume the integration."
+            case .listNotFound: "The selected list no longer exists at the provider: choose another list, then resume."
+            case .channelUnavailable: "The selected channel is no longer available: choose another channel, then resume."
+            case .endpointFailing:
+                "The endpoint has not accepted a delivery for 5 days: fix the endpoint, then resume and re-send the skipped deliveries."
+            }
+        }
+    }
+}
