@@ -1,0 +1,116 @@
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+import ServiceLifecycle
+
+/// A connection to the store's database, SQLite or PostgreSQL, with transactions.
+///
+/// Run it as a service (`run()`) for as long as it is used: PostgreSQL's pool needs it, and both
+/// engines close their connections when it returns.
+public final class Database: Service, Sendable {
+    /// Which SQL engine this is.
+    public let dialect: StoreDialect
+    private let backend: Backend
+    private let logger: Logger
+
+    private enum Backend: Sendable {
+        case sqlite(SQLiteConnection, AsyncLock)
+        case postgres(PostgresClient)
+    }
+
+    private init(dialect: StoreDialect, backend: Backend, logger: Logger) {
+        self.dialect = dialect
+        self.backend = backend
+        self.logger = logger
+    }
+
+    /// Opens the database at `url`. SQLite runs in WAL mode with a busy timeout.
+    public static func open(_ url: DatabaseURL, logger: Logger) async throws -> Database {
+        switch url {
+        case .sqlite(let path):
+            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 5000", "PRAGMA foreign_keys = ON"] {
+                _ = try await connection.query(pragma)
+            }
+            return Database(dialect: .sqlite, backend: .sqlite(connection, AsyncLock()), logger: logger)
+        case .postgres(let text):
+            let configuration = try SQLPostgresConfiguration(url: text)
+            var clientConfiguration = PostgresClient.Configuration(configuration: configuration.coreConfiguration)
+            clientConfiguration.options.maximumConnections = 16
+            let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
+            return Database(dialect: .postgres, backend: .postgres(client), logger: logger)
+        }
+    }
+
+    /// Keeps the database usable until the service group shuts down or the task is cancelled.
+    public func run() async throws {
+        switch backend {
+        case .postgres(let client):
+            await cancelWhenGracefulShutdown { await client.run() }
+        case .sqlite(let connection, _):
+            try? await gracefulShutdown()
+            // The future-based close, because this task is usually cancelled by now and the async one
+            // refuses to start in a cancelled task, which would leave the file open.
+            try await connection.close().get()
+        }
+    }
+
+    /// Runs `body` with one connection of its own.
+    public func withConnection<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        switch backend {
+        case .sqlite(let connection, let lock):
+            await lock.acquire()
+            do {
+                let result = try await body(connection.sql())
+                await lock.release()
+                return result
+            } catch {
+                await lock.release()
+                throw error
+            }
+        case .postgres(let client):
+            return try await client.withConnection { connection in
+                try await body(connection.sql(queryLogLevel: .trace, logger: logger))
+            }
+        }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    public func transaction<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let begin = dialect.beginTransaction
+        return try await withConnection { db in
+            try await db.raw(SQLQueryString(begin)).run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+}
+
+extension PostgresClient.Configuration {
+    /// Translates postgres-kit's URL-based configuration into the pool's own.
+    init(configuration: PostgresConnection.Configuration) {
+        let tls: PostgresClient.Configuration.TLS =
+            switch (configuration.tls.isEnforced, configuration.tls.isAllowed) {
+            case (true, _): configuration.tls.sslContext.map { .require($0.configuration) } ?? .disable
+            case (_, true): configuration.tls.sslContext.map { .prefer($0.configuration) } ?? .disable
+            default: .disable
+            }
+        if let socket = configuration.unixSocketPath {
+            self.init(
+                unixSocketPath: socket, username: configuration.username, password: configuration.password, database: configuration.database)
+        } else {
+            self.init(
+                host: configuration.host ?? "localhost", port: configuration.port ?? 5432, username: configuration.username,
+                password: configuration.password, database: configuration.database, tls: tls)
+        }
+    }
+}

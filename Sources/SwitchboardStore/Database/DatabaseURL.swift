@@ -1,0 +1,56 @@
+import Foundation
+
+/// Where the store lives: `sqlite://path/to/file.db` (the default) or `postgres://user:pass@host:port/db`.
+public enum DatabaseURL: Sendable, Equatable {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    /// Why a URL was not understood.
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Parses `SWITCHBOARD_DATABASE_URL`.
+    public init(_ text: String) throws {
+        if text.hasPrefix("sqlite://") {
+            let path = String(text.dropFirst("sqlite://".count))
+            guard !path.isEmpty else { throw Invalid(description: "sqlite:// needs a file path, e.g. sqlite://switchboard.db") }
+            self = .sqlite(path: path)
+        } else if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            self = .postgres(url: text)
+        } else {
+            throw Invalid(description: "SWITCHBOARD_DATABASE_URL must start with sqlite:// or postgres://, got \(text.prefix(16))…")
+        }
+    }
+
+    /// The dialect of this store.
+    public var dialect: StoreDialect {
+        switch self {
+        case .sqlite: .sqlite
+        case .postgres: .postgres
+        }
+    }
+}
+
+/// The two SQL engines, for the few places where their SQL differs.
+public enum StoreDialect: String, Sendable {
+    case sqlite, postgres
+
+    /// Appended to the claim sub-select so that concurrent workers skip each other's rows (PostgreSQL only:
+    /// SQLite has a single writer, so its claims are already serialised).
+    var claimLockClause: String {
+        switch self {
+        case .sqlite: ""
+        case .postgres: " FOR UPDATE SKIP LOCKED"
+        }
+    }
+
+    /// The statement that opens a write transaction. SQLite takes the write lock up front, so that two
+    /// connections never deadlock upgrading a read lock.
+    var beginTransaction: String {
+        switch self {
+        case .sqlite: "BEGIN IMMEDIATE"
+        case .postgres: "BEGIN"
+        }
+    }
+}

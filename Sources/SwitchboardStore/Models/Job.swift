@@ -1,0 +1,60 @@
+/// Long background work with progress (bulk re-send, later resync).
+public struct Job: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable, CaseIterable {
+        case queued, running, succeeded, failed, cancelled
+    }
+
+    public var id: String
+    public var workspaceId: String
+    public var integrationId: String?
+    public var kind: String
+    public var status: Status
+    /// The job's parameters as JSON text.
+    public var parameters: String
+    public var done: Int
+    public var total: Int
+    public var failed: Int
+    /// A JSON array of error strings.
+    public var errors: String
+    public var createdAt: Int64
+    public var updatedAt: Int64
+
+    /// A new queued job with no progress.
+    public init(id: String, workspaceId: String, integrationId: String?, kind: String, parameters: String, createdAt: Int64) {
+        self.id = id
+        self.workspaceId = workspaceId
+        self.integrationId = integrationId
+        self.kind = kind
+        self.status = .queued
+        self.parameters = parameters
+        self.done = 0
+        self.total = 0
+        self.failed = 0
+        self.errors = "[]"
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+    }
+}
+
+/// An in-app message to a workspace's managers.
+public struct Notification: Codable, Sendable, Equatable {
+    public var id: String
+    public var workspaceId: String
+    public var integrationId: String?
+    public var kind: String
+    public var title: String
+    public var body: String
+    public var createdAt: Int64
+    public var readAt: Int64?
+
+    /// A new unread notification.
+    public init(id: String, workspaceId: String, integrationId: String?, kind: String, title: String, body: String, createdAt: Int64) {
+        self.id = id
+        self.workspaceId = workspaceId
+        self.integrationId = integrationId
+        self.kind = kind
+        self.title = title
+        self.body = body
+        self.createdAt = createdAt
+    }
+}

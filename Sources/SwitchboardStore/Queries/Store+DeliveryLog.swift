@@ -1,0 +1,78 @@
+import Foundation
+import SQLKit
+import SwitchboardDomain
+
+/// Which deliveries to list (`GET /v1/deliveries`).
+public struct DeliveryFilter: Sendable {
+    public var integrationID: String?
+    public var status: DeliveryStatus?
+    public var eventType: OutboundEventType?
+    public var since: Date?
+
+    public init(integrationID: String? = nil, status: DeliveryStatus? = nil, eventType: OutboundEventType? = nil, since: Date? = nil) {
+        self.integrationID = integrationID
+        self.status = status
+        self.eventType = eventType
+        self.since = since
+    }
+}
+
+extension Store {
+    /// The workspace's deliveries, newest first.
+    public func deliveries(workspaceID: String, filter: DeliveryFilter, limit: Int, cursor: String?) async throws -> Page<Delivery> {
+        var query: SQLQueryString = "SELECT * FROM deliveries WHERE workspace_id = \(bind: workspaceID)"
+        if let integrationID = filter.integrationID { query += " AND integration_id = \(bind: integrationID)" }
+        if let status = filter.status { query += " AND status = \(bind: status.rawValue)" }
+        if let eventType = filter.eventType { query += " AND event_type = \(bind: eventType.rawValue)" }
+        if let since = filter.since { query += " AND created_at >= \(bind: since.storeMilliseconds)" }
+        query += Self.cursorClause(cursor) + " ORDER BY id DESC LIMIT \(bind: limit + 1)"
+        let fetched = try await database.withConnection { [query] db in
+            try await db.raw(query).all(decoding: Delivery.self, with: Self.rowDecoder)
+        }
+        return Page(fetched: fetched, limit: limit, id: \.id)
+    }
+
+    /// One delivery of the workspace with its attempts, oldest attempt first.
+    public func delivery(workspaceID: String, id: String) async throws -> (Delivery, [Attempt])? {
+        try await database.withConnection { db in
+            guard
+                let delivery = try await db.raw("SELECT * FROM deliveries WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)")
+                    .first(decoding: Delivery.self, with: Self.rowDecoder)
+            else { return nil }
+            let attempts = try await db.raw("SELECT * FROM attempts WHERE delivery_id = \(bind: id) ORDER BY id")
+                .all(decoding: Attempt.self, with: Self.rowDecoder)
+            return (delivery, attempts)
+        }
+    }
+
+    /// Puts one delivery back in the queue for an immediate attempt with a fresh retry schedule.
+    /// Refused (nil) while it is pending, or when its integration is deleted or paused.
+    public func redeliver(workspaceID: String, id: String, now: Date = Date()) async throws -> Delivery? {
+        let at = now.storeMilliseconds
+        return try await database.transaction { db in
+            try await db.raw(
+                """
+                UPDATE deliveries SET status = 'pending', consecutive_failures = 0, next_attempt_at = \(bind: at), claim_token = NULL,
+                updated_at = \(bind: at) WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) AND status <> 'pending'
+                AND integration_id IN (SELECT id FROM integrations WHERE deleted_at IS NULL AND status <> 'paused') RETURNING *
+                """
+            ).first(decoding: Delivery.self, with: Self.rowDecoder)
+        }
+    }
+
+    /// Re-queues every delivery of an integration in `status` created since `since`; returns how many.
+    public func redeliverAll(
+        workspaceID: String, integrationID: String, status: DeliveryStatus, since: Date, now: Date = Date()
+    ) async throws -> Int {
+        let at = now.storeMilliseconds
+        return try await database.transaction { db in
+            try await db.raw(
+                """
+                UPDATE deliveries SET status = 'pending', consecutive_failures = 0, next_attempt_at = \(bind: at), claim_token = NULL,
+                updated_at = \(bind: at) WHERE workspace_id = \(bind: workspaceID) AND integration_id = \(bind: integrationID)
+                AND status = \(bind: status.rawValue) AND created_at >= \(bind: since.storeMilliseconds) RETURNING id
+                """
+            ).all().count
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import SQLKit
+import SwitchboardDomain
+
+extension Store {
+    /// Stores a new integration.
+    public func insertIntegration(_ integration: Integration) async throws {
+        try await database.withConnection { db in
+            try await db.insert(into: "integrations").model(integration, with: Self.rowEncoder).run()
+        }
+    }
+
+    /// The integration of this workspace, or nil (also when deleted).
+    public func integration(workspaceID: String, id: String) async throws -> Integration? {
+        try await database.withConnection { db in
+            try await db.raw("SELECT * FROM integrations WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) AND deleted_at IS NULL")
+                .first(decoding: Integration.self, with: Self.rowDecoder)
+        }
+    }
+
+    /// The workspace's integrations, newest first.
+    public func integrations(workspaceID: String, limit: Int, cursor: String?) async throws -> Page<Integration> {
+        let fetched = try await database.withConnection { db in
+            try await db.raw(
+                "SELECT * FROM integrations WHERE workspace_id = \(bind: workspaceID) AND deleted_at IS NULL"
+                    + Self.cursorClause(cursor) + " ORDER BY id DESC LIMIT \(bind: limit + 1)"
+            ).all(decoding: Integration.self, with: Self.rowDecoder)
+        }
+        return Page(fetched: fetched, limit: limit, id: \.id)
+    }
+
+    /// Integrations by id, whatever their workspace: for the engine, which works across workspaces.
+    public func integrations(ids: [String]) async throws -> [String: Integration] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await database.withConnection { db in
+            try await db.raw("SELECT * FROM integrations WHERE id IN (\(binds: ids))").all(decoding: Integration.self, with: Self.rowDecoder)
+        }
+        return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Saves every field of an integration. When the change pauses it, its pending deliveries become
+    /// `skipped` in the same transaction, so nothing is sent while paused.
+    public func updateIntegration(_ integration: Integration) async throws {
+        try await database.transaction { db in
+            try await Self.save(integration, in: db)
+        }
+    }
+
+    static func save(_ integration: Integration, in db: any SQLDatabase) async throws {
+        try await db.update("integrations").set(model: integration, with: rowEncoder)
+            .where("id", .equal, integration.id).where("workspace_id", .equal, integration.workspaceId).run()
+        if integration.status == .paused {
+            try await db.raw(
+                """
+                UPDATE deliveries SET status = 'skipped', claim_token = NULL, next_attempt_at = NULL, updated_at = \(bind: integration.updatedAt)
+                WHERE integration_id = \(bind: integration.id) AND status = 'pending'
+                """
+            ).run()
+        }
+    }
+
+    /// Marks an integration deleted and cancels its pending deliveries; its history stays for the log.
+    public func deleteIntegration(workspaceID: String, id: String, now: Date = Date()) async throws -> Bool {
+        let at = now.storeMilliseconds
+        return try await database.transaction { db in
+            let deleted = try await db.raw(
+                "UPDATE integrations SET deleted_at = \(bind: at), updated_at = \(bind: at) WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) AND deleted_at IS NULL RETURNING id"
+            ).all()
+            guard !deleted.isEmpty else { return false }
+            try await db.raw(
+                """
+                UPDATE deliveries SET status = 'cancelled', claim_token = NULL, next_attempt_at = NULL, updated_at = \(bind: at)
+                WHERE integration_id = \(bind: id) AND status = 'pending'
+                """
+            ).run()
+            return true
+        }
+    }
+
+    /// How many deliveries of an integration are in each status.
+    public func deliveryCounts(integrationID: String) async throws -> [DeliveryStatus: Int] {
+        let rows = try await database.withConnection { db in
+            try await db.raw("SELECT status, COUNT(*) AS n FROM deliveries WHERE integration_id = \(bind: integrationID) GROUP BY status").all()
+        }
+        var counts: [DeliveryStatus: Int] = [:]
+        for row in rows {
+            if let status = DeliveryStatus(rawValue: try row.decode(column: "status", as: String.self)) {
+                counts[status] = try row.decode(column: "n", as: Int.self)
+            }
+        }
+        return counts
+    }
+}

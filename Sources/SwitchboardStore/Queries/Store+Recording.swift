@@ -1,0 +1,120 @@
+import Foundation
+import SQLKit
+import SwitchboardDomain
+
+/// One finished attempt, ready to be recorded.
+public struct AttemptResult: Sendable {
+    /// The delivery as claimed.
+    public var delivery: Delivery
+    /// What the attempt came to.
+    public var outcome: AttemptOutcome
+    /// What happens to the delivery next.
+    public var decision: DeliveryDecision
+
+    public init(delivery: Delivery, outcome: AttemptOutcome, decision: DeliveryDecision) {
+        self.delivery = delivery
+        self.outcome = outcome
+        self.decision = decision
+    }
+}
+
+/// An integration whose status changed while recording, for notifications and logs.
+public struct HealthChange: Sendable, Equatable {
+    public var workspaceID: String
+    public var integrationID: String
+    public var health: IntegrationHealth
+}
+
+extension Store {
+    /// How long a webhook may fail without a single success before it is paused (SPEC §5).
+    public static let endpointFailingAfter: TimeInterval = 5 * 24 * 3600
+
+    /// Records a batch of attempts in one transaction: the attempts, the deliveries' new state, and the
+    /// integrations' health. Returns the integrations whose status changed.
+    @discardableResult
+    public func record(_ results: [AttemptResult], now: Date = Date()) async throws -> [HealthChange] {
+        guard !results.isEmpty else { return [] }
+        let at = now.storeMilliseconds
+        return try await database.transaction { db in
+            let attempts = results.map { result in
+                Attempt(
+                    id: Identifier.make("att", at: result.outcome.startedAt), deliveryId: result.delivery.id,
+                    workspaceId: result.delivery.workspaceId, attemptedAt: result.outcome.startedAt.storeMilliseconds,
+                    durationMs: result.outcome.durationMilliseconds, statusCode: result.outcome.statusCode,
+                    responseBody: result.outcome.responseBody, errorClass: result.outcome.errorClass?.rawValue, error: result.outcome.errorMessage)
+            }
+            for chunk in attempts.chunked(into: 500) {
+                try await db.insert(into: "attempts").models(Array(chunk), with: Self.rowEncoder).run()
+            }
+            var recorded: [AttemptResult] = []
+            for result in results {
+                let failures = result.decision == .succeeded ? 0 : result.delivery.consecutiveFailures + 1
+                let next: Int64? = if case .retry(let date) = result.decision { date.storeMilliseconds } else { nil }
+                let updated = try await db.raw(
+                    """
+                    UPDATE deliveries SET status = \(bind: result.decision.status.rawValue), attempts = attempts + 1,
+                    consecutive_failures = \(bind: failures), next_attempt_at = \(bind: next), claim_token = NULL, updated_at = \(bind: at),
+                    last_attempt_at = \(bind: result.outcome.startedAt.storeMilliseconds), last_status_code = \(bind: result.outcome.statusCode),
+                    last_error = \(bind: result.outcome.succeeded ? nil : result.outcome.summary)
+                    WHERE id = \(bind: result.delivery.id) AND claim_token = \(bind: result.delivery.claimToken ?? "") RETURNING id
+                    """
+                ).all()
+                if !updated.isEmpty { recorded.append(result) }
+            }
+            return try await Self.updateHealth(after: recorded, now: now, in: db)
+        }
+    }
+
+    /// Applies the domain's transitions for each integration in the order its attempts finished.
+    static func updateHealth(after results: [AttemptResult], now: Date, in db: any SQLDatabase) async throws -> [HealthChange] {
+        let ids = Array(Set(results.map(\.delivery.integrationId)))
+        guard !ids.isEmpty else { return [] }
+        let integrations = try await db.raw("SELECT * FROM integrations WHERE id IN (\(binds: ids))")
+            .all(decoding: Integration.self, with: rowDecoder)
+        var changes: [HealthChange] = []
+        for var integration in integrations {
+            let before = integration
+            for result in results where result.delivery.integrationId == integration.id {
+                let at = result.outcome.startedAt.storeMilliseconds
+                if result.outcome.succeeded {
+                    var health = integration.health
+                    health.recordSuccess()
+                    integration.health = health
+                    integration.lastSuccessAt = max(integration.lastSuccessAt ?? 0, at)
+                    integration.failingSince = nil
+                } else {
+                    var health = integration.health
+                    health.recordFailure("Deliveries are failing: \(result.outcome.summary). Switchboard keeps retrying; check the endpoint.")
+                    if result.outcome.endpointGone {
+                        health.pause(.endpointFailing, detail: "The endpoint answered 410 Gone: fix or replace the URL, then resume and re-send.")
+                    }
+                    integration.health = health
+                    integration.lastFailureAt = max(integration.lastFailureAt ?? 0, at)
+                    integration.failingSince = integration.failingSince ?? at
+                }
+            }
+            if let since = integration.failingSince, integration.status != .paused,
+                now.storeMilliseconds - since >= Int64(endpointFailingAfter * 1000)
+            {
+                var health = integration.health
+                health.pause(.endpointFailing)
+                integration.health = health
+            }
+            guard integration != before else { continue }
+            integration.updatedAt = now.storeMilliseconds
+            try await save(integration, in: db)
+            if integration.health != before.health {
+                changes.append(HealthChange(workspaceID: integration.workspaceId, integrationID: integration.id, health: integration.health))
+                if integration.status == .paused {
+                    try await insertNotification(
+                        Notification(
+                            id: Identifier.make("ntf", at: now), workspaceId: integration.workspaceId, integrationId: integration.id,
+                            kind: "integration.paused", title: "\(integration.label) was paused",
+                            body: integration.statusDetail ?? "", createdAt: now.storeMilliseconds),
+                        in: db)
+                }
+            }
+        }
+        return changes
+    }
+}

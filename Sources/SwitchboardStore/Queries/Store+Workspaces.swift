@@ -1,0 +1,74 @@
+import Crypto
+import Foundation
+import SQLKit
+import SwitchboardDomain
+
+extension Store {
+    /// Creates a workspace.
+    public func createWorkspace(name: String, now: Date = Date()) async throws -> Workspace {
+        let workspace = Workspace(id: Identifier.make("wsp", at: now), name: name, createdAt: now.storeMilliseconds)
+        try await database.withConnection { db in
+            try await db.insert(into: "workspaces").model(workspace, with: Self.rowEncoder).run()
+        }
+        return workspace
+    }
+
+    /// The workspace, or nil.
+    public func workspace(id: String) async throws -> Workspace? {
+        try await database.withConnection { db in
+            try await db.raw("SELECT * FROM workspaces WHERE id = \(bind: id)").first(decoding: Workspace.self, with: Self.rowDecoder)
+        }
+    }
+
+    /// Creates an API key and returns it with its plaintext, which is never stored and shown only now.
+    public func createAPIKey(workspaceID: String, role: APIKeyRole, label: String, now: Date = Date()) async throws -> (APIKey, String) {
+        let plaintext = "sb_\(role == .manager ? "mgr" : "mem")_" + randomToken(bytes: 24)
+        let key = APIKey(
+            id: Identifier.make("key", at: now), workspaceId: workspaceID, role: role, keyHash: Self.hashAPIKey(plaintext),
+            hint: String(plaintext.prefix(10)), label: label, createdAt: now.storeMilliseconds, revokedAt: nil)
+        try await database.withConnection { db in
+            try await db.insert(into: "api_keys").model(key, with: Self.rowEncoder).run()
+        }
+        return (key, plaintext)
+    }
+
+    /// The unrevoked key with this plaintext, or nil.
+    public func authenticate(apiKey plaintext: String) async throws -> APIKey? {
+        let hash = Self.hashAPIKey(plaintext)
+        return try await database.withConnection { db in
+            try await db.raw("SELECT * FROM api_keys WHERE key_hash = \(bind: hash) AND revoked_at IS NULL")
+                .first(decoding: APIKey.self, with: Self.rowDecoder)
+        }
+    }
+
+    /// The workspace's keys, newest first (hashes are for the store only; callers show hints).
+    public func apiKeys(workspaceID: String) async throws -> [APIKey] {
+        try await database.withConnection { db in
+            try await db.raw("SELECT * FROM api_keys WHERE workspace_id = \(bind: workspaceID) ORDER BY id DESC")
+                .all(decoding: APIKey.self, with: Self.rowDecoder)
+        }
+    }
+
+    /// Revokes a key of the workspace; false when there is no such key.
+    public func revokeAPIKey(workspaceID: String, id: String, now: Date = Date()) async throws -> Bool {
+        try await database.withConnection { db in
+            let rows = try await db.raw(
+                "UPDATE api_keys SET revoked_at = \(bind: now.storeMilliseconds) WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) AND revoked_at IS NULL RETURNING id"
+            ).all()
+            return !rows.isEmpty
+        }
+    }
+
+    /// API keys are stored as the hex SHA-256 of the key: keys are long random tokens, so a fast hash is enough.
+    static func hashAPIKey(_ plaintext: String) -> String {
+        SHA256.hash(data: Array(plaintext.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// URL-safe random text of `bytes` random bytes.
+func randomToken(bytes: Int) -> String {
+    var generator = SystemRandomNumberGenerator()
+    let raw = (0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    return Data(raw).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        .replacingOccurrences(of: "=", with: "")
+}

@@ -1,0 +1,142 @@
+import Foundation
+import SwitchboardDomain
+import SwitchboardStore
+import SwitchboardTestSupport
+import Testing
+
+@Suite("Claiming and recording deliveries")
+struct ClaimTests {
+    func seed(_ store: Store, events count: Int) async throws -> (Workspace, Integration) {
+        let workspace = try await store.createWorkspace(name: "Acme")
+        let integration = try await Fixtures.webhook(in: store, workspaceID: workspace.id)
+        let events = (0..<count).map { Fixtures.registration("u\($0)@example.com") }
+        _ = try await store.ingest(workspaceID: workspace.id, events: events)
+        return (workspace, integration)
+    }
+
+    @Test("concurrent claimers never hold the same delivery", arguments: StoreEngine.allCases)
+    func noDoubleClaims(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            _ = try await seed(store, events: 300)
+            let claims = try await withThrowingTaskGroup(of: [String].self) { group in
+                for worker in 0..<4 {
+                    group.addTask {
+                        var mine: [String] = []
+                        while true {
+                            let batch = try await store.claimDue(limit: 25, now: Date(), lease: 60, token: "w\(worker)-\(mine.count)")
+                            if batch.isEmpty { return mine }
+                            mine += batch.map(\.id)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [[String]]()) { $0.append($1) }
+            }
+            let all = claims.flatMap { $0 }
+            #expect(all.count == 300)
+            #expect(Set(all).count == 300)
+        }
+    }
+
+    @Test("a lease that runs out returns the delivery to the queue, and the stale worker cannot record", arguments: StoreEngine.allCases)
+    func expiredLease(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            let (workspace, _) = try await seed(store, events: 1)
+            let start = Date()
+            let first = try await store.claimDue(limit: 10, now: start, lease: 30, token: "dead-worker")
+            #expect(first.count == 1)
+            #expect(try await store.claimDue(limit: 10, now: start.addingTimeInterval(10), lease: 30, token: "other").isEmpty)
+            let second = try await store.claimDue(limit: 10, now: start.addingTimeInterval(31), lease: 30, token: "live-worker")
+            #expect(second.map(\.id) == first.map(\.id))
+
+            let ok = AttemptOutcome(startedAt: start, durationMilliseconds: 5, statusCode: 200)
+            try await store.record([AttemptResult(delivery: first[0], outcome: ok, decision: .succeeded)])
+            let afterStale = try #require(try await store.delivery(workspaceID: workspace.id, id: first[0].id))
+            #expect(afterStale.0.status == .pending, "the dead worker's late result must not overwrite the live claim")
+
+            try await store.record([AttemptResult(delivery: second[0], outcome: ok, decision: .succeeded)])
+            let done = try #require(try await store.delivery(workspaceID: workspace.id, id: first[0].id))
+            #expect(done.0.status == .succeeded)
+            #expect(done.0.attempts == 1)
+        }
+    }
+
+    @Test("a failure schedules a retry and marks the integration failed_sync; a success restores it", arguments: StoreEngine.allCases)
+    func failureThenSuccess(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            let (workspace, integration) = try await seed(store, events: 1)
+            let now = Date()
+            let claimed = try await store.claimDue(limit: 1, now: now, lease: 30, token: "a")
+            let failed = AttemptOutcome(startedAt: now, durationMilliseconds: 12, statusCode: 503, responseBody: "busy", retryAfter: 120)
+            let decision = DeliveryDecision.after(failed, previousFailures: 0, schedule: .standard, now: now, random: 0)
+            let changes = try await store.record([AttemptResult(delivery: claimed[0], outcome: failed, decision: decision)], now: now)
+            #expect(changes.map(\.health.status) == [.failedSync])
+
+            let (delivery, attempts) = try #require(try await store.delivery(workspaceID: workspace.id, id: claimed[0].id))
+            #expect(delivery.status == .pending)
+            #expect(delivery.nextAttemptAt == Timestamp.milliseconds(now.addingTimeInterval(120)))
+            #expect(attempts.map(\.statusCode) == [503])
+            #expect(attempts.first?.responseBody == "busy")
+            let stored = try #require(try await store.integration(workspaceID: workspace.id, id: integration.id))
+            #expect(stored.status == .failedSync)
+            #expect(stored.statusDetail?.contains("503") == true)
+
+            #expect(try await store.claimDue(limit: 1, now: now.addingTimeInterval(60), lease: 30, token: "b").isEmpty)
+            let retry = try await store.claimDue(limit: 1, now: now.addingTimeInterval(121), lease: 30, token: "c")
+            #expect(retry.first?.consecutiveFailures == 1)
+            let ok = AttemptOutcome(startedAt: now.addingTimeInterval(121), durationMilliseconds: 3, statusCode: 204)
+            try await store.record([AttemptResult(delivery: retry[0], outcome: ok, decision: .succeeded)])
+            let healed = try #require(try await store.integration(workspaceID: workspace.id, id: integration.id))
+            #expect(healed.status == .active)
+            #expect(healed.statusDetail == nil)
+            #expect(healed.lastSuccessAt != nil)
+        }
+    }
+
+    @Test("five days of failures without a success pause the webhook with endpoint_failing and notify", arguments: StoreEngine.allCases)
+    func endpointFailing(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            let (workspace, integration) = try await seed(store, events: 2)
+            let start = Date()
+            let claimed = try await store.claimDue(limit: 1, now: start, lease: 30, token: "a")
+            let failed = AttemptOutcome(startedAt: start, durationMilliseconds: 1, errorClass: .connect, errorMessage: "connection refused")
+            try await store.record([AttemptResult(delivery: claimed[0], outcome: failed, decision: .retry(at: start.addingTimeInterval(5)))], now: start)
+
+            let later = start.addingTimeInterval(Store.endpointFailingAfter + 1)
+            let again = try await store.claimDue(limit: 1, now: later, lease: 30, token: "b")
+            let lateFailure = AttemptOutcome(startedAt: later, durationMilliseconds: 1, errorClass: .connect, errorMessage: "connection refused")
+            let changes = try await store.record(
+                [AttemptResult(delivery: again[0], outcome: lateFailure, decision: .retry(at: later.addingTimeInterval(5)))], now: later)
+            #expect(changes.first?.health.pauseReason == .endpointFailing)
+
+            let paused = try #require(try await store.integration(workspaceID: workspace.id, id: integration.id))
+            #expect(paused.status == .paused)
+            #expect(paused.pauseReason == .endpointFailing)
+            let pending = try await store.deliveries(workspaceID: workspace.id, filter: DeliveryFilter(status: .pending), limit: 10, cursor: nil)
+            #expect(pending.items.isEmpty, "nothing is sent while paused")
+            let notifications = try await store.notifications(workspaceID: workspace.id, limit: 10, cursor: nil)
+            #expect(notifications.items.map(\.kind) == ["integration.paused"])
+        }
+    }
+
+    @Test("re-sending puts a failed delivery back with a fresh schedule; bulk re-send counts what it queued", arguments: StoreEngine.allCases)
+    func redeliver(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            let (workspace, integration) = try await seed(store, events: 3)
+            let now = Date()
+            let claimed = try await store.claimDue(limit: 3, now: now, lease: 30, token: "a")
+            let gone = AttemptOutcome(startedAt: now, durationMilliseconds: 1, statusCode: 500)
+            try await store.record(claimed.map { AttemptResult(delivery: $0, outcome: gone, decision: .failed) }, now: now)
+
+            let one = try await store.redeliver(workspaceID: workspace.id, id: claimed[0].id)
+            #expect(one?.status == .pending)
+            #expect(one?.consecutiveFailures == 0)
+            #expect(try await store.redeliver(workspaceID: workspace.id, id: claimed[0].id) == nil, "already pending")
+            let other = try await store.createWorkspace(name: "Other")
+            #expect(try await store.redeliver(workspaceID: other.id, id: claimed[1].id) == nil, "another workspace's delivery")
+
+            let count = try await store.redeliverAll(
+                workspaceID: workspace.id, integrationID: integration.id, status: .failed, since: now.addingTimeInterval(-60))
+            #expect(count == 2)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// A throwaway PostgreSQL cluster in a temporary directory, started once per test process.
+///
+/// PostgreSQL refuses to run as root, so when the tests run as root the cluster belongs to the
+/// `postgres` user (created by Debian's package) or `nobody`. `SWITCHBOARD_TEST_POSTGRES_URL`
+/// points the tests at an existing server instead.
+public actor PostgresCluster {
+    /// The cluster of this test process.
+    public static let shared = PostgresCluster()
+
+    private var baseURL: String?
+    private var startError: String?
+
+    /// Why a cluster could not be had.
+    public struct Unavailable: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// A URL to a new, empty database of its own.
+    public func makeDatabase() throws -> String {
+        let base = try start()
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        try run(Self.binary("psql"), ["\(base)/postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c", "CREATE DATABASE \(name)"])
+        return "\(base)/\(name)"
+    }
+
+    private func start() throws -> String {
+        if let baseURL { return baseURL }
+        if let startError { throw Unavailable(description: startError) }
+        do {
+            let url = try launch()
+            baseURL = url
+            return url
+        } catch {
+            startError = "\(error)"
+            throw error
+        }
+    }
+
+    private func launch() throws -> String {
+        if let url = ProcessInfo.processInfo.environment["SWITCHBOARD_TEST_POSTGRES_URL"] {
+            return url.split(separator: "/").dropLast().joined(separator: "/")
+        }
+        let directory = FileManager.default.temporaryDirectory.appending(path: "switchboard-pg-\(UUID().uuidString.prefix(8))")
+        let data = directory.appending(path: "data").path
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let owner = getuid() == 0 ? Self.unprivilegedUser() : nil
+        if let owner { try run("/bin/chown", ["-R", owner, directory.path]) }
+        let asOwner: (String, [String]) throws -> Void = { tool, arguments in
+            if let owner {
+                try self.run("/usr/sbin/runuser", ["-u", owner, "--", tool] + arguments)
+            } else {
+                try self.run(tool, arguments)
+            }
+        }
+        try asOwner(Self.binary("initdb"), ["-D", data, "-U", "switchboard", "--auth=trust", "--locale=C", "-E", "UTF8", "--no-sync"])
+        let port = Int.random(in: 20_000...40_000)
+        let options = "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+        try asOwner(Self.binary("pg_ctl"), ["-D", data, "-o", options, "-l", directory.appending(path: "server.log").path, "-w", "-t", "60", "start"])
+        PostgresClusterCleanup.register(pgCtl: Self.binary("pg_ctl"), dataDirectory: data, owner: owner)
+        return "postgres://switchboard@127.0.0.1:\(port)"
+    }
+
+    /// The newest installed PostgreSQL's tool (Debian keeps server binaries off the PATH).
+    static func binary(_ name: String) -> String {
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted()
+        if let newest = versions.last { return "\(root)/\(newest)/bin/\(name)" }
+        return "/usr/bin/\(name)"
+    }
+
+    private static func unprivilegedUser() -> String {
+        getpwnam("postgres") != nil ? "postgres" : "nobody"
+    }
+
+    private nonisolated func run(_ tool: String, _ arguments: [String]) throws {
+        let result: (status: Int32, output: String)
+        do { result = try spawnAndWait([tool] + arguments) } catch { throw Unavailable(description: "\(error) — is PostgreSQL installed?") }
+        guard result.status == 0 else {
+            throw Unavailable(description: "\(tool) \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.output)")
+        }
+    }
+}
+
+/// Stops the cluster when the test process exits, so that CI leaves no server behind.
+enum PostgresClusterCleanup {
+    nonisolated(unsafe) private static var command: [String] = []
+
+    static func register(pgCtl: String, dataDirectory: String, owner: String?) {
+        let stop = [pgCtl, "-D", dataDirectory, "-m", "immediate", "-w", "stop"]
+        command = owner.map { ["/usr/sbin/runuser", "-u", $0, "--"] + stop } ?? stop
+        atexit { _ = try? spawnAndWait(PostgresClusterCleanup.command) }
+    }
+}

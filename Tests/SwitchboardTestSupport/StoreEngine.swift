@@ -1,0 +1,42 @@
+import Foundation
+import Logging
+import SwitchboardStore
+
+/// The two SQL engines every store test runs on.
+public enum StoreEngine: String, CaseIterable, Sendable {
+    case sqlite, postgres
+
+    public var testDescription: String { rawValue }
+
+    /// A fresh, migrated database URL of this engine.
+    public func makeURL() async throws -> DatabaseURL {
+        switch self {
+        case .sqlite:
+            let path = FileManager.default.temporaryDirectory.appending(path: "switchboard-test-\(UUID().uuidString).db").path
+            return .sqlite(path: path)
+        case .postgres:
+            return .postgres(url: try await PostgresCluster.shared.makeDatabase())
+        }
+    }
+}
+
+/// A quiet logger for tests.
+public let testLogger: Logger = {
+    var logger = Logger(label: "switchboard.test")
+    logger.logLevel = .error
+    return logger
+}()
+
+/// Opens a fresh migrated store of `engine`, runs `body`, and closes it.
+public func withStore<R: Sendable>(
+    _ engine: StoreEngine, _ body: @Sendable (Store) async throws -> R
+) async throws -> R {
+    let url = try await engine.makeURL()
+    let database = try await Database.open(url, logger: testLogger)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await database.run() }
+        defer { group.cancelAll() }
+        try await Migrator(database: database).migrate(logger: testLogger)
+        return try await body(Store(database: database))
+    }
+}
