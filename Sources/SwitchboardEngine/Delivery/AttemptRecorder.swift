@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+import Metrics
+import SwitchboardStore
+
+/// Collects finished attempts and writes them in batches: while one transaction is being written,
+/// the next batch accumulates, so the store's cost per attempt falls as the load rises.
+actor AttemptRecorder {
+    private let store: Store
+    private let logger: Logger
+    private var buffer: [AttemptResult] = []
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var finishing = false
+    private static let maximumBatch = 1000
+
+    init(store: Store, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Queues one result for the next write.
+    func submit(_ result: AttemptResult) {
+        buffer.append(result)
+        waiter?.resume()
+        waiter = nil
+    }
+
+    /// Asks the writer to stop once everything submitted has been written.
+    func finish() {
+        finishing = true
+        waiter?.resume()
+        waiter = nil
+    }
+
+    /// Writes batches until `finish()` and an empty buffer. A failed write is retried, never dropped:
+    /// the claims stay valid for the lease, and after it the deliveries are simply attempted again.
+    func run() async {
+        while true {
+            if buffer.isEmpty {
+                if finishing { return }
+                await withCheckedContinuation { waiter = $0 }
+                continue
+            }
+            let batch = Array(buffer.prefix(Self.maximumBatch))
+            buffer.removeFirst(batch.count)
+            await write(batch)
+        }
+    }
+
+    private func write(_ batch: [AttemptResult]) async {
+        var delay: Duration = .milliseconds(50)
+        while true {
+            do {
+                let changes = try await store.record(batch)
+                for change in changes {
+                    logger.info(
+                        "integration status changed",
+                        metadata: ["integration": "\(change.integrationID)", "status": "\(change.health.status.rawValue)"])
+                }
+                EngineMetrics.recorded(batch)
+                return
+            } catch {
+                logger.error("recording attempts failed; retrying", metadata: ["error": "\(error)", "attempts": "\(batch.count)"])
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+}

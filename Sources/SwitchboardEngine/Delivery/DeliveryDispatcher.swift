@@ -1,0 +1,155 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchboardDomain
+import SwitchboardStore
+
+/// Claims due deliveries, sends them, and hands the outcomes to the recorder: the worker of SPEC §5.
+///
+/// Concurrency is bounded overall and per integration, and a saturated integration is left out of
+/// the next claim, so one slow or dead endpoint never holds up the others.
+public struct DeliveryDispatcher: Service {
+    let store: Store
+    let sender: WebhookSender
+    let secrets: SecretBox
+    let configuration: DispatcherConfiguration
+    let wakeUp: DispatcherWakeUp
+    let logger: Logger
+
+    /// A dispatcher; `wakeUp` is shared with the local ingest path.
+    public init(
+        store: Store, sender: WebhookSender, secrets: SecretBox, configuration: DispatcherConfiguration, wakeUp: DispatcherWakeUp, logger: Logger
+    ) {
+        self.store = store
+        self.sender = sender
+        self.secrets = secrets
+        self.configuration = configuration
+        self.wakeUp = wakeUp
+        self.logger = logger
+    }
+
+    private enum Signal: Sendable {
+        case finished(integrationID: String)
+        case tick
+        case stop
+    }
+
+    /// Runs until graceful shutdown, then lets the attempts in flight finish and records them.
+    public func run() async throws {
+        let recorder = AttemptRecorder(store: store, logger: logger)
+        let (signals, signal) = AsyncStream.makeStream(of: Signal.self)
+        await withTaskGroup(of: Void.self) { services in
+            services.addTask { await recorder.run() }
+            services.addTask {
+                // Ticks drive polling for retries and deliveries ingested by other processes.
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: configuration.pollInterval)
+                    signal.yield(.tick)
+                }
+            }
+            services.addTask {
+                for await _ in wakeUp.stream { signal.yield(.tick) }
+            }
+            await withGracefulShutdownHandler {
+                await claimLoop(signals: signals, signal: signal, recorder: recorder)
+            } onGracefulShutdown: {
+                signal.yield(.stop)
+            }
+            await recorder.finish()
+            services.cancelAll()
+        }
+        logger.info("dispatcher stopped", metadata: ["worker": "\(configuration.workerID)"])
+    }
+
+    private func claimLoop(signals: AsyncStream<Signal>, signal: AsyncStream<Signal>.Continuation, recorder: AttemptRecorder) async {
+        var inFlight: [String: Int] = [:]
+        var total = 0
+        var claims = 0
+        await withTaskGroup(of: Void.self) { attempts in
+            var iterator = signals.makeAsyncIterator()
+            var moreDue = true
+            loop: while !Task.isCancelled {
+                let capacity = configuration.maxInFlight - total
+                // Claim when there is room for a good share of a batch, or at once when the last claim came back full.
+                if capacity > 0 && (moreDue || capacity >= configuration.batchSize / 4) {
+                    let saturated = Set(inFlight.filter { $0.value >= configuration.maxInFlightPerIntegration }.keys)
+                    claims += 1
+                    let limit = min(configuration.batchSize, capacity)
+                    let batch = await claim(limit: limit, token: "\(configuration.workerID):\(claims)", excluding: saturated)
+                    moreDue = batch.count == limit
+                    for item in batch {
+                        inFlight[item.delivery.integrationId, default: 0] += 1
+                        total += 1
+                        attempts.addTask {
+                            await recorder.submit(await attempt(item))
+                            signal.yield(.finished(integrationID: item.delivery.integrationId))
+                        }
+                    }
+                    if moreDue && total < configuration.maxInFlight { continue }
+                }
+                guard let next = await iterator.next() else { break }
+                switch next {
+                case .finished(let integrationID):
+                    inFlight[integrationID, default: 1] -= 1
+                    if inFlight[integrationID] == 0 { inFlight[integrationID] = nil }
+                    total -= 1
+                case .tick: moreDue = true
+                case .stop: break loop
+                }
+            }
+            await attempts.waitForAll()
+        }
+    }
+
+    /// A claimed delivery with everything needed to send it.
+    struct Prepared: Sendable {
+        let delivery: Delivery
+        let url: String
+        let body: [UInt8]
+        let secrets: [SigningSecret]
+    }
+
+    private func claim(limit: Int, token: String, excluding: Set<String>) async -> [Prepared] {
+        do {
+            let now = Date()
+            let deliveries = try await store.claimDue(limit: limit, now: now, lease: configuration.lease, token: token, excludingIntegrations: excluding)
+            guard !deliveries.isEmpty else { return [] }
+            let events = try await store.events(ids: Array(Set(deliveries.map(\.eventId))))
+            let integrations = try await store.integrations(ids: Array(Set(deliveries.map(\.integrationId))))
+            var targets: [String: (url: String, secrets: [SigningSecret])] = [:]
+            for (id, integration) in integrations where integration.deletedAt == nil && integration.status != .paused {
+                targets[id] = try target(of: integration, now: now)
+            }
+            return deliveries.compactMap { delivery in
+                // A delivery of a paused or deleted integration was already marked skipped or cancelled.
+                guard let target = targets[delivery.integrationId], let event = events[delivery.eventId] else { return nil }
+                let body = WebhookPayload.body(type: delivery.eventType, occurredAt: event.occurredAt, data: event.data)
+                return Prepared(delivery: delivery, url: target.url, body: body, secrets: target.secrets)
+            }
+        } catch {
+            logger.error("claiming deliveries failed", metadata: ["error": "\(error)"])
+            return []
+        }
+    }
+
+    /// The URL and the secrets to sign with: the current one, and the previous one during its 24 hours of grace.
+    private func target(of integration: Integration, now: Date) throws -> (url: String, secrets: [SigningSecret]) {
+        let settings = try JSONDecoder().decode(WebhookSettings.self, from: Data(integration.settings.utf8))
+        var secrets: [SigningSecret] = []
+        if let sealed = integration.signingSecret, let secret = SigningSecret(try self.secrets.open(sealed)) { secrets.append(secret) }
+        if let sealed = integration.previousSigningSecret, let until = integration.previousSecretExpiresAt,
+            until > Timestamp.milliseconds(now), let secret = SigningSecret(try self.secrets.open(sealed))
+        {
+            secrets.append(secret)
+        }
+        return (settings.url, secrets)
+    }
+
+    private func attempt(_ item: Prepared) async -> AttemptResult {
+        let outcome = await sender.send(url: item.url, messageID: item.delivery.id, body: item.body, secrets: item.secrets)
+        let decision = DeliveryDecision.after(
+            outcome, previousFailures: item.delivery.consecutiveFailures, schedule: configuration.schedule, now: Date())
+        return AttemptResult(delivery: item.delivery, outcome: outcome, decision: decision)
+    }
+}

@@ -1,0 +1,103 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SwitchboardDomain
+
+/// Makes one signed HTTP attempt at a webhook delivery and says what came of it. It never throws:
+/// every failure becomes an `AttemptOutcome` with its error class.
+public struct WebhookSender: Sendable {
+    let client: HTTPClient
+    let endpointGuard: EndpointGuard
+    let timeout: TimeAmount
+
+    /// A sender over a shared HTTP client (which must not follow redirects).
+    public init(client: HTTPClient, endpointGuard: EndpointGuard, timeout: TimeAmount = .seconds(15)) {
+        self.client = client
+        self.endpointGuard = endpointGuard
+        self.timeout = timeout
+    }
+
+    /// The HTTP client configuration deliveries need: no redirects, bounded connect and read times.
+    public static func clientConfiguration(connectionsPerHost: Int) -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(5), read: .seconds(15)))
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
+        configuration.decompression = .disabled
+        return configuration
+    }
+
+    /// POSTs `body` to `url`, signed with `secrets` (newest first), as message `messageID`.
+    public func send(url: String, messageID: String, body: [UInt8], secrets: [SigningSecret], now: Date = Date()) async -> AttemptOutcome {
+        let started = ContinuousClock.now
+        func elapsed() -> Int {
+            let duration = ContinuousClock.now - started
+            return Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        }
+        do {
+            try await endpointGuard.check(url)
+        } catch {
+            return AttemptOutcome(startedAt: now, durationMilliseconds: elapsed(), errorClass: .refusedTarget, errorMessage: "refused target: \(error)")
+        }
+        let timestamp = Int64(now.timeIntervalSince1970)
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "user-agent", value: "Switchboard-Webhooks/1.0")
+        request.headers.add(name: "webhook-id", value: messageID)
+        request.headers.add(name: "webhook-timestamp", value: String(timestamp))
+        request.headers.add(
+            name: "webhook-signature", value: SignatureSigner.signatureHeader(messageID: messageID, timestamp: timestamp, body: body, secrets: secrets))
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            var kept = ByteBuffer()
+            for try await chunk in response.body where kept.readableBytes < AttemptOutcome.responseBodyLimit {
+                var chunk = chunk
+                if let slice = chunk.readSlice(length: min(chunk.readableBytes, AttemptOutcome.responseBodyLimit - kept.readableBytes)) {
+                    kept.writeImmutableBuffer(slice)
+                }
+            }
+            let status = Int(response.status.code)
+            return AttemptOutcome(
+                startedAt: now, durationMilliseconds: elapsed(), statusCode: status,
+                responseBody: kept.readableBytes > 0 ? String(decoding: kept.readableBytesView, as: UTF8.self) : nil,
+                retryAfter: (status == 429 || status == 503) ? Self.retryAfter(response.headers.first(name: "retry-after"), now: now) : nil)
+        } catch {
+            let (errorClass, message) = Self.classify(error)
+            return AttemptOutcome(startedAt: now, durationMilliseconds: elapsed(), errorClass: errorClass, errorMessage: message)
+        }
+    }
+
+    /// `Retry-After` as seconds or an HTTP date; capped at a day so that a receiver cannot park a delivery forever.
+    static func retryAfter(_ value: String?, now: Date) -> TimeInterval? {
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        if let seconds = TimeInterval(value), seconds >= 0 { return min(seconds, 86_400) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: value) else { return nil }
+        return min(max(0, date.timeIntervalSince(now)), 86_400)
+    }
+
+    /// Sorts a transport error into the classes the deliveries log shows.
+    static func classify(_ error: any Error) -> (AttemptOutcome.ErrorClass, String) {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .writeTimeout: return (.timeout, "the endpoint did not answer within the timeout")
+            case .connectTimeout: return (.timeout, "connecting to the endpoint timed out")
+            case .tlsHandshakeTimeout: return (.tls, "the TLS handshake timed out")
+            case .remoteConnectionClosed: return (.io, "the endpoint closed the connection before answering")
+            default: return (.io, "HTTP client error: \(error)")
+            }
+        }
+        let text = String(describing: error)
+        let type = String(describing: Swift.type(of: error))
+        if type.contains("SSL") || type.contains("TLS") || text.contains("handshake") { return (.tls, "TLS error: \(text)") }
+        if text.contains("dns") || text.contains("DNS") || text.contains("resolve") { return (.dns, "the host could not be resolved") }
+        if text.contains("connect") || text.contains("refused") || type.contains("Connection") { return (.connect, "could not connect: \(text)") }
+        return (.io, text)
+    }
+}

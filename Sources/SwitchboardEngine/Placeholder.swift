@@ -1,3 +1,0 @@
-import AsyncHTTPClient
-import ServiceLifecycle
-import Metrics
