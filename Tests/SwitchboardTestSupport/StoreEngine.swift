@@ -33,9 +33,7 @@ public func withStore<R: Sendable>(
 ) async throws -> R {
     let url = try await engine.makeURL()
     let database = try await Database.open(url, logger: testLogger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await database.run() }
-        defer { group.cancelAll() }
+    return try await database.whileRunning {
         try await Migrator(database: database).migrate(logger: testLogger)
         return try await body(Store(database: database))
     }

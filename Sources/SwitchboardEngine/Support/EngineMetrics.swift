@@ -5,8 +5,6 @@ import SwitchboardStore
 /// The engine's metrics, exported by `/metrics` through whichever backend the process bootstraps.
 enum EngineMetrics {
     static let attemptDuration = Metrics.Timer(label: "switchboard_attempt_duration_seconds", preferredDisplayUnit: .seconds)
-    static let queueDepth = Gauge(label: "switchboard_pending_deliveries")
-    static let oldestPendingAge = Gauge(label: "switchboard_oldest_pending_delivery_age_seconds")
 
     static let succeeded = Counter(label: "switchboard_deliveries_total", dimensions: [("outcome", "succeeded")])
     static let retrying = Counter(label: "switchboard_deliveries_total", dimensions: [("outcome", "retrying")])

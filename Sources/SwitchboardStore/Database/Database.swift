@@ -58,6 +58,15 @@ public final class Database: Service, Sendable {
         }
     }
 
+    /// Runs the database (see `run()`) for exactly as long as `body` runs: the way commands and tests use it.
+    public func whileRunning<R: Sendable>(_ body: () async throws -> R) async throws -> R {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.run() }
+            defer { group.cancelAll() }
+            return try await body()
+        }
+    }
+
     /// Runs `body` with one connection of its own.
     public func withConnection<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         switch backend {

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import SwitchboardStore
+
+/// `switchboard workspace …`: tenant administration for the operator.
+struct WorkspaceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "workspace", abstract: "Manage workspaces.", subcommands: [Create.self])
+
+    /// `switchboard workspace create --name …`: prints the workspace id and a manager API key, once.
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a workspace and its first manager API key.")
+
+        @OptionGroup var shared: SharedOptions
+
+        @Option(help: "The workspace's name.")
+        var name: String
+
+        @Flag(help: "Print {\"workspace_id\": …, \"api_key\": …} as JSON.")
+        var json = false
+
+        func validate() throws {
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--name must not be empty") }
+        }
+
+        func run() async throws {
+            var logger = shared.logger()
+            logger.logLevel = max(logger.logLevel, .warning)
+            let database = try await Database.open(try shared.database(), logger: logger)
+            let (workspace, key) = try await database.whileRunning {
+                try await Migrator(database: database).migrate(logger: logger)
+                let store = Store(database: database)
+                let workspace = try await store.createWorkspace(name: name)
+                let (_, key) = try await store.createAPIKey(workspaceID: workspace.id, role: .manager, label: "created by workspace create")
+                return (workspace, key)
+            }
+            if json {
+                let output = try JSONSerialization.data(withJSONObject: ["workspace_id": workspace.id, "api_key": key], options: [.sortedKeys])
+                print(String(decoding: output, as: UTF8.self))
+            } else {
+                print("Workspace: \(workspace.id) (\(workspace.name))")
+                print("Manager API key (shown once, keep it safe): \(key)")
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import SwitchboardDomain
+import SwitchboardEngine
+import SwitchboardHTTP
+import SwitchboardStore
+
+/// The assembled parts of a running Switchboard process: store, engine and (for `serve`) the HTTP app.
+struct Runtime {
+    let database: Database
+    let store: Store
+    let secrets: SecretBox
+    let client: HTTPClient
+    let dispatcher: DeliveryDispatcher
+    let dependencies: AppDependencies
+    let logger: Logger
+
+    /// The process-wide metrics registry; swift-metrics can be bootstrapped once per process.
+    static let metrics: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+
+    /// Opens the database and wires the engine; nothing runs until `run`.
+    static func make(databaseURL: DatabaseURL, engine: EngineSettings, logger: Logger) async throws -> Runtime {
+        let metrics = Self.metrics
+        let secrets = try SecretKeyLoader.load(for: databaseURL, logger: logger)
+        let database = try await Database.open(databaseURL, logger: logger)
+        let store = Store(database: database)
+        var configuration = DispatcherConfiguration()
+        if let maxInFlight = engine.maxInFlight { configuration.maxInFlight = maxInFlight }
+        if let scale = engine.retryScale { configuration.schedule = RetrySchedule.standard.scaled(by: scale) }
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: WebhookSender.clientConfiguration(connectionsPerHost: configuration.maxInFlightPerIntegration))
+        let endpointGuard = EndpointGuard(allowPrivateTargets: engine.allowPrivateTargets)
+        let sender = WebhookSender(client: client, endpointGuard: endpointGuard)
+        let wakeUp = DispatcherWakeUp()
+        let dispatcher = DeliveryDispatcher(
+            store: store, sender: sender, secrets: secrets, configuration: configuration, wakeUp: wakeUp, logger: logger)
+        let integrations = IntegrationService(store: store, secrets: secrets, endpointGuard: endpointGuard, sender: sender)
+        let dependencies = AppDependencies(store: store, integrations: integrations, wakeUp: wakeUp, metrics: metrics, logger: logger)
+        if engine.allowPrivateTargets { logger.warning("private and loopback webhook targets are allowed: for development and tests only") }
+        return Runtime(
+            database: database, store: store, secrets: secrets, client: client, dispatcher: dispatcher, dependencies: dependencies, logger: logger)
+    }
+
+    /// The HTTP application on `host:port`.
+    func application(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
+            router: buildRouter(dependencies),
+            configuration: .init(address: .hostname(host, port: port), serverName: "Switchboard"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    /// Applies migrations, then runs the HTTP client, the dispatcher and the services that `services` makes
+    /// until SIGINT/SIGTERM. The group stops in reverse order (app first, then dispatcher, then client), and
+    /// the database closes last.
+    func run(dispatch: Bool = true, services makeServices: () async throws -> [any Service]) async throws {
+        try await database.whileRunning {
+            try await Migrator(database: database).migrate(logger: logger)
+            var services: [any Service] = [HTTPClientService(client: client)]
+            if dispatch { services.append(dispatcher) }
+            services += try await makeServices()
+            let group = ServiceGroup(
+                configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SwitchboardDomain
+import SwitchboardStore
+
+/// Options shared by the commands, each with its `SWITCHBOARD_*` environment variable.
+struct SharedOptions: ParsableArguments {
+    @Option(help: "Database URL: sqlite://FILE or postgres://… (env SWITCHBOARD_DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error (env SWITCHBOARD_LOG_LEVEL).")
+    var logLevel: String?
+
+    /// The database URL: flag, then environment, then `sqlite://switchboard.db`.
+    func database() throws -> DatabaseURL {
+        try DatabaseURL(databaseURL ?? Environment.value("SWITCHBOARD_DATABASE_URL") ?? "sqlite://switchboard.db")
+    }
+
+    /// A logger at the configured level.
+    func logger(_ label: String = "switchboard") -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = (logLevel ?? Environment.value("SWITCHBOARD_LOG_LEVEL")).flatMap(Logger.Level.init(rawValue:)) ?? .info
+        return logger
+    }
+}
+
+/// Options of the commands that send deliveries.
+struct EngineOptions: ParsableArguments {
+    @Flag(help: "Allow loopback/private targets and plain http:// (development and tests; env SWITCHBOARD_ALLOW_PRIVATE_TARGETS=1).")
+    var allowPrivateTargets = false
+
+    @Option(help: "Attempts in flight at once (env SWITCHBOARD_MAX_IN_FLIGHT).")
+    var maxInFlight: Int?
+
+    @Option(help: "Multiply the retry schedule, e.g. 0.001 for tests (env SWITCHBOARD_RETRY_SCALE).")
+    var retryScale: Double?
+
+    /// The options merged with their environment variables.
+    func settings() -> EngineSettings {
+        EngineSettings(
+            allowPrivateTargets: allowPrivateTargets || Environment.flag("SWITCHBOARD_ALLOW_PRIVATE_TARGETS"),
+            maxInFlight: maxInFlight ?? Environment.value("SWITCHBOARD_MAX_IN_FLIGHT").flatMap(Int.init),
+            retryScale: retryScale ?? Environment.value("SWITCHBOARD_RETRY_SCALE").flatMap(Double.init))
+    }
+}
+
+/// What a process asks of its engine.
+struct EngineSettings {
+    var allowPrivateTargets = false
+    var maxInFlight: Int?
+    var retryScale: Double?
+}
+
+/// Reading the process environment.
+enum Environment {
+    static func value(_ name: String) -> String? {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
+        return value
+    }
+
+    static func flag(_ name: String) -> Bool {
+        ["1", "true", "yes", "on"].contains(value(name)?.lowercased() ?? "")
+    }
+}
+
+/// Opens the secret box: `SWITCHBOARD_SECRET_KEY`, or for SQLite a key file beside the database, made on first use.
+enum SecretKeyLoader {
+    struct Missing: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func load(for database: DatabaseURL, logger: Logger) throws -> SecretBox {
+        if let key = Environment.value("SWITCHBOARD_SECRET_KEY") {
+            do { return try SecretBox(encodedKey: key) } catch {
+                throw Missing(description: "SWITCHBOARD_SECRET_KEY must be 32 bytes as base64 or 64 hex characters")
+            }
+        }
+        guard case .sqlite(let path) = database else {
+            throw Missing(description: "SWITCHBOARD_SECRET_KEY is required with PostgreSQL: every process must share it (e.g. openssl rand -base64 32)")
+        }
+        let keyPath = path + ".key"
+        if let existing = try? String(contentsOfFile: keyPath, encoding: .utf8) {
+            return try SecretBox(encodedKey: existing)
+        }
+        let key = SecretBox.generateEncodedKey()
+        guard FileManager.default.createFile(atPath: keyPath, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw Missing(description: "cannot write the key file \(keyPath); set SWITCHBOARD_SECRET_KEY instead")
+        }
+        logger.warning(
+            "SWITCHBOARD_SECRET_KEY is not set: generated a key file; keep it with the database, or set the variable",
+            metadata: ["file": "\(keyPath)"])
+        return try SecretBox(encodedKey: key)
+    }
+}

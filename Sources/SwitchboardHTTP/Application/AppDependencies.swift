@@ -1,0 +1,22 @@
+import Logging
+import Prometheus
+import SwitchboardEngine
+import SwitchboardStore
+
+/// What the HTTP layer needs, built once by the command that starts the server.
+public struct AppDependencies: Sendable {
+    public var store: Store
+    public var integrations: IntegrationService
+    public var wakeUp: DispatcherWakeUp
+    /// Where `/metrics` reads from; the process bootstraps swift-metrics with it.
+    public var metrics: PrometheusCollectorRegistry
+    public var logger: Logger
+
+    public init(store: Store, integrations: IntegrationService, wakeUp: DispatcherWakeUp, metrics: PrometheusCollectorRegistry, logger: Logger) {
+        self.store = store
+        self.integrations = integrations
+        self.wakeUp = wakeUp
+        self.metrics = metrics
+        self.logger = logger
+    }
+}

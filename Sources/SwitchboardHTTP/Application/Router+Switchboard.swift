@@ -1,0 +1,19 @@
+import Hummingbird
+
+/// Builds every route of SPEC §9 over the given dependencies; tests call it without a server.
+public func buildRouter(_ dependencies: AppDependencies) -> Router<SwitchboardRequestContext> {
+    let router = Router(context: SwitchboardRequestContext.self)
+    router.add(middleware: ProblemMiddleware(logger: dependencies.logger))
+    HealthController(dependencies: dependencies).register(on: router)
+    OpenAPIController().register(on: router)
+
+    let v1 = router.group("v1").add(middleware: AuthMiddleware(store: dependencies.store))
+    ProvidersController().register(on: v1)
+    IntegrationsController(dependencies: dependencies).register(on: v1.group("integrations"))
+    EventsController(dependencies: dependencies).register(on: v1.group("events"))
+    DeliveriesController(dependencies: dependencies).register(on: v1.group("deliveries"))
+    JobsController(store: dependencies.store).register(on: v1.group("jobs"))
+    NotificationsController(store: dependencies.store).register(on: v1.group("notifications"))
+    APIKeysController(store: dependencies.store).register(on: v1.group("api-keys"))
+    return router
+}

@@ -1,0 +1,29 @@
+import Hummingbird
+import SwitchboardStore
+
+/// The request context of every route: the authenticated API key, once the auth middleware ran.
+public struct SwitchboardRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The caller's key; set by `AuthMiddleware` on `/v1` routes.
+    public var apiKey: APIKey?
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+    }
+
+    /// Request bodies above 1 MiB are refused with 413.
+    public var maxUploadSize: Int { 1 << 20 }
+
+    /// The authenticated workspace. Routes behind `AuthMiddleware` always have one.
+    func workspaceID() throws -> String {
+        guard let apiKey else { throw APIError.unauthorized }
+        return apiKey.workspaceId
+    }
+
+    /// The workspace, when the key may change things (`manager`); 403 for `member` keys.
+    func managerWorkspaceID() throws -> String {
+        guard let apiKey else { throw APIError.unauthorized }
+        guard apiKey.role == .manager else { throw APIError.forbidden }
+        return apiKey.workspaceId
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Hummingbird
+import SwitchboardDomain
+import SwitchboardEngine
+import SwitchboardStore
+
+/// `/v1/integrations`: Manage Integration, pause, resume, test, signing secret, bulk re-send.
+struct IntegrationsController {
+    let dependencies: AppDependencies
+    var store: Store { dependencies.store }
+    var service: IntegrationService { dependencies.integrations }
+
+    func register(on group: RouterGroup<SwitchboardRequestContext>) {
+        group.post(use: create)
+        group.get(use: list)
+        group.get(":id", use: show)
+        group.patch(":id", use: update)
+        group.delete(":id", use: delete)
+        group.post(":id/pause", use: pause)
+        group.post(":id/resume", use: resume)
+        group.post(":id/test", use: test)
+        group.get(":id/secret", use: secret)
+        group.post(":id/secret/rotate", use: rotateSecret)
+        group.post(":id/redeliver", use: redeliver)
+    }
+
+    @Sendable func create(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let workspaceID = try context.managerWorkspaceID()
+        let body = try await request.jsonObject(context: context)
+        var reader = FieldReader(body)
+        let provider = reader.string("provider")
+        let changes = try readChanges(body, reader: &reader)
+        if provider == nil && !reader.errors.contains(where: { $0.field == "provider" }) {
+            reader.errors.append(FieldError(field: "provider", message: "is required"))
+        }
+        if body["credentials"].map({ $0 != .null && $0.objectValue?.isEmpty != true }) == true && provider == "webhook" {
+            reader.errors.append(FieldError(field: "credentials", message: "webhook integrations take no credentials"))
+        }
+        guard reader.errors.isEmpty, let provider else { throw APIError.invalid(reader.errors) }
+        let integration = try await service.create(workspaceID: workspaceID, provider: provider, changes: changes)
+        return try JSONResponse.make(IntegrationResponse(integration: integration, counts: [:]), status: .created)
+    }
+
+    @Sendable func list(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let workspaceID = try context.workspaceID()
+        let (limit, cursor) = try request.pagination()
+        let page = try await store.integrations(workspaceID: workspaceID, limit: limit, cursor: cursor)
+        var items: [IntegrationResponse] = []
+        for integration in page.items {
+            items.append(IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: integration.id)))
+        }
+        return try JSONResponse.make(ListResponse(data: items, nextCursor: page.nextCursor))
+    }
+
+    @Sendable func show(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let integration = try await load(request, context: context)
+        return try JSONResponse.make(IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: integration.id)))
+    }
+
+    @Sendable func update(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let workspaceID = try context.managerWorkspaceID()
+        let id = try context.parameters.require("id")
+        _ = try await load(request, context: context)
+        let body = try await request.jsonObject(context: context)
+        var reader = FieldReader(body)
+        let changes = try readChanges(body, reader: &reader)
+        for key in body.keys where !["label", "settings", "credentials"].contains(key) {
+            reader.errors.append(FieldError(field: key, message: "cannot be changed"))
+        }
+        guard reader.errors.isEmpty else { throw APIError.invalid(reader.errors) }
+        let integration = try await service.update(workspaceID: workspaceID, id: id, changes: changes)
+        return try JSONResponse.make(IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: id)))
+    }
+
+    @Sendable func delete(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let workspaceID = try context.managerWorkspaceID()
+        try await service.delete(workspaceID: workspaceID, id: try context.parameters.require("id"))
+        return Response(status: .noContent)
+    }
+
+    @Sendable func pause(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let workspaceID = try context.managerWorkspaceID()
+        let integration = try await service.pause(workspaceID: workspaceID, id: try context.parameters.require("id"))
+        return try JSONResponse.make(IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: integration.id)))
+    }
+
+    @Sendable func resume(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let workspaceID = try context.managerWorkspaceID()
+        let integration = try await service.resume(workspaceID: workspaceID, id: try context.parameters.require("id"))
+        dependencies.wakeUp.wake()
+        return try JSONResponse.make(IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: integration.id)))
+    }
+
+    @Sendable func test(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let workspaceID = try context.managerWorkspaceID()
+        let outcome = try await service.test(workspaceID: workspaceID, id: try context.parameters.require("id"))
+        return try JSONResponse.make(TestAttemptResponse(outcome: outcome))
+    }
+
+    struct SecretResponse: Encodable {
+        let secret: String
+        let previousSecretExpiresAt: String?
+        enum CodingKeys: String, CodingKey {
+            case secret
+            case previousSecretExpiresAt = "previous_secret_expires_at"
+        }
+    }
+
+    @Sendable func secret(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let workspaceID = try context.managerWorkspaceID()
+        let secret = try await service.signingSecret(workspaceID: workspaceID, id: try context.parameters.require("id"))
+        return try JSONResponse.make(SecretResponse(secret: secret, previousSecretExpiresAt: nil))
+    }
+
+    @Sendable func rotateSecret(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let workspaceID = try context.managerWorkspaceID()
+        let (secret, expires) = try await service.rotateSigningSecret(workspaceID: workspaceID, id: try context.parameters.require("id"))
+        return try JSONResponse.make(SecretResponse(secret: secret, previousSecretExpiresAt: Timestamp.format(expires)))
+    }
+
+    @Sendable func redeliver(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let workspaceID = try context.managerWorkspaceID()
+        let integration = try await load(request, context: context)
+        let body = try await request.jsonObject(context: context)
+        var reader = FieldReader(body)
+        let statusText = reader.string("status")
+        let sinceText = reader.string("since")
+        let status = statusText.flatMap(DeliveryStatus.init(rawValue:))
+        if status != .failed && status != .skipped { reader.errors.append(FieldError(field: "status", message: "must be \"failed\" or \"skipped\"")) }
+        let since = sinceText.flatMap(Timestamp.parse)
+        if since == nil { reader.errors.append(FieldError(field: "since", message: "is required, as an RFC 3339 time")) }
+        guard reader.errors.isEmpty, let status, let since else { throw APIError.invalid(reader.errors) }
+        if status == .skipped && integration.status == .paused {
+            throw APIError.conflict(code: "integration_paused", detail: "Resume the integration before re-sending its skipped deliveries.")
+        }
+        let job = try await BulkRedelivery(store: store).run(workspaceID: workspaceID, integrationID: integration.id, status: status, since: since)
+        dependencies.wakeUp.wake()
+        return try JSONResponse.make(JobResponse(job: job), status: .accepted)
+    }
+
+    private func load(_ request: Request, context: SwitchboardRequestContext) async throws -> Integration {
+        let workspaceID = try context.workspaceID()
+        guard let integration = try await store.integration(workspaceID: workspaceID, id: try context.parameters.require("id")) else {
+            throw APIError.notFound("integration")
+        }
+        return integration
+    }
+
+    private func readChanges(_ body: [String: JSONValue], reader: inout FieldReader) throws -> IntegrationService.Changes {
+        let label = reader.string("label")
+        var settingsReader = FieldReader(reader.object("settings") ?? [:], prefix: "settings/")
+        let url = settingsReader.string("url")
+        let events = settingsReader.strings("events")
+        reader.errors += settingsReader.errors
+        return IntegrationService.Changes(label: label, url: url, events: events)
+    }
+}

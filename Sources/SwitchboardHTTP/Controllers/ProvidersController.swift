@@ -1,0 +1,12 @@
+import Hummingbird
+import SwitchboardEngine
+
+/// `GET /v1/providers`: the catalogue.
+struct ProvidersController {
+    func register(on group: RouterGroup<SwitchboardRequestContext>) {
+        group.get("providers") { _, context in
+            _ = try context.workspaceID()
+            return try JSONResponse.make(ListResponse(data: ProviderCatalogue.all, nextCursor: nil))
+        }
+    }
+}

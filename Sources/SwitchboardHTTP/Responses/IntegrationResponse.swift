@@ -1,0 +1,54 @@
+import Foundation
+import SwitchboardDomain
+import SwitchboardStore
+
+/// An integration as the API shows it: no credentials or secrets, only what a manager needs to judge its health.
+struct IntegrationResponse: Encodable {
+    let integration: Integration
+    let counts: [DeliveryStatus: Int]
+
+    enum CodingKeys: String, CodingKey {
+        case id, provider, category, label, settings, status, credentials, setup, counts
+        case pauseReason = "pause_reason", statusDetail = "status_detail", lastSuccessAt = "last_success_at"
+        case lastFailureAt = "last_failure_at", createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(integration.id, forKey: .id)
+        try container.encode(integration.provider, forKey: .provider)
+        try container.encode(ProviderCatalogueCategory.of(integration.provider), forKey: .category)
+        try container.encode(integration.label, forKey: .label)
+        let settings = (try? JSONDecoder().decode(JSONValue.self, from: Data(integration.settings.utf8))) ?? .object([:])
+        try container.encode(settings, forKey: .settings)
+        try container.encode(integration.status, forKey: .status)
+        try container.encode(integration.pauseReason, forKey: .pauseReason)
+        try container.encode(integration.statusDetail, forKey: .statusDetail)
+        try container.encode([String: String](), forKey: .credentials)
+        try container.encodeNil(forKey: .setup)
+        try container.encode(integration.lastSuccessAt.map(format), forKey: .lastSuccessAt)
+        try container.encode(integration.lastFailureAt.map(format), forKey: .lastFailureAt)
+        try container.encode(format(integration.createdAt), forKey: .createdAt)
+        try container.encode(format(integration.updatedAt), forKey: .updatedAt)
+        let allCounts = Dictionary(uniqueKeysWithValues: DeliveryStatus.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
+        try container.encode(allCounts, forKey: .counts)
+    }
+}
+
+/// The category of a provider for display.
+enum ProviderCatalogueCategory {
+    static func of(_ provider: String) -> String {
+        switch provider {
+        case "hubspot", "mailchimp": "CRM & Email Providers"
+        case "slack": "Notification Providers"
+        case "stripe": "Payment Providers"
+        case "lead_source": "Lead Sources"
+        default: "Webhooks & Connectors"
+        }
+    }
+}
+
+/// Milliseconds since 1970 as RFC 3339.
+func format(_ milliseconds: Int64) -> String {
+    Timestamp.format(Timestamp.date(milliseconds: milliseconds))
+}

@@ -1,0 +1,5 @@
+import SwitchboardCommands
+
+/// The `switchboard` executable: everything lives in `SwitchboardCommands`.
+@main
+extension SwitchboardCommand {}
