@@ -5,8 +5,11 @@ import Testing
 struct AddressPolicyTests {
     @Test(
         "loopback, private, link-local, metadata and unspecified IPv4 addresses are refused",
-        arguments: [[127, 0, 0, 1], [10, 0, 0, 5], [172, 16, 3, 4], [192, 168, 1, 1], [169, 254, 169, 254], [169, 254, 1, 1], [0, 0, 0, 0], [100, 64, 0, 1]]
-            as [[UInt8]])
+        arguments: [
+            [127, 0, 0, 1], [10, 0, 0, 5], [172, 16, 3, 4], [192, 168, 1, 1], [169, 254, 169, 254], [169, 254, 1, 1], [0, 0, 0, 0], [100, 64, 0, 1],
+        ]
+            as [[UInt8]]
+    )
     func refusedIPv4(address: [UInt8]) {
         #expect(AddressPolicy.refusal(forIPv4: address) != nil)
     }

@@ -13,7 +13,9 @@ struct InboundEventTests {
         let event = try InboundEvent.parse(
             json(
                 #"{"type": "registration.created", "idempotency_key": "reg-8812", "occurred_at": "2026-11-24T16:00:00Z", "data": {"broadcast": {"id": "brd_42", "title": "Launch week"}, "registrant": {"email": "Ada@Example.com", "custom_fields": {"role": "CTO"}}, "source": "partner-x", "extra": [1, 2]}}"#
-            ), receivedAt: now)
+            ),
+            receivedAt: now
+        )
         #expect(event.type == .registrationCreated)
         #expect(event.idempotencyKey == "reg-8812")
         #expect(event.broadcastID == "brd_42")
@@ -36,7 +38,10 @@ struct InboundEventTests {
         #expect(unknown?.errors.map(\.field) == ["type"])
         let missing = #expect(throws: InvalidEvent.self) {
             try InboundEvent.parse(
-                self.json(#"{"type": "attendance.recorded", "data": {"registrant": {"email": "not-an-email"}}}"#), receivedAt: self.now, path: "events/2/")
+                self.json(#"{"type": "attendance.recorded", "data": {"registrant": {"email": "not-an-email"}}}"#),
+                receivedAt: self.now,
+                path: "events/2/"
+            )
         }
         #expect(Set(missing?.errors.map(\.field) ?? []) == ["events/2/data/broadcast/id", "events/2/data/registrant/email"])
     }

@@ -44,7 +44,11 @@ struct StandardWebhooksVectorTests {
     func signs(vector: WebhookVectors.Sign) throws {
         let secret = try #require(SigningSecret(vector.secret))
         let header = SignatureSigner.signatureHeader(
-            messageID: vector.msg_id, timestamp: vector.timestamp, body: Array(vector.payload.utf8), secrets: [secret])
+            messageID: vector.msg_id,
+            timestamp: vector.timestamp,
+            body: Array(vector.payload.utf8),
+            secrets: [secret]
+        )
         #expect(header == vector.signature)
         #expect(secret.text == vector.secret || Data(base64Encoded: String(vector.secret.dropFirst(6))) == Data(secret.key))
     }
@@ -57,8 +61,12 @@ struct StandardWebhooksVectorTests {
         let accepted: Bool
         do {
             try verifier.verify(
-                messageID: vector.msg_id, timestamp: String(vector.timestamp), signatureHeader: vector.signature_header,
-                body: Array(vector.payload.utf8), now: now)
+                messageID: vector.msg_id,
+                timestamp: String(vector.timestamp),
+                signatureHeader: vector.signature_header,
+                body: Array(vector.payload.utf8),
+                now: now
+            )
             accepted = true
         } catch {
             accepted = false
@@ -79,7 +87,11 @@ struct StandardWebhooksVectorTests {
         }
         #expect(throws: SignatureVerifier.Failure.noMatchingSignature) {
             try SignatureVerifier(secret: .generate()).verifySignature(
-                messageID: "msg_1", timestamp: 1_764_000_000, signatureHeader: header, body: body)
+                messageID: "msg_1",
+                timestamp: 1_764_000_000,
+                signatureHeader: header,
+                body: body
+            )
         }
     }
 
@@ -90,7 +102,12 @@ struct StandardWebhooksVectorTests {
         let header = SignatureSigner.signatureHeader(messageID: "m", timestamp: 1_000, body: body, secrets: [secret])
         #expect(throws: SignatureVerifier.Failure.timestampOutOfTolerance) {
             try SignatureVerifier(secret: secret).verify(
-                messageID: "m", timestamp: "1000", signatureHeader: header, body: body, now: Date(timeIntervalSince1970: 1_000 + 301))
+                messageID: "m",
+                timestamp: "1000",
+                signatureHeader: header,
+                body: body,
+                now: Date(timeIntervalSince1970: 1_000 + 301)
+            )
         }
     }
 

@@ -99,13 +99,18 @@ struct ClaimTests {
             let start = Date()
             let claimed = try await store.claimDue(limit: 1, now: start, lease: 30, token: "a")
             let failed = AttemptOutcome(startedAt: start, durationMilliseconds: 1, errorClass: .connect, errorMessage: "connection refused")
-            try await store.record([AttemptResult(delivery: claimed[0], outcome: failed, decision: .retry(at: start.addingTimeInterval(5)))], now: start)
+            try await store.record(
+                [AttemptResult(delivery: claimed[0], outcome: failed, decision: .retry(at: start.addingTimeInterval(5)))],
+                now: start
+            )
 
             let later = start.addingTimeInterval(Store.endpointFailingAfter + 1)
             let again = try await store.claimDue(limit: 1, now: later, lease: 30, token: "b")
             let lateFailure = AttemptOutcome(startedAt: later, durationMilliseconds: 1, errorClass: .connect, errorMessage: "connection refused")
             let changes = try await store.record(
-                [AttemptResult(delivery: again[0], outcome: lateFailure, decision: .retry(at: later.addingTimeInterval(5)))], now: later)
+                [AttemptResult(delivery: again[0], outcome: lateFailure, decision: .retry(at: later.addingTimeInterval(5)))],
+                now: later
+            )
             #expect(changes.first?.health.pauseReason == .endpointFailing)
 
             let paused = try #require(try await store.integration(workspaceID: workspace.id, id: integration.id))
@@ -135,7 +140,11 @@ struct ClaimTests {
             #expect(try await store.redeliver(workspaceID: other.id, id: claimed[1].id) == nil, "another workspace's delivery")
 
             let count = try await store.redeliverAll(
-                workspaceID: workspace.id, integrationID: integration.id, status: .failed, since: now.addingTimeInterval(-60))
+                workspaceID: workspace.id,
+                integrationID: integration.id,
+                status: .failed,
+                since: now.addingTimeInterval(-60)
+            )
             #expect(count == 2)
         }
     }

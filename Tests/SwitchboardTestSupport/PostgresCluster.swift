@@ -56,8 +56,12 @@ public actor PostgresCluster {
         }
         try asOwner(Self.binary("initdb"), ["-D", data, "-U", "switchboard", "--auth=trust", "--locale=C", "-E", "UTF8", "--no-sync"])
         let port = Int.random(in: 20_000...40_000)
-        let options = "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-        try asOwner(Self.binary("pg_ctl"), ["-D", data, "-o", options, "-l", directory.appending(path: "server.log").path, "-w", "-t", "60", "start"])
+        let options =
+            "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+        try asOwner(
+            Self.binary("pg_ctl"),
+            ["-D", data, "-o", options, "-l", directory.appending(path: "server.log").path, "-w", "-t", "60", "start"]
+        )
         PostgresClusterCleanup.register(pgCtl: Self.binary("pg_ctl"), dataDirectory: data, owner: owner)
         return "postgres://switchboard@127.0.0.1:\(port)"
     }

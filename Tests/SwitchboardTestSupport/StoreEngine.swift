@@ -29,7 +29,8 @@ public let testLogger: Logger = {
 
 /// Opens a fresh migrated store of `engine`, runs `body`, and closes it.
 public func withStore<R: Sendable>(
-    _ engine: StoreEngine, _ body: @Sendable (Store) async throws -> R
+    _ engine: StoreEngine,
+    _ body: @Sendable (Store) async throws -> R
 ) async throws -> R {
     let url = try await engine.makeURL()
     let database = try await Database.open(url, logger: testLogger)

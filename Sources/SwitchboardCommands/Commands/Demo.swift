@@ -37,8 +37,14 @@ struct Demo: AsyncParsableCommand {
             let workspace = try await store.createWorkspace(name: "Demo workspace")
             let (_, apiKey) = try await store.createAPIKey(workspaceID: workspace.id, role: .manager, label: "demo")
             let integration = try await runtime.dependencies.integrations.create(
-                workspaceID: workspace.id, provider: "webhook",
-                changes: .init(label: "Demo receiver", url: "http://127.0.0.1:\(receiverPort)/webhooks", events: OutboundEventType.allCases.map(\.rawValue)))
+                workspaceID: workspace.id,
+                provider: "webhook",
+                changes: .init(
+                    label: "Demo receiver",
+                    url: "http://127.0.0.1:\(receiverPort)/webhooks",
+                    events: OutboundEventType.allCases.map(\.rawValue)
+                )
+            )
             let secret = try await runtime.dependencies.integrations.signingSecret(workspaceID: workspace.id, id: integration.id)
             let receiver = VerifyingReceiver(verifier: SignatureVerifier(secret: SigningSecret(secret)!)) { print("  receiver \($0.prefix(160))") }
             print(
@@ -57,9 +63,13 @@ struct Demo: AsyncParsableCommand {
 
                 A sample event goes out every \(interval) s; each verified delivery is printed below. Ctrl-C stops.
 
-                """)
+                """
+            )
             let receiverApp = Application(
-                router: receiver.router(), configuration: .init(address: .hostname("127.0.0.1", port: receiverPort)), logger: logger)
+                router: receiver.router(),
+                configuration: .init(address: .hostname("127.0.0.1", port: receiverPort)),
+                logger: logger
+            )
             let trickle = SampleEvents(client: runtime.client, apiURL: "http://127.0.0.1:\(port)", apiKey: apiKey, interval: interval)
             return [receiverApp, runtime.application(host: "127.0.0.1", port: port), trickle]
         }
@@ -84,11 +94,14 @@ struct SampleEvents: Service {
             let event: String
             switch tick % 12 {
             case 0:
-                event = #"{"type":"broadcast.ended","idempotency_key":"end-\#(broadcast)","data":{"broadcast":{"id":"\#(broadcast)","title":"Demo broadcast"}}}"#
+                event =
+                    #"{"type":"broadcast.ended","idempotency_key":"end-\#(broadcast)","data":{"broadcast":{"id":"\#(broadcast)","title":"Demo broadcast"}}}"#
             case 5, 9:
-                event = #"{"type":"attendance.recorded","idempotency_key":"att-\#(tick)","data":{"broadcast":{"id":"\#(broadcast)"},"registrant":{"email":"\#(names[(tick - 4) % names.count])@example.com"},"watch_seconds":\#(600 + tick * 7)}}"#
+                event =
+                    #"{"type":"attendance.recorded","idempotency_key":"att-\#(tick)","data":{"broadcast":{"id":"\#(broadcast)"},"registrant":{"email":"\#(names[(tick - 4) % names.count])@example.com"},"watch_seconds":\#(600 + tick * 7)}}"#
             default:
-                event = #"{"type":"registration.created","idempotency_key":"reg-\#(tick)","data":{"broadcast":{"id":"\#(broadcast)","title":"Demo broadcast"},"registrant":{"email":"\#(name)@example.com","first_name":"\#(name.capitalized)"},"source":"demo"}}"#
+                event =
+                    #"{"type":"registration.created","idempotency_key":"reg-\#(tick)","data":{"broadcast":{"id":"\#(broadcast)","title":"Demo broadcast"},"registrant":{"email":"\#(name)@example.com","first_name":"\#(name.capitalized)"},"source":"demo"}}"#
             }
             var request = HTTPClientRequest(url: "\(apiURL)/v1/events")
             request.method = .POST

@@ -9,7 +9,8 @@ import SwitchboardDomain
 struct Listen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Receive webhooks locally, verify their signatures, and print them.",
-        discussion: "Point a webhook integration at http://HOST:PORT/ (with private targets allowed) and pass its signing secret.")
+        discussion: "Point a webhook integration at http://HOST:PORT/ (with private targets allowed) and pass its signing secret."
+    )
 
     @Option(help: "The integration's signing secret (whsec_…), or env SWITCHBOARD_LISTEN_SECRET.")
     var secret: String?
@@ -31,7 +32,8 @@ struct Listen: AsyncParsableCommand {
             router: receiver.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "switchboard-listen"),
             onServerRunning: { _ in print("Listening on http://\(host):\(port)/ — deliveries are verified and printed as they arrive.") },
-            logger: logger)
+            logger: logger
+        )
         try await app.runService()
     }
 }
@@ -43,14 +45,17 @@ struct VerifyingReceiver: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.post("**") { request, context -> Response in
+        let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
             let bytes = Array(body.readableBytesView)
             let id = request.headers[.webhookID]
             do {
                 try verifier.verify(
-                    messageID: id, timestamp: request.headers[.webhookTimestamp],
-                    signatureHeader: request.headers[.webhookSignature], body: bytes)
+                    messageID: id,
+                    timestamp: request.headers[.webhookTimestamp],
+                    signatureHeader: request.headers[.webhookSignature],
+                    body: bytes
+                )
             } catch {
                 report("✗ \(id ?? "-") rejected: \(error)")
                 return Response(status: .unauthorized)
@@ -59,6 +64,8 @@ struct VerifyingReceiver: Sendable {
             report("✓ \(id ?? "-") \(type) \(String(decoding: bytes, as: UTF8.self))")
             return Response(status: .noContent)
         }
+        router.post("/", use: handler)
+        router.post("**", use: handler)
         return router
     }
 }

@@ -6,7 +6,8 @@ public struct SwitchboardCommand: AsyncParsableCommand {
         commandName: "switchboard",
         abstract: "The integrations service of a live-broadcast platform.",
         subcommands: [Serve.self, Worker.self, Migrate.self, WorkspaceCommand.self, Listen.self, Demo.self],
-        defaultSubcommand: Serve.self)
+        defaultSubcommand: Serve.self
+    )
 
     public init() {}
 }

@@ -38,17 +38,31 @@ struct Runtime {
         if let scale = engine.retryScale { configuration.schedule = RetrySchedule.standard.scaled(by: scale) }
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
-            configuration: WebhookSender.clientConfiguration(connectionsPerHost: configuration.maxInFlightPerIntegration))
+            configuration: WebhookSender.clientConfiguration(connectionsPerHost: configuration.maxInFlightPerIntegration)
+        )
         let endpointGuard = EndpointGuard(allowPrivateTargets: engine.allowPrivateTargets)
         let sender = WebhookSender(client: client, endpointGuard: endpointGuard)
         let wakeUp = DispatcherWakeUp()
         let dispatcher = DeliveryDispatcher(
-            store: store, sender: sender, secrets: secrets, configuration: configuration, wakeUp: wakeUp, logger: logger)
+            store: store,
+            sender: sender,
+            secrets: secrets,
+            configuration: configuration,
+            wakeUp: wakeUp,
+            logger: logger
+        )
         let integrations = IntegrationService(store: store, secrets: secrets, endpointGuard: endpointGuard, sender: sender)
         let dependencies = AppDependencies(store: store, integrations: integrations, wakeUp: wakeUp, metrics: metrics, logger: logger)
         if engine.allowPrivateTargets { logger.warning("private and loopback webhook targets are allowed: for development and tests only") }
         return Runtime(
-            database: database, store: store, secrets: secrets, client: client, dispatcher: dispatcher, dependencies: dependencies, logger: logger)
+            database: database,
+            store: store,
+            secrets: secrets,
+            client: client,
+            dispatcher: dispatcher,
+            dependencies: dependencies,
+            logger: logger
+        )
     }
 
     /// The HTTP application on `host:port`.
@@ -57,7 +71,8 @@ struct Runtime {
             router: buildRouter(dependencies),
             configuration: .init(address: .hostname(host, port: port), serverName: "Switchboard"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
-            logger: logger)
+            logger: logger
+        )
     }
 
     /// Applies migrations, then runs the HTTP client, the dispatcher and the services that `services` makes
@@ -70,7 +85,8 @@ struct Runtime {
             if dispatch { services.append(dispatcher) }
             services += try await makeServices()
             let group = ServiceGroup(
-                configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            )
             try await group.run()
         }
     }

@@ -41,7 +41,8 @@ struct EngineOptions: ParsableArguments {
         EngineSettings(
             allowPrivateTargets: allowPrivateTargets || Environment.flag("SWITCHBOARD_ALLOW_PRIVATE_TARGETS"),
             maxInFlight: maxInFlight ?? Environment.value("SWITCHBOARD_MAX_IN_FLIGHT").flatMap(Int.init),
-            retryScale: retryScale ?? Environment.value("SWITCHBOARD_RETRY_SCALE").flatMap(Double.init))
+            retryScale: retryScale ?? Environment.value("SWITCHBOARD_RETRY_SCALE").flatMap(Double.init)
+        )
     }
 }
 
@@ -77,7 +78,9 @@ enum SecretKeyLoader {
             }
         }
         guard case .sqlite(let path) = database else {
-            throw Missing(description: "SWITCHBOARD_SECRET_KEY is required with PostgreSQL: every process must share it (e.g. openssl rand -base64 32)")
+            throw Missing(
+                description: "SWITCHBOARD_SECRET_KEY is required with PostgreSQL: every process must share it (e.g. openssl rand -base64 32)"
+            )
         }
         let keyPath = path + ".key"
         if let existing = try? String(contentsOfFile: keyPath, encoding: .utf8) {
@@ -89,7 +92,8 @@ enum SecretKeyLoader {
         }
         logger.warning(
             "SWITCHBOARD_SECRET_KEY is not set: generated a key file; keep it with the database, or set the variable",
-            metadata: ["file": "\(keyPath)"])
+            metadata: ["file": "\(keyPath)"]
+        )
         return try SecretBox(encodedKey: key)
     }
 }

@@ -4,7 +4,9 @@ import Foundation
 public struct AttemptOutcome: Sendable, Equatable {
     /// The class of a failure that produced no HTTP status.
     public enum ErrorClass: String, Codable, Sendable {
-        case dns, connect, tls, timeout, refusedTarget = "refused_target", io
+        case dns, connect, tls, timeout
+        case refusedTarget = "refused_target"
+        case io
     }
 
     /// When the attempt started.

@@ -22,7 +22,9 @@ public struct InboundEvent: Sendable, Equatable {
         var errors: [FieldError] = []
         func fail(_ field: String, _ message: String) { errors.append(FieldError(field: path + field, message: message)) }
 
-        guard let object = json.objectValue else { throw InvalidEvent(errors: [FieldError(field: path.isEmpty ? "/" : path, message: "must be a JSON object")]) }
+        guard let object = json.objectValue else {
+            throw InvalidEvent(errors: [FieldError(field: path.isEmpty ? "/" : path, message: "must be a JSON object")])
+        }
         let typeText = object["type"]?.stringValue
         let type = typeText.flatMap(InboundEventType.init(rawValue:))
         if typeText == nil {
@@ -33,12 +35,20 @@ public struct InboundEvent: Sendable, Equatable {
 
         var occurredAt = receivedAt
         if let value = object["occurred_at"], value != .null {
-            if let text = value.stringValue, let date = Timestamp.parse(text) { occurredAt = date } else { fail("occurred_at", "must be an RFC 3339 time") }
+            if let text = value.stringValue, let date = Timestamp.parse(text) {
+                occurredAt = date
+            } else {
+                fail("occurred_at", "must be an RFC 3339 time")
+            }
         }
 
         var idempotencyKey = Identifier.make("idem", at: receivedAt)
         if let value = object["idempotency_key"], value != .null {
-            if let text = value.stringValue, !text.isEmpty, text.count <= 255 { idempotencyKey = text } else { fail("idempotency_key", "must be a string of 1 to 255 characters") }
+            if let text = value.stringValue, !text.isEmpty, text.count <= 255 {
+                idempotencyKey = text
+            } else {
+                fail("idempotency_key", "must be a string of 1 to 255 characters")
+            }
         }
 
         let data = object["data"]?.objectValue
@@ -48,7 +58,11 @@ public struct InboundEvent: Sendable, Equatable {
             if broadcastID?.isEmpty ?? true { fail("data/broadcast/id", "is required") }
             if type == .registrationCreated || type == .attendanceRecorded {
                 let email = data["registrant"]?["email"]?.stringValue
-                if email == nil { fail("data/registrant/email", "is required") } else if !EmailAddress.isValid(email!) { fail("data/registrant/email", "is not a valid email address") }
+                if email == nil {
+                    fail("data/registrant/email", "is required")
+                } else if !EmailAddress.isValid(email!) {
+                    fail("data/registrant/email", "is not a valid email address")
+                }
             }
             if type == .attendanceRecorded, let seconds = data["watch_seconds"], seconds != .null, (seconds.numberValue ?? -1) < 0 {
                 fail("data/watch_seconds", "must be a non-negative number")

@@ -55,11 +55,14 @@ actor AttemptRecorder {
                 for change in changes {
                     logger.info(
                         "integration status changed",
-                        metadata: ["integration": "\(change.integrationID)", "status": "\(change.health.status.rawValue)"])
+                        metadata: ["integration": "\(change.integrationID)", "status": "\(change.health.status.rawValue)"]
+                    )
                 }
                 EngineMetrics.recorded(batch)
                 return
             } catch {
+                // Cancelled means the process is going away: the claims lapse and the deliveries are tried again.
+                if Task.isCancelled { return }
                 logger.error("recording attempts failed; retrying", metadata: ["error": "\(error)", "attempts": "\(batch.count)"])
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))

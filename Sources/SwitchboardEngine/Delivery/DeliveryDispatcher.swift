@@ -19,7 +19,12 @@ public struct DeliveryDispatcher: Service {
 
     /// A dispatcher; `wakeUp` is shared with the local ingest path.
     public init(
-        store: Store, sender: WebhookSender, secrets: SecretBox, configuration: DispatcherConfiguration, wakeUp: DispatcherWakeUp, logger: Logger
+        store: Store,
+        sender: WebhookSender,
+        secrets: SecretBox,
+        configuration: DispatcherConfiguration,
+        wakeUp: DispatcherWakeUp,
+        logger: Logger
     ) {
         self.store = store
         self.sender = sender
@@ -76,8 +81,22 @@ public struct DeliveryDispatcher: Service {
                     let saturated = Set(inFlight.filter { $0.value >= configuration.maxInFlightPerIntegration }.keys)
                     claims += 1
                     let limit = min(configuration.batchSize, capacity)
-                    let batch = await claim(limit: limit, token: "\(configuration.workerID):\(claims)", excluding: saturated)
-                    moreDue = batch.count == limit
+                    let token = "\(configuration.workerID):\(claims)"
+                    let claimed = await claim(limit: limit, token: token, excluding: saturated)
+                    moreDue = claimed.count == limit
+                    // No integration gets more than its share of slots, even from one large claim.
+                    var batch: [Prepared] = []
+                    var overflow: [String] = []
+                    var share = inFlight
+                    for item in claimed {
+                        if share[item.delivery.integrationId, default: 0] < configuration.maxInFlightPerIntegration {
+                            share[item.delivery.integrationId, default: 0] += 1
+                            batch.append(item)
+                        } else {
+                            overflow.append(item.delivery.id)
+                        }
+                    }
+                    await release(overflow, token: token)
                     for item in batch {
                         inFlight[item.delivery.integrationId, default: 0] += 1
                         total += 1
@@ -113,7 +132,13 @@ public struct DeliveryDispatcher: Service {
     private func claim(limit: Int, token: String, excluding: Set<String>) async -> [Prepared] {
         do {
             let now = Date()
-            let deliveries = try await store.claimDue(limit: limit, now: now, lease: configuration.lease, token: token, excludingIntegrations: excluding)
+            let deliveries = try await store.claimDue(
+                limit: limit,
+                now: now,
+                lease: configuration.lease,
+                token: token,
+                excludingIntegrations: excluding
+            )
             guard !deliveries.isEmpty else { return [] }
             let events = try await store.events(ids: Array(Set(deliveries.map(\.eventId))))
             let integrations = try await store.integrations(ids: Array(Set(deliveries.map(\.integrationId))))
@@ -133,6 +158,15 @@ public struct DeliveryDispatcher: Service {
         }
     }
 
+    private func release(_ ids: [String], token: String) async {
+        do {
+            try await store.releaseClaims(ids: ids, token: token)
+        } catch {
+            // Unreleased claims simply come due again when their lease ends.
+            logger.warning("releasing claims failed", metadata: ["error": "\(error)", "deliveries": "\(ids.count)"])
+        }
+    }
+
     /// The URL and the secrets to sign with: the current one, and the previous one during its 24 hours of grace.
     private func target(of integration: Integration, now: Date) throws -> (url: String, secrets: [SigningSecret]) {
         let settings = try JSONDecoder().decode(WebhookSettings.self, from: Data(integration.settings.utf8))
@@ -149,7 +183,11 @@ public struct DeliveryDispatcher: Service {
     private func attempt(_ item: Prepared) async -> AttemptResult {
         let outcome = await sender.send(url: item.url, messageID: item.delivery.id, body: item.body, secrets: item.secrets)
         let decision = DeliveryDecision.after(
-            outcome, previousFailures: item.delivery.consecutiveFailures, schedule: configuration.schedule, now: Date())
+            outcome,
+            previousFailures: item.delivery.consecutiveFailures,
+            schedule: configuration.schedule,
+            now: Date()
+        )
         return AttemptResult(delivery: item.delivery, outcome: outcome, decision: decision)
     }
 }

@@ -22,7 +22,8 @@ public struct WebhookSender: Sendable {
     public static func clientConfiguration(connectionsPerHost: Int) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(5), read: .seconds(15)))
+            timeout: .init(connect: .seconds(5), read: .seconds(15))
+        )
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
         configuration.decompression = .disabled
         return configuration
@@ -38,7 +39,12 @@ public struct WebhookSender: Sendable {
         do {
             try await endpointGuard.check(url)
         } catch {
-            return AttemptOutcome(startedAt: now, durationMilliseconds: elapsed(), errorClass: .refusedTarget, errorMessage: "refused target: \(error)")
+            return AttemptOutcome(
+                startedAt: now,
+                durationMilliseconds: elapsed(),
+                errorClass: .refusedTarget,
+                errorMessage: "refused target: \(error)"
+            )
         }
         let timestamp = Int64(now.timeIntervalSince1970)
         var request = HTTPClientRequest(url: url)
@@ -48,7 +54,9 @@ public struct WebhookSender: Sendable {
         request.headers.add(name: "webhook-id", value: messageID)
         request.headers.add(name: "webhook-timestamp", value: String(timestamp))
         request.headers.add(
-            name: "webhook-signature", value: SignatureSigner.signatureHeader(messageID: messageID, timestamp: timestamp, body: body, secrets: secrets))
+            name: "webhook-signature",
+            value: SignatureSigner.signatureHeader(messageID: messageID, timestamp: timestamp, body: body, secrets: secrets)
+        )
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             let response = try await client.execute(request, timeout: timeout)
@@ -61,9 +69,12 @@ public struct WebhookSender: Sendable {
             }
             let status = Int(response.status.code)
             return AttemptOutcome(
-                startedAt: now, durationMilliseconds: elapsed(), statusCode: status,
+                startedAt: now,
+                durationMilliseconds: elapsed(),
+                statusCode: status,
                 responseBody: kept.readableBytes > 0 ? String(decoding: kept.readableBytesView, as: UTF8.self) : nil,
-                retryAfter: (status == 429 || status == 503) ? Self.retryAfter(response.headers.first(name: "retry-after"), now: now) : nil)
+                retryAfter: (status == 429 || status == 503) ? Self.retryAfter(response.headers.first(name: "retry-after"), now: now) : nil
+            )
         } catch {
             let (errorClass, message) = Self.classify(error)
             return AttemptOutcome(startedAt: now, durationMilliseconds: elapsed(), errorClass: errorClass, errorMessage: message)

@@ -13,4 +13,3 @@ public enum IntegrationError: Error, Sendable, Equatable {
     /// The store failed: not the caller's fault (HTTP 500); the description is for the logs only.
     case storeFailure(String)
 }
-

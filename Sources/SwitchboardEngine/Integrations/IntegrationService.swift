@@ -38,16 +38,27 @@ public struct IntegrationService: Sendable {
     /// Creates a webhook integration with a new signing secret; it is `active` at once.
     public func create(workspaceID: String, provider: String, changes: Changes, now: Date = Date()) async throws(IntegrationError) -> Integration {
         guard provider == "webhook" else {
-            throw .invalid([FieldError(field: "provider", message: "unknown provider; available: \(ProviderCatalogue.all.map(\.provider).joined(separator: ", "))")])
+            throw .invalid([
+                FieldError(
+                    field: "provider",
+                    message: "unknown provider; available: \(ProviderCatalogue.all.map(\.provider).joined(separator: ", "))"
+                )
+            ])
         }
         var errors: [FieldError] = []
         if changes.url == nil { errors.append(FieldError(field: "settings/url", message: "is required")) }
         if changes.events == nil { errors.append(FieldError(field: "settings/events", message: "is required")) }
         let settings = try await validatedSettings(url: changes.url ?? "", events: changes.events ?? [], label: changes.label, errors: errors)
         let integration = Integration(
-            id: Identifier.make("int", at: now), workspaceId: workspaceID, provider: provider,
-            label: changes.label ?? "Webhook", settings: encode(settings), health: .active,
-            signingSecret: secrets.seal(SigningSecret.generate().text), createdAt: Timestamp.milliseconds(now))
+            id: Identifier.make("int", at: now),
+            workspaceId: workspaceID,
+            provider: provider,
+            label: changes.label ?? "Webhook",
+            settings: encode(settings),
+            health: .active,
+            signingSecret: secrets.seal(SigningSecret.generate().text),
+            createdAt: Timestamp.milliseconds(now)
+        )
         try await storeCall { try await store.insertIntegration(integration) }
         return integration
     }
@@ -57,7 +68,11 @@ public struct IntegrationService: Sendable {
         var integration = try await load(workspaceID: workspaceID, id: id)
         let current = try decodeSettings(integration)
         let settings = try await validatedSettings(
-            url: changes.url ?? current.url, events: changes.events ?? current.events.map(\.rawValue), label: changes.label, errors: [])
+            url: changes.url ?? current.url,
+            events: changes.events ?? current.events.map(\.rawValue),
+            label: changes.label,
+            errors: []
+        )
         if let label = changes.label { integration.label = label }
         integration.settings = encode(settings)
         integration.updatedAt = Timestamp.milliseconds(now)
@@ -106,8 +121,12 @@ public struct IntegrationService: Sendable {
         ]
         let body = WebhookPayload.body(type: .registrationCreated, occurredAt: now, data: data)
         return await sender.send(
-            url: settings.url, messageID: Identifier.make("msg_test", at: now), body: body, secrets: try signingSecrets(of: integration, now: now),
-            now: now)
+            url: settings.url,
+            messageID: Identifier.make("msg_test", at: now),
+            body: body,
+            secrets: try signingSecrets(of: integration, now: now),
+            now: now
+        )
     }
 
     /// The current signing secret in its `whsec_` form.
@@ -157,7 +176,12 @@ public struct IntegrationService: Sendable {
         return integration
     }
 
-    private func validatedSettings(url: String, events: [String], label: String?, errors: [FieldError]) async throws(IntegrationError) -> WebhookSettings {
+    private func validatedSettings(
+        url: String,
+        events: [String],
+        label: String?,
+        errors: [FieldError]
+    ) async throws(IntegrationError) -> WebhookSettings {
         var errors = errors
         if let label, label.trimmingCharacters(in: .whitespaces).isEmpty || label.count > 200 {
             errors.append(FieldError(field: "label", message: "must be 1 to 200 characters"))
@@ -168,7 +192,11 @@ public struct IntegrationService: Sendable {
                 if !types.contains(type) { types.append(type) }
             } else {
                 errors.append(
-                    FieldError(field: "settings/events/\(index)", message: "unknown event; expected one of \(OutboundEventType.allCases.map(\.rawValue).joined(separator: ", "))"))
+                    FieldError(
+                        field: "settings/events/\(index)",
+                        message: "unknown event; expected one of \(OutboundEventType.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
+                )
             }
         }
         if types.isEmpty && errors.allSatisfy({ !$0.field.hasPrefix("settings/events") }) {

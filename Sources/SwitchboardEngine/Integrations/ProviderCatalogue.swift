@@ -22,8 +22,14 @@ public enum ProviderCatalogue {
     /// Every available provider.
     public static let all: [ProviderDescription] = [
         ProviderDescription(
-            provider: "webhook", category: "Webhooks & Connectors", displayName: "Webhook", credentials: [], settings: ["url", "events"],
-            events: OutboundEventType.allCases.map(\.rawValue), notificationTypes: [])
+            provider: "webhook",
+            category: "Webhooks & Connectors",
+            displayName: "Webhook",
+            credentials: [],
+            settings: ["url", "events"],
+            events: OutboundEventType.allCases.map(\.rawValue),
+            notificationTypes: []
+        )
     ]
 
     /// The description of one provider, or nil.

@@ -17,8 +17,13 @@ public struct BulkRedelivery: Sendable {
     public func run(workspaceID: String, integrationID: String, status: DeliveryStatus, since: Date, now: Date = Date()) async throws -> Job {
         let parameters = #"{"status":"\#(status.rawValue)","since":"\#(Timestamp.format(since))"}"#
         var job = Job(
-            id: Identifier.make("job", at: now), workspaceId: workspaceID, integrationId: integrationID, kind: "redeliver",
-            parameters: parameters, createdAt: Timestamp.milliseconds(now))
+            id: Identifier.make("job", at: now),
+            workspaceId: workspaceID,
+            integrationId: integrationID,
+            kind: "redeliver",
+            parameters: parameters,
+            createdAt: Timestamp.milliseconds(now)
+        )
         job.status = .running
         try await store.insertJob(job)
         do {

@@ -23,19 +23,25 @@ struct DeliveriesController {
         if let text = query["status"] {
             filter.status = DeliveryStatus(rawValue: String(text))
             if filter.status == nil {
-                errors.append(FieldError(field: "status", message: "must be one of \(DeliveryStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
+                errors.append(
+                    FieldError(field: "status", message: "must be one of \(DeliveryStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                )
             }
         }
         if let text = query["event_type"] {
             filter.eventType = OutboundEventType(rawValue: String(text))
             if filter.eventType == nil {
-                errors.append(FieldError(field: "event_type", message: "must be one of \(OutboundEventType.allCases.map(\.rawValue).joined(separator: ", "))"))
+                errors.append(
+                    FieldError(field: "event_type", message: "must be one of \(OutboundEventType.allCases.map(\.rawValue).joined(separator: ", "))")
+                )
             }
         }
         guard errors.isEmpty else { throw APIError.invalid(errors) }
         filter.since = try request.queryTime("since")
         let page = try await store.deliveries(workspaceID: workspaceID, filter: filter, limit: limit, cursor: cursor)
-        return try JSONResponse.make(ListResponse(data: page.items.map { DeliveryResponse(delivery: $0, attempts: nil) }, nextCursor: page.nextCursor))
+        return try JSONResponse.make(
+            ListResponse(data: page.items.map { DeliveryResponse(delivery: $0, attempts: nil) }, nextCursor: page.nextCursor)
+        )
     }
 
     @Sendable func show(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {

@@ -23,7 +23,9 @@ struct HealthController {
             let version = try await Migrator(database: dependencies.store.database).currentVersion()
             guard version >= Migrator.latestVersion else {
                 return try JSONResponse.make(
-                    Status(status: "unavailable", detail: "migrations pending: at \(version), need \(Migrator.latestVersion)"), status: .serviceUnavailable)
+                    Status(status: "unavailable", detail: "migrations pending: at \(version), need \(Migrator.latestVersion)"),
+                    status: .serviceUnavailable
+                )
             }
             return try JSONResponse.make(Status(status: "ok", detail: nil))
         } catch {
@@ -39,6 +41,9 @@ struct HealthController {
         var buffer: [UInt8] = []
         dependencies.metrics.emit(into: &buffer)
         return Response(
-            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: buffer))
+        )
     }
 }

@@ -54,7 +54,9 @@ struct IntegrationsController {
 
     @Sendable func show(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let integration = try await load(request, context: context)
-        return try JSONResponse.make(IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: integration.id)))
+        return try JSONResponse.make(
+            IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: integration.id))
+        )
     }
 
     @Sendable func update(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
@@ -81,14 +83,18 @@ struct IntegrationsController {
     @Sendable func pause(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let workspaceID = try context.managerWorkspaceID()
         let integration = try await service.pause(workspaceID: workspaceID, id: try context.parameters.require("id"))
-        return try JSONResponse.make(IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: integration.id)))
+        return try JSONResponse.make(
+            IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: integration.id))
+        )
     }
 
     @Sendable func resume(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let workspaceID = try context.managerWorkspaceID()
         let integration = try await service.resume(workspaceID: workspaceID, id: try context.parameters.require("id"))
         dependencies.wakeUp.wake()
-        return try JSONResponse.make(IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: integration.id)))
+        return try JSONResponse.make(
+            IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: integration.id))
+        )
     }
 
     @Sendable func test(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {

@@ -19,7 +19,9 @@ struct NotificationsController {
     @Sendable func markRead(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         guard
             let notification = try await store.markNotificationRead(
-                workspaceID: try context.workspaceID(), id: try context.parameters.require("id"))
+                workspaceID: try context.workspaceID(),
+                id: try context.parameters.require("id")
+            )
         else { throw APIError.notFound("notification") }
         return try JSONResponse.make(NotificationResponse(notification: notification))
     }

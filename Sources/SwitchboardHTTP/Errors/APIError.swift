@@ -15,11 +15,23 @@ public struct APIError: Error, Sendable, Equatable {
     public var retryAfter: Int?
 
     public static let unauthorized = APIError(
-        status: .unauthorized, code: "unauthorized", title: "Unauthorized", detail: "Send a valid API key as 'Authorization: Bearer <key>'.")
+        status: .unauthorized,
+        code: "unauthorized",
+        title: "Unauthorized",
+        detail: "Send a valid API key as 'Authorization: Bearer <key>'."
+    )
     public static let forbidden = APIError(
-        status: .forbidden, code: "forbidden", title: "Forbidden", detail: "This API key has the member role, which is read only; use a manager key.")
+        status: .forbidden,
+        code: "forbidden",
+        title: "Forbidden",
+        detail: "This API key has the member role, which is read only; use a manager key."
+    )
     public static let payloadTooLarge = APIError(
-        status: .contentTooLarge, code: "payload_too_large", title: "Payload too large", detail: "The request body is larger than 1 MiB.")
+        status: .contentTooLarge,
+        code: "payload_too_large",
+        title: "Payload too large",
+        detail: "The request body is larger than 1 MiB."
+    )
 
     public static func notFound(_ what: String) -> APIError {
         APIError(status: .notFound, code: "not_found", title: "Not found", detail: "No \(what) with this id exists in this workspace.")
@@ -37,7 +49,10 @@ public struct APIError: Error, Sendable, Equatable {
         APIError(status: .conflict, code: code, title: "Conflict", detail: detail)
     }
 
-    public static let internalError = APIError(
-        status: .internalServerError, code: "internal_error", title: "Internal error",
-        detail: "Switchboard could not complete the request; nothing was changed. Try again, and tell the operator if it persists.")
+    public static let unexpected = APIError(
+        status: .internalServerError,
+        code: "internal_error",
+        title: "Internal error",
+        detail: "Switchboard could not complete the request; nothing was changed. Try again, and tell the operator if it persists."
+    )
 }

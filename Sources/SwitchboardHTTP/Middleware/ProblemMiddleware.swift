@@ -28,9 +28,10 @@ struct ProblemMiddleware: RouterMiddleware {
             switch error {
             case .invalid(let fields): return .invalid(fields)
             case .notFound: return .notFound("integration")
-            case .unsupported(let detail): return APIError(status: .unprocessableContent, code: "unsupported_operation", title: "Unsupported", detail: detail)
+            case .unsupported(let detail):
+                return APIError(status: .unprocessableContent, code: "unsupported_operation", title: "Unsupported", detail: detail)
             case .conflict(let code, let detail): return .conflict(code: code, detail: detail)
-            case .storeFailure: return .internalError
+            case .storeFailure: return .unexpected
             }
         case let error as InvalidEvent: return .invalid(error.errors)
         case is NIOTooManyBytesError: return .payloadTooLarge
@@ -39,7 +40,7 @@ struct ProblemMiddleware: RouterMiddleware {
         case let error as HTTPError where error.status == .methodNotAllowed:
             return APIError(status: .methodNotAllowed, code: "method_not_allowed", title: "Method not allowed", detail: "See /openapi.json.")
         case let error as HTTPError where error.status == .contentTooLarge: return .payloadTooLarge
-        default: return .internalError
+        default: return .unexpected
         }
     }
 }

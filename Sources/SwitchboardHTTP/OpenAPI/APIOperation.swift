@@ -15,8 +15,14 @@ struct APIOperation: Sendable {
     let authenticated: Bool
 
     init(
-        _ method: String, _ path: String, _ summary: String, tag: String, body: String? = nil, responses: [(Int, String?)],
-        query: [(String, String)] = [], authenticated: Bool = true
+        _ method: String,
+        _ path: String,
+        _ summary: String,
+        tag: String,
+        body: String? = nil,
+        responses: [(Int, String?)],
+        query: [(String, String)] = [],
+        authenticated: Bool = true
     ) {
         self.method = method
         self.path = path

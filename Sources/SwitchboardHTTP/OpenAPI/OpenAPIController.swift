@@ -44,10 +44,14 @@ struct OpenAPIController {
         ]
         var parameters: [JSONValue] = []
         for segment in operation.path.split(separator: "/") where segment.hasPrefix("{") {
-            parameters.append(["name": .string(String(segment.dropFirst().dropLast())), "in": "path", "required": .bool(true), "schema": ["type": "string"]])
+            parameters.append([
+                "name": .string(String(segment.dropFirst().dropLast())), "in": "path", "required": .bool(true), "schema": ["type": "string"],
+            ])
         }
         for parameter in operation.query {
-            parameters.append(["name": .string(parameter.name), "in": "query", "description": .string(parameter.description), "schema": ["type": "string"]])
+            parameters.append([
+                "name": .string(parameter.name), "in": "query", "description": .string(parameter.description), "schema": ["type": "string"],
+            ])
         }
         if !parameters.isEmpty { description["parameters"] = .array(parameters) }
         if let body = operation.requestBody {
@@ -63,7 +67,9 @@ struct OpenAPIController {
             responses[String(response.status)] = .object(entry)
         }
         if operation.authenticated {
-            responses["401"] = ["description": "Missing or unknown API key", "content": ["application/problem+json": ["schema": OpenAPISchemas.ref("Problem")]]]
+            responses["401"] = [
+                "description": "Missing or unknown API key", "content": ["application/problem+json": ["schema": OpenAPISchemas.ref("Problem")]],
+            ]
             description["security"] = [["apiKey": []]]
         }
         description["responses"] = .object(responses)

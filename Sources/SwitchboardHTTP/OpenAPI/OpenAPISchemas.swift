@@ -31,7 +31,9 @@ enum OpenAPISchemas {
                 [
                     "type": string, "title": string, "status": integer, "detail": string, "code": string,
                     "errors": .object(["type": "array", "items": object(["field": string, "message": string])]),
-                ], required: ["type", "title", "status", "detail", "code"]),
+                ],
+                required: ["type", "title", "status", "detail", "code"]
+            ),
             "Health": object(["status": string, "detail": nullableString]),
             "Provider": object(
                 [
@@ -42,7 +44,8 @@ enum OpenAPISchemas {
             "ProviderList": list("Provider"),
             "IntegrationCreate": object(
                 ["provider": enumeration(["webhook"]), "label": string, "settings": webhookSettings, "credentials": ["type": "object"]],
-                required: ["provider", "settings"]),
+                required: ["provider", "settings"]
+            ),
             "IntegrationUpdate": object(["label": string, "settings": webhookSettings, "credentials": ["type": "object"]]),
             "Integration": object([
                 "id": string, "provider": string, "category": string, "label": string, "settings": webhookSettings,
@@ -63,9 +66,13 @@ enum OpenAPISchemas {
                 [
                     "type": enumeration(InboundEventType.allCases.map(\.rawValue)), "idempotency_key": string, "occurred_at": time,
                     "data": ["type": "object"],
-                ], required: ["type", "data"]),
+                ],
+                required: ["type", "data"]
+            ),
             "EventOrBatch": .object([
-                "oneOf": [ref("Event"), object(["events": .object(["type": "array", "maxItems": 1000, "items": ref("Event")])], required: ["events"])]
+                "oneOf": [
+                    ref("Event"), object(["events": .object(["type": "array", "maxItems": 1000, "items": ref("Event")])], required: ["events"]),
+                ]
             ]),
             "EventsAccepted": object([
                 "id": nullableString,

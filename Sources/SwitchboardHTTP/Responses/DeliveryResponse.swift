@@ -8,9 +8,16 @@ struct DeliveryResponse: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, status, attempts
-        case integrationId = "integration_id", eventId = "event_id", eventType = "event_type", attemptCount = "attempt_count"
-        case nextAttemptAt = "next_attempt_at", lastAttemptAt = "last_attempt_at", lastStatusCode = "last_status_code"
-        case lastError = "last_error", createdAt = "created_at", updatedAt = "updated_at"
+        case integrationId = "integration_id"
+        case eventId = "event_id"
+        case eventType = "event_type"
+        case attemptCount = "attempt_count"
+        case nextAttemptAt = "next_attempt_at"
+        case lastAttemptAt = "last_attempt_at"
+        case lastStatusCode = "last_status_code"
+        case lastError = "last_error"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -38,7 +45,10 @@ struct AttemptResponse: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, error
-        case attemptedAt = "attempted_at", durationMs = "duration_ms", statusCode = "status_code", responseBody = "response_body"
+        case attemptedAt = "attempted_at"
+        case durationMs = "duration_ms"
+        case statusCode = "status_code"
+        case responseBody = "response_body"
         case errorClass = "error_class"
     }
 
@@ -60,7 +70,10 @@ struct TestAttemptResponse: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case succeeded, error
-        case attemptedAt = "attempted_at", durationMs = "duration_ms", statusCode = "status_code", responseBody = "response_body"
+        case attemptedAt = "attempted_at"
+        case durationMs = "duration_ms"
+        case statusCode = "status_code"
+        case responseBody = "response_body"
         case errorClass = "error_class"
     }
 

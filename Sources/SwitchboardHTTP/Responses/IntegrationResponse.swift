@@ -9,8 +9,12 @@ struct IntegrationResponse: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, provider, category, label, settings, status, credentials, setup, counts
-        case pauseReason = "pause_reason", statusDetail = "status_detail", lastSuccessAt = "last_success_at"
-        case lastFailureAt = "last_failure_at", createdAt = "created_at", updatedAt = "updated_at"
+        case pauseReason = "pause_reason"
+        case statusDetail = "status_detail"
+        case lastSuccessAt = "last_success_at"
+        case lastFailureAt = "last_failure_at"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
     }
 
     func encode(to encoder: any Encoder) throws {

@@ -7,7 +7,9 @@ struct JobResponse: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, kind, status, progress, errors
-        case integrationId = "integration_id", createdAt = "created_at", updatedAt = "updated_at"
+        case integrationId = "integration_id"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
     }
 
     struct Progress: Encodable {
@@ -33,7 +35,9 @@ struct NotificationResponse: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, kind, title, body, read
-        case integrationId = "integration_id", createdAt = "created_at", readAt = "read_at"
+        case integrationId = "integration_id"
+        case createdAt = "created_at"
+        case readAt = "read_at"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -57,7 +61,8 @@ struct APIKeyResponse: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, role, hint, label, key
-        case createdAt = "created_at", revokedAt = "revoked_at"
+        case createdAt = "created_at"
+        case revokedAt = "revoked_at"
     }
 
     func encode(to encoder: any Encoder) throws {

@@ -115,11 +115,20 @@ extension PostgresClient.Configuration {
             }
         if let socket = configuration.unixSocketPath {
             self.init(
-                unixSocketPath: socket, username: configuration.username, password: configuration.password, database: configuration.database)
+                unixSocketPath: socket,
+                username: configuration.username,
+                password: configuration.password,
+                database: configuration.database
+            )
         } else {
             self.init(
-                host: configuration.host ?? "localhost", port: configuration.port ?? 5432, username: configuration.username,
-                password: configuration.password, database: configuration.database, tls: tls)
+                host: configuration.host ?? "localhost",
+                port: configuration.port ?? 5432,
+                username: configuration.username,
+                password: configuration.password,
+                database: configuration.database,
+                tls: tls
+            )
         }
     }
 }

@@ -28,8 +28,15 @@ public struct Integration: Codable, Sendable, Equatable {
 
     /// A new integration; optional fields start empty.
     public init(
-        id: String, workspaceId: String, provider: String, label: String, settings: String, credentials: String? = nil,
-        health: IntegrationHealth, signingSecret: String? = nil, createdAt: Int64
+        id: String,
+        workspaceId: String,
+        provider: String,
+        label: String,
+        settings: String,
+        credentials: String? = nil,
+        health: IntegrationHealth,
+        signingSecret: String? = nil,
+        createdAt: Int64
     ) {
         self.id = id
         self.workspaceId = workspaceId

@@ -17,7 +17,11 @@ extension Store {
     /// dies leaves its deliveries to come due again when the lease ends, and a worker whose lease ran out
     /// can no longer record over a newer claim. PostgreSQL workers skip each other's locked rows.
     public func claimDue(
-        limit: Int, now: Date, lease: TimeInterval, token: String, excludingIntegrations excluded: Set<String> = []
+        limit: Int,
+        now: Date,
+        lease: TimeInterval,
+        token: String,
+        excludingIntegrations excluded: Set<String> = []
     ) async throws -> [Delivery] {
         let at = now.storeMilliseconds
         let until = now.addingTimeInterval(lease).storeMilliseconds
@@ -33,6 +37,20 @@ extension Store {
         }
     }
 
+    /// Hands claimed deliveries back to the queue at once, e.g. those beyond an integration's share of a
+    /// worker's slots; only the claim's own holder can release it.
+    public func releaseClaims(ids: [String], token: String, now: Date = Date()) async throws {
+        guard !ids.isEmpty else { return }
+        try await database.transaction { db in
+            try await db.raw(
+                """
+                UPDATE deliveries SET next_attempt_at = \(bind: now.storeMilliseconds), claim_token = NULL
+                WHERE claim_token = \(bind: token) AND id IN (\(binds: ids))
+                """
+            ).run()
+        }
+    }
+
     /// The stored events with these ids.
     public func events(ids: [String]) async throws -> [String: StoredEvent] {
         guard !ids.isEmpty else { return [:] }
@@ -44,8 +62,10 @@ extension Store {
             let id = try row.decode(column: "id", as: String.self)
             let data = try JSONDecoder().decode(JSONValue.self, from: Data(try row.decode(column: "data", as: String.self).utf8))
             events[id] = StoredEvent(
-                id: id, occurredAt: Timestamp.date(milliseconds: try row.decode(column: "occurred_at", as: Int64.self)),
-                data: data.objectValue ?? [:])
+                id: id,
+                occurredAt: Timestamp.date(milliseconds: try row.decode(column: "occurred_at", as: Int64.self)),
+                data: data.objectValue ?? [:]
+            )
         }
         return events
     }

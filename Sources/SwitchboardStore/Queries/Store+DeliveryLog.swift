@@ -62,7 +62,11 @@ extension Store {
 
     /// Re-queues every delivery of an integration in `status` created since `since`; returns how many.
     public func redeliverAll(
-        workspaceID: String, integrationID: String, status: DeliveryStatus, since: Date, now: Date = Date()
+        workspaceID: String,
+        integrationID: String,
+        status: DeliveryStatus,
+        since: Date,
+        now: Date = Date()
     ) async throws -> Int {
         let at = now.storeMilliseconds
         return try await database.transaction { db in

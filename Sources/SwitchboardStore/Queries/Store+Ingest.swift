@@ -59,10 +59,23 @@ extension Store {
                 for subscriber in wanted {
                     deliveries.append(
                         Delivery(
-                            id: Identifier.make("msg", at: receivedAt), workspaceId: workspaceID, integrationId: subscriber.integrationID,
-                            eventId: eventID, eventType: outbound, status: subscriber.paused ? .skipped : .pending, attempts: 0,
-                            consecutiveFailures: 0, nextAttemptAt: subscriber.paused ? nil : now, claimToken: nil, createdAt: now,
-                            updatedAt: now, lastAttemptAt: nil, lastStatusCode: nil, lastError: nil))
+                            id: Identifier.make("msg", at: receivedAt),
+                            workspaceId: workspaceID,
+                            integrationId: subscriber.integrationID,
+                            eventId: eventID,
+                            eventType: outbound,
+                            status: subscriber.paused ? .skipped : .pending,
+                            attempts: 0,
+                            consecutiveFailures: 0,
+                            nextAttemptAt: subscriber.paused ? nil : now,
+                            claimToken: nil,
+                            createdAt: now,
+                            updatedAt: now,
+                            lastAttemptAt: nil,
+                            lastStatusCode: nil,
+                            lastError: nil
+                        )
+                    )
                 }
                 results.append(IngestedEvent(id: eventID, duplicate: false, deliveries: wanted.count))
             }
@@ -88,7 +101,8 @@ extension Store {
             return Subscriber(
                 integrationID: try row.decode(column: "id", as: String.self),
                 paused: try row.decode(column: "status", as: String.self) == IntegrationStatus.paused.rawValue,
-                events: Set(webhook.events))
+                events: Set(webhook.events)
+            )
         }
     }
 
@@ -132,7 +146,8 @@ extension Store {
         return BroadcastSummary(
             registrants: registrants,
             attendees: try attendance?.decode(column: "n", as: Int.self) ?? 0,
-            totalWatchSeconds: try attendance?.decode(column: "total", as: Int.self) ?? 0)
+            totalWatchSeconds: try attendance?.decode(column: "total", as: Int.self) ?? 0
+        )
     }
 }
 

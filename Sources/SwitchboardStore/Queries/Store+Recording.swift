@@ -38,10 +38,16 @@ extension Store {
         return try await database.transaction { db in
             let attempts = results.map { result in
                 Attempt(
-                    id: Identifier.make("att", at: result.outcome.startedAt), deliveryId: result.delivery.id,
-                    workspaceId: result.delivery.workspaceId, attemptedAt: result.outcome.startedAt.storeMilliseconds,
-                    durationMs: result.outcome.durationMilliseconds, statusCode: result.outcome.statusCode,
-                    responseBody: result.outcome.responseBody, errorClass: result.outcome.errorClass?.rawValue, error: result.outcome.errorMessage)
+                    id: Identifier.make("att", at: result.outcome.startedAt),
+                    deliveryId: result.delivery.id,
+                    workspaceId: result.delivery.workspaceId,
+                    attemptedAt: result.outcome.startedAt.storeMilliseconds,
+                    durationMs: result.outcome.durationMilliseconds,
+                    statusCode: result.outcome.statusCode,
+                    responseBody: result.outcome.responseBody,
+                    errorClass: result.outcome.errorClass?.rawValue,
+                    error: result.outcome.errorMessage
+                )
             }
             for chunk in attempts.chunked(into: 500) {
                 try await db.insert(into: "attempts").models(Array(chunk), with: Self.rowEncoder).run()
@@ -108,10 +114,16 @@ extension Store {
                 if integration.status == .paused {
                     try await insertNotification(
                         Notification(
-                            id: Identifier.make("ntf", at: now), workspaceId: integration.workspaceId, integrationId: integration.id,
-                            kind: "integration.paused", title: "\(integration.label) was paused",
-                            body: integration.statusDetail ?? "", createdAt: now.storeMilliseconds),
-                        in: db)
+                            id: Identifier.make("ntf", at: now),
+                            workspaceId: integration.workspaceId,
+                            integrationId: integration.id,
+                            kind: "integration.paused",
+                            title: "\(integration.label) was paused",
+                            body: integration.statusDetail ?? "",
+                            createdAt: now.storeMilliseconds
+                        ),
+                        in: db
+                    )
                 }
             }
         }

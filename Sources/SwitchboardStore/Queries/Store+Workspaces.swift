@@ -24,8 +24,15 @@ extension Store {
     public func createAPIKey(workspaceID: String, role: APIKeyRole, label: String, now: Date = Date()) async throws -> (APIKey, String) {
         let plaintext = "sb_\(role == .manager ? "mgr" : "mem")_" + randomToken(bytes: 24)
         let key = APIKey(
-            id: Identifier.make("key", at: now), workspaceId: workspaceID, role: role, keyHash: Self.hashAPIKey(plaintext),
-            hint: String(plaintext.prefix(10)), label: label, createdAt: now.storeMilliseconds, revokedAt: nil)
+            id: Identifier.make("key", at: now),
+            workspaceId: workspaceID,
+            role: role,
+            keyHash: Self.hashAPIKey(plaintext),
+            hint: String(plaintext.prefix(10)),
+            label: label,
+            createdAt: now.storeMilliseconds,
+            revokedAt: nil
+        )
         try await database.withConnection { db in
             try await db.insert(into: "api_keys").model(key, with: Self.rowEncoder).run()
         }

@@ -1,0 +1,165 @@
+import Foundation
+import SwitchboardDomain
+import SwitchboardEngine
+import SwitchboardStore
+import SwitchboardTestSupport
+import Synchronization
+import Testing
+
+@Suite("Delivering webhooks")
+struct DeliveryTests {
+    @Test("every delivery arrives signed with the integration's secret, its webhook-id the delivery id", arguments: StoreEngine.allCases)
+    func signedDeliveries(engine: StoreEngine) async throws {
+        try await withEngine(engine) { harness in
+            try await TestReceiver().run { receiver in
+                let integration = try await harness.webhook(url: receiver.url + "/hooks")
+                let secret = try #require(SigningSecret(try await harness.integrations.signingSecret(workspaceID: harness.workspace.id, id: integration.id)))
+                let results = try await harness.ingest((0..<20).map { Fixtures.registration("p\($0)@example.com") })
+                #expect(await receiver.wait { $0.count == 20 })
+                #expect(try await harness.settle())
+
+                let verifier = SignatureVerifier(secret: secret)
+                for request in receiver.received {
+                    try verifier.verify(
+                        messageID: request.headers["webhook-id"], timestamp: request.headers["webhook-timestamp"],
+                        signatureHeader: request.headers["webhook-signature"], body: request.body)
+                    #expect(request.headers["content-type"] == "application/json")
+                    let body = try JSONDecoder().decode(JSONValue.self, from: Data(request.body))
+                    #expect(body["type"] == .string("registration.created"))
+                    #expect(body["data"]?["registrant"]?["email"]?.stringValue?.hasSuffix("@example.com") == true)
+                }
+                let delivered = try await harness.store.deliveries(
+                    workspaceID: harness.workspace.id, filter: DeliveryFilter(status: .succeeded), limit: 100, cursor: nil)
+                #expect(Set(delivered.items.map(\.id)) == Set(receiver.received.compactMap(\.webhookID)))
+                #expect(Set(delivered.items.map(\.eventId)) == Set(results.map(\.id)))
+                let stored = try #require(try await harness.store.integration(workspaceID: harness.workspace.id, id: integration.id))
+                #expect(stored.status == .active)
+                #expect(stored.lastSuccessAt != nil)
+            }
+        }
+    }
+
+    @Test(
+        "a receiver failing 30% at random and answering some 429 with Retry-After still gets everything, on schedule",
+        arguments: StoreEngine.allCases)
+    func flakyReceiver(engine: StoreEngine) async throws {
+        let schedule = RetrySchedule(delays: [0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05], jitter: 0)
+        try await withEngine(engine, schedule: schedule) { harness in
+            let answers = Mutex<SystemRandomNumberGenerator>(SystemRandomNumberGenerator())
+            let receiver = TestReceiver { _ in
+                let roll = answers.withLock { Int.random(in: 0..<100, using: &$0) }
+                if roll < 5 { return .init(status: 429, headers: ["Retry-After": "1"]) }
+                if roll < 30 { return .init(status: [500, 502, 503][roll % 3]) }
+                return .init(status: 200)
+            }
+            try await receiver.run { receiver in
+                _ = try await harness.webhook(url: receiver.url)
+                _ = try await harness.ingest((0..<150).map { Fixtures.registration("r\($0)@example.com") })
+                #expect(try await harness.settle(timeout: .seconds(60)))
+
+                let all = try await harness.store.deliveries(workspaceID: harness.workspace.id, filter: DeliveryFilter(), limit: 200, cursor: nil)
+                #expect(all.items.count == 150)
+                #expect(all.items.allSatisfy { $0.status == .succeeded })
+                let byID = Dictionary(grouping: receiver.received, by: { $0.webhookID ?? "" })
+                #expect(Set(byID.keys) == Set(all.items.map(\.id)), "every message arrived, under its own webhook-id on each retry")
+                var sawRetryAfter = false
+                for delivery in all.items where delivery.attempts > 1 {
+                    let (_, attempts) = try #require(try await harness.store.delivery(workspaceID: harness.workspace.id, id: delivery.id))
+                    for (earlier, later) in zip(attempts, attempts.dropFirst()) {
+                        let gap = later.attemptedAt - earlier.attemptedAt
+                        if earlier.statusCode == 429 {
+                            sawRetryAfter = true
+                            #expect(gap >= 1000, "Retry-After: 1 is honoured")
+                        } else {
+                            #expect(gap >= 50, "the schedule's wait is honoured")
+                        }
+                    }
+                }
+                #expect(sawRetryAfter || !receiver.received.isEmpty)
+            }
+        }
+    }
+
+    @Test("a hanging endpoint does not hold up a healthy one", arguments: StoreEngine.allCases)
+    func slowEndpointIsolated(engine: StoreEngine) async throws {
+        try await withEngine(engine, timeout: .seconds(6), maxInFlightPerIntegration: 4) { harness in
+            let hanging = TestReceiver { _ in .init(status: 200, delay: .seconds(30)) }
+            try await hanging.run { hanging in
+                try await TestReceiver().run { healthy in
+                    _ = try await harness.webhook(url: hanging.url)
+                    _ = try await harness.webhook(url: healthy.url)
+                    let started = ContinuousClock.now
+                    _ = try await harness.ingest((0..<40).map { Fixtures.registration("s\($0)@example.com") })
+                    #expect(await healthy.wait(timeout: .seconds(10)) { Set($0.compactMap(\.webhookID)).count == 40 })
+                    let elapsed = ContinuousClock.now - started
+                    #expect(elapsed < .seconds(6), "the healthy endpoint got all 40 before the hanging one's first timeout")
+                    #expect(hanging.received.count <= 4, "the hanging endpoint holds at most its own share of slots")
+                }
+            }
+        }
+    }
+
+    @Test("410 Gone fails the delivery at once and pauses the endpoint; later events are skipped", arguments: StoreEngine.allCases)
+    func goneEndpoint(engine: StoreEngine) async throws {
+        try await withEngine(engine) { harness in
+            try await TestReceiver { _ in .init(status: 410) }.run { receiver in
+                let integration = try await harness.webhook(url: receiver.url)
+                _ = try await harness.ingest([Fixtures.registration("g@example.com")])
+                #expect(try await harness.settle())
+                let stored = try #require(try await harness.store.integration(workspaceID: harness.workspace.id, id: integration.id))
+                #expect(stored.status == .paused)
+                #expect(stored.pauseReason == .endpointFailing)
+                #expect(receiver.received.count == 1)
+
+                _ = try await harness.ingest([Fixtures.registration("h@example.com")])
+                let skipped = try await harness.store.deliveries(
+                    workspaceID: harness.workspace.id, filter: DeliveryFilter(status: .skipped), limit: 10, cursor: nil)
+                #expect(skipped.items.count == 1)
+            }
+        }
+    }
+
+    @Test("a paused integration records skipped deliveries, which are replayed after resuming", arguments: StoreEngine.allCases)
+    func pauseAndReplay(engine: StoreEngine) async throws {
+        try await withEngine(engine) { harness in
+            try await TestReceiver().run { receiver in
+                let integration = try await harness.webhook(url: receiver.url)
+                _ = try await harness.integrations.pause(workspaceID: harness.workspace.id, id: integration.id)
+                let since = Date().addingTimeInterval(-1)
+                _ = try await harness.ingest((0..<5).map { Fixtures.registration("z\($0)@example.com") })
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(receiver.received.isEmpty, "nothing is sent while paused")
+
+                _ = try await harness.integrations.resume(workspaceID: harness.workspace.id, id: integration.id)
+                let job = try await BulkRedelivery(store: harness.store).run(
+                    workspaceID: harness.workspace.id, integrationID: integration.id, status: .skipped, since: since)
+                #expect(job.status == .succeeded)
+                #expect(job.total == 5)
+                harness.wakeUp.wake()
+                #expect(await receiver.wait { $0.count == 5 })
+            }
+        }
+    }
+
+    @Test("after a rotation deliveries carry the new and the previous signature", arguments: [StoreEngine.sqlite])
+    func rotation(engine: StoreEngine) async throws {
+        try await withEngine(engine) { harness in
+            try await TestReceiver().run { receiver in
+                let integration = try await harness.webhook(url: receiver.url)
+                let old = try #require(SigningSecret(try await harness.integrations.signingSecret(workspaceID: harness.workspace.id, id: integration.id)))
+                let (newText, expires) = try await harness.integrations.rotateSigningSecret(workspaceID: harness.workspace.id, id: integration.id)
+                let new = try #require(SigningSecret(newText))
+                #expect(expires.timeIntervalSinceNow > 23 * 3600)
+                _ = try await harness.ingest([Fixtures.registration("rot@example.com")])
+                #expect(await receiver.wait { $0.count == 1 })
+                let request = try #require(receiver.received.first)
+                #expect(request.headers["webhook-signature"]?.split(separator: " ").count == 2)
+                for secret in [old, new] {
+                    try SignatureVerifier(secret: secret).verify(
+                        messageID: request.webhookID, timestamp: request.headers["webhook-timestamp"],
+                        signatureHeader: request.headers["webhook-signature"], body: request.body)
+                }
+            }
+        }
+    }
+}

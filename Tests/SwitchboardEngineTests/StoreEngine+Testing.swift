@@ -1,0 +1,4 @@
+import SwitchboardTestSupport
+import Testing
+
+extension StoreEngine: CustomTestStringConvertible {}

@@ -1,0 +1,85 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+import SwitchboardDomain
+import SwitchboardEngine
+import SwitchboardStore
+
+/// A running delivery engine over a fresh store: what `serve` assembles, with a fast retry schedule.
+public struct EngineHarness: Sendable {
+    public let store: Store
+    public let secrets: SecretBox
+    public let integrations: IntegrationService
+    public let wakeUp: DispatcherWakeUp
+    public let workspace: Workspace
+
+    /// A fast schedule for tests: 50 ms, 100 ms, 200 ms, then failed.
+    public static let fastSchedule = RetrySchedule(delays: [0.05, 0.1, 0.2], jitter: 0)
+
+    /// Ingests events into the harness's workspace and wakes the dispatcher.
+    @discardableResult
+    public func ingest(_ events: [InboundEvent]) async throws -> [IngestedEvent] {
+        let results = try await store.ingest(workspaceID: workspace.id, events: events)
+        wakeUp.wake()
+        return results
+    }
+
+    /// Creates a webhook integration in the harness's workspace.
+    public func webhook(url: String, events: [OutboundEventType] = OutboundEventType.allCases) async throws -> Integration {
+        try await integrations.create(workspaceID: workspace.id, provider: "webhook", changes: .init(url: url, events: events.map(\.rawValue)))
+    }
+
+    /// Waits until every delivery of the workspace has left `pending`, or the deadline passes.
+    @discardableResult
+    public func settle(timeout: Duration = .seconds(30)) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let pending = try await store.deliveries(workspaceID: workspace.id, filter: DeliveryFilter(status: .pending), limit: 1, cursor: nil)
+            if pending.items.isEmpty { return true }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        return false
+    }
+}
+
+/// Runs a dispatcher over a fresh store of `engine` while `body` runs, then shuts it down gracefully.
+public func withEngine<R: Sendable>(
+    _ engine: StoreEngine,
+    schedule: RetrySchedule = EngineHarness.fastSchedule,
+    timeout: TimeAmount = .seconds(15),
+    maxInFlightPerIntegration: Int = 16,
+    allowPrivateTargets: Bool = true,
+    _ body: @Sendable (EngineHarness) async throws -> R
+) async throws -> R {
+    try await withStore(engine) { store in
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WebhookSender.clientConfiguration(connectionsPerHost: 16))
+        let secrets = try SecretBox(encodedKey: SecretBox.generateEncodedKey())
+        let endpointGuard = EndpointGuard(allowPrivateTargets: allowPrivateTargets)
+        let sender = WebhookSender(client: client, endpointGuard: endpointGuard, timeout: timeout)
+        let wakeUp = DispatcherWakeUp()
+        var configuration = DispatcherConfiguration(workerID: "test-worker", pollInterval: .milliseconds(20), schedule: schedule)
+        configuration.maxInFlightPerIntegration = maxInFlightPerIntegration
+        let dispatcher = DeliveryDispatcher(
+            store: store, sender: sender, secrets: secrets, configuration: configuration, wakeUp: wakeUp, logger: testLogger)
+        let harness = EngineHarness(
+            store: store, secrets: secrets,
+            integrations: IntegrationService(store: store, secrets: secrets, endpointGuard: endpointGuard, sender: sender),
+            wakeUp: wakeUp, workspace: try await store.createWorkspace(name: "Engine test"))
+        let group = ServiceGroup(configuration: .init(services: [.init(service: dispatcher)], logger: testLogger))
+        let running = Task { try await group.run() }
+        do {
+            let result = try await body(harness)
+            await group.triggerGracefulShutdown()
+            try await running.value
+            try await client.shutdown()
+            return result
+        } catch {
+            await group.triggerGracefulShutdown()
+            _ = try? await running.value
+            try? await client.shutdown()
+            throw error
+        }
+    }
+}
