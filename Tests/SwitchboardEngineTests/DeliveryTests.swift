@@ -13,7 +13,9 @@ struct DeliveryTests {
         try await withEngine(engine) { harness in
             try await TestReceiver().run { receiver in
                 let integration = try await harness.webhook(url: receiver.url + "/hooks")
-                let secret = try #require(SigningSecret(try await harness.integrations.signingSecret(workspaceID: harness.workspace.id, id: integration.id)))
+                let secret = try #require(
+                    SigningSecret(try await harness.integrations.signingSecret(workspaceID: harness.workspace.id, id: integration.id))
+                )
                 let results = try await harness.ingest((0..<20).map { Fixtures.registration("p\($0)@example.com") })
                 #expect(await receiver.wait { $0.count == 20 })
                 #expect(try await harness.settle())
@@ -21,15 +23,22 @@ struct DeliveryTests {
                 let verifier = SignatureVerifier(secret: secret)
                 for request in receiver.received {
                     try verifier.verify(
-                        messageID: request.headers["webhook-id"], timestamp: request.headers["webhook-timestamp"],
-                        signatureHeader: request.headers["webhook-signature"], body: request.body)
+                        messageID: request.headers["webhook-id"],
+                        timestamp: request.headers["webhook-timestamp"],
+                        signatureHeader: request.headers["webhook-signature"],
+                        body: request.body
+                    )
                     #expect(request.headers["content-type"] == "application/json")
                     let body = try JSONDecoder().decode(JSONValue.self, from: Data(request.body))
                     #expect(body["type"] == .string("registration.created"))
                     #expect(body["data"]?["registrant"]?["email"]?.stringValue?.hasSuffix("@example.com") == true)
                 }
                 let delivered = try await harness.store.deliveries(
-                    workspaceID: harness.workspace.id, filter: DeliveryFilter(status: .succeeded), limit: 100, cursor: nil)
+                    workspaceID: harness.workspace.id,
+                    filter: DeliveryFilter(status: .succeeded),
+                    limit: 100,
+                    cursor: nil
+                )
                 #expect(Set(delivered.items.map(\.id)) == Set(receiver.received.compactMap(\.webhookID)))
                 #expect(Set(delivered.items.map(\.eventId)) == Set(results.map(\.id)))
                 let stored = try #require(try await harness.store.integration(workspaceID: harness.workspace.id, id: integration.id))
@@ -41,7 +50,8 @@ struct DeliveryTests {
 
     @Test(
         "a receiver failing 30% at random and answering some 429 with Retry-After still gets everything, on schedule",
-        arguments: StoreEngine.allCases)
+        arguments: StoreEngine.allCases
+    )
     func flakyReceiver(engine: StoreEngine) async throws {
         let schedule = RetrySchedule(delays: [0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05], jitter: 0)
         try await withEngine(engine, schedule: schedule) { harness in
@@ -113,7 +123,11 @@ struct DeliveryTests {
 
                 _ = try await harness.ingest([Fixtures.registration("h@example.com")])
                 let skipped = try await harness.store.deliveries(
-                    workspaceID: harness.workspace.id, filter: DeliveryFilter(status: .skipped), limit: 10, cursor: nil)
+                    workspaceID: harness.workspace.id,
+                    filter: DeliveryFilter(status: .skipped),
+                    limit: 10,
+                    cursor: nil
+                )
                 #expect(skipped.items.count == 1)
             }
         }
@@ -132,7 +146,11 @@ struct DeliveryTests {
 
                 _ = try await harness.integrations.resume(workspaceID: harness.workspace.id, id: integration.id)
                 let job = try await BulkRedelivery(store: harness.store).run(
-                    workspaceID: harness.workspace.id, integrationID: integration.id, status: .skipped, since: since)
+                    workspaceID: harness.workspace.id,
+                    integrationID: integration.id,
+                    status: .skipped,
+                    since: since
+                )
                 #expect(job.status == .succeeded)
                 #expect(job.total == 5)
                 harness.wakeUp.wake()
@@ -146,7 +164,9 @@ struct DeliveryTests {
         try await withEngine(engine) { harness in
             try await TestReceiver().run { receiver in
                 let integration = try await harness.webhook(url: receiver.url)
-                let old = try #require(SigningSecret(try await harness.integrations.signingSecret(workspaceID: harness.workspace.id, id: integration.id)))
+                let old = try #require(
+                    SigningSecret(try await harness.integrations.signingSecret(workspaceID: harness.workspace.id, id: integration.id))
+                )
                 let (newText, expires) = try await harness.integrations.rotateSigningSecret(workspaceID: harness.workspace.id, id: integration.id)
                 let new = try #require(SigningSecret(newText))
                 #expect(expires.timeIntervalSinceNow > 23 * 3600)
@@ -156,8 +176,11 @@ struct DeliveryTests {
                 #expect(request.headers["webhook-signature"]?.split(separator: " ").count == 2)
                 for secret in [old, new] {
                     try SignatureVerifier(secret: secret).verify(
-                        messageID: request.webhookID, timestamp: request.headers["webhook-timestamp"],
-                        signatureHeader: request.headers["webhook-signature"], body: request.body)
+                        messageID: request.webhookID,
+                        timestamp: request.headers["webhook-timestamp"],
+                        signatureHeader: request.headers["webhook-signature"],
+                        body: request.body
+                    )
                 }
             }
         }

@@ -10,12 +10,16 @@ struct EndpointGuardTests {
         arguments: [
             "https://127.0.0.1/hook", "https://10.0.0.5/hook", "https://169.254.169.254/latest/meta-data", "https://[::1]/hook",
             "https://localhost/hook", "https://192.168.1.20:8443/x", "https://[fe80::1]/x", "https://0.0.0.0/x",
-        ])
+        ]
+    )
     func refused(url: String) async {
         await #expect(throws: EndpointGuard.Refusal.self) { try await strict.check(url) }
     }
 
-    @Test("plain http, credentials in the URL and relative URLs are refused", arguments: ["http://example.com/x", "https://u:p@example.com/x", "/hooks"])
+    @Test(
+        "plain http, credentials in the URL and relative URLs are refused",
+        arguments: ["http://example.com/x", "https://u:p@example.com/x", "/hooks"]
+    )
     func badForm(url: String) async {
         await #expect(throws: EndpointGuard.Refusal.self) { try await strict.check(url) }
     }

@@ -62,11 +62,20 @@ public func withEngine<R: Sendable>(
         var configuration = DispatcherConfiguration(workerID: "test-worker", pollInterval: .milliseconds(20), schedule: schedule)
         configuration.maxInFlightPerIntegration = maxInFlightPerIntegration
         let dispatcher = DeliveryDispatcher(
-            store: store, sender: sender, secrets: secrets, configuration: configuration, wakeUp: wakeUp, logger: testLogger)
+            store: store,
+            sender: sender,
+            secrets: secrets,
+            configuration: configuration,
+            wakeUp: wakeUp,
+            logger: testLogger
+        )
         let harness = EngineHarness(
-            store: store, secrets: secrets,
+            store: store,
+            secrets: secrets,
             integrations: IntegrationService(store: store, secrets: secrets, endpointGuard: endpointGuard, sender: sender),
-            wakeUp: wakeUp, workspace: try await store.createWorkspace(name: "Engine test"))
+            wakeUp: wakeUp,
+            workspace: try await store.createWorkspace(name: "Engine test")
+        )
         let group = ServiceGroup(configuration: .init(services: [.init(service: dispatcher)], logger: testLogger))
         let running = Task { try await group.run() }
         do {

@@ -32,7 +32,11 @@ public func withStore<R: Sendable>(
     _ engine: StoreEngine,
     _ body: @Sendable (Store) async throws -> R
 ) async throws -> R {
-    let url = try await engine.makeURL()
+    try await withStore(url: try await engine.makeURL(), body)
+}
+
+/// Opens the store at `url`, migrates it, runs `body`, and closes it.
+public func withStore<R: Sendable>(url: DatabaseURL, _ body: @Sendable (Store) async throws -> R) async throws -> R {
     let database = try await Database.open(url, logger: testLogger)
     return try await database.whileRunning {
         try await Migrator(database: database).migrate(logger: testLogger)

@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Prometheus
+import SwitchboardDomain
+import SwitchboardEngine
+import SwitchboardHTTP
+import SwitchboardStore
+import SwitchboardTestSupport
+import Testing
+
+extension StoreEngine: CustomTestStringConvertible {}
+
+/// A response as the tests look at it.
+struct APIResponse {
+    let status: Int
+    let contentType: String?
+    let body: [UInt8]
+
+    var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: Data(body))) ?? .null }
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Two workspaces, keys of both roles, and a client that speaks to the router as a server would.
+struct APIContext: Sendable {
+    let store: Store
+    let client: any TestClientProtocol
+    let workspace: Workspace
+    let managerKey: String
+    let memberKey: String
+    let otherWorkspace: Workspace
+    let otherManagerKey: String
+
+    func call(_ method: HTTPRequest.Method, _ path: String, key: String?, json: String? = nil, raw: ByteBuffer? = nil) async throws -> APIResponse {
+        var headers: HTTPFields = [:]
+        if let key { headers[.authorization] = "Bearer \(key)" }
+        if json != nil || raw != nil { headers[.contentType] = "application/json" }
+        let body = raw ?? json.map { ByteBuffer(string: $0) }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
+            APIResponse(status: Int(response.status.code), contentType: response.headers[.contentType], body: Array(response.body.readableBytesView))
+        }
+    }
+
+    /// Creates a webhook integration through the API and returns its id.
+    func createWebhook(key: String? = nil, url: String = "https://93.184.216.34/hooks") async throws -> String {
+        let response = try await call(
+            .post,
+            "/v1/integrations",
+            key: key ?? managerKey,
+            json:
+                #"{"provider": "webhook", "label": "CRM bridge", "settings": {"url": "\#(url)", "events": ["registration.created", "broadcast.summary"]}}"#
+        )
+        #expect(response.status == 201, "\(response.text)")
+        return response.json["id"]?.stringValue ?? ""
+    }
+}
+
+/// Runs `body` against the real router over a fresh store of `engine`. Private targets are refused,
+/// as in production; no dispatcher runs, so deliveries stay pending.
+func withAPI<R: Sendable>(_ engine: StoreEngine, _ body: @escaping @Sendable (APIContext) async throws -> R) async throws -> R {
+    try await withAPI(url: try await engine.makeURL(), body)
+}
+
+/// The same over a SQLite file at `path`, for tests that inspect the file afterwards.
+func withAPIAt<R: Sendable>(path: String, _ body: @escaping @Sendable (APIContext) async throws -> R) async throws -> R {
+    try await withAPI(url: .sqlite(path: path), body)
+}
+
+func withAPI<R: Sendable>(url: DatabaseURL, _ body: @escaping @Sendable (APIContext) async throws -> R) async throws -> R {
+    try await withStore(url: url) { store in
+        let secrets = try SecretBox(encodedKey: SecretBox.generateEncodedKey())
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WebhookSender.clientConfiguration(connectionsPerHost: 4))
+        let endpointGuard = EndpointGuard(allowPrivateTargets: false)
+        let sender = WebhookSender(client: client, endpointGuard: endpointGuard, timeout: .seconds(2))
+        let dependencies = AppDependencies(
+            store: store,
+            integrations: IntegrationService(store: store, secrets: secrets, endpointGuard: endpointGuard, sender: sender),
+            wakeUp: DispatcherWakeUp(),
+            metrics: PrometheusCollectorRegistry(),
+            logger: testLogger
+        )
+        let workspace = try await store.createWorkspace(name: "Acme")
+        let (_, manager) = try await store.createAPIKey(workspaceID: workspace.id, role: .manager, label: "m")
+        let (_, member) = try await store.createAPIKey(workspaceID: workspace.id, role: .member, label: "r")
+        let other = try await store.createWorkspace(name: "Other")
+        let (_, otherManager) = try await store.createAPIKey(workspaceID: other.id, role: .manager, label: "o")
+        let app = Application(router: buildRouter(dependencies), logger: testLogger)
+        do {
+            let result = try await app.test(.router) { testClient in
+                try await body(
+                    APIContext(
+                        store: store,
+                        client: testClient,
+                        workspace: workspace,
+                        managerKey: manager,
+                        memberKey: member,
+                        otherWorkspace: other,
+                        otherManagerKey: otherManager
+                    )
+                )
+            }
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+}
