@@ -118,6 +118,15 @@ let package = Package(
             dependencies: ["SwitchboardEngine", "SwitchboardTestSupport"],
             swiftSettings: swiftSettings
         ),
+        // Tests that run the built `switchboard` executable as a separate process.
+        .testTarget(
+            name: "SwitchboardProcessTests",
+            dependencies: [
+                "SwitchboardTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SwitchboardHTTPTests",
             dependencies: [

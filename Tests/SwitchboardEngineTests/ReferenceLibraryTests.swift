@@ -26,11 +26,14 @@ struct ReferenceLibraryTests {
                 _ = try await harness.ingest((0..<3).map { Fixtures.registration("after\($0)@example.com") })
                 _ = try await harness.ingest([
                     InboundEvent(
-                        type: .registrationCreated, idempotencyKey: "unicode", occurredAt: Date(),
+                        type: .registrationCreated,
+                        idempotencyKey: "unicode",
+                        occurredAt: Date(),
                         data: [
                             "broadcast": .object(["id": .string("brd_ü"), "title": .string("Zoë Ñandú 漢字 🎥")]),
                             "registrant": .object(["email": .string("zoe@example.com")]),
-                        ])
+                        ]
+                    )
                 ])
                 #expect(await receiver.wait { $0.count == 7 })
                 let unrelated = SigningSecret.generate().text
@@ -55,7 +58,9 @@ struct ReferenceLibraryTests {
         let file = FileManager.default.temporaryDirectory.appending(path: "switchboard-cases-\(UUID().uuidString).json")
         try JSONEncoder().encode(cases).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let script = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appending(path: "Scripts/verify_standard_webhooks.py")
+        let script = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appending(
+            path: "Scripts/verify_standard_webhooks.py"
+        )
         let result = try spawnAndWait(["/usr/bin/env", "python3", script.path, file.path])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("verified 28 cases"))

@@ -35,6 +35,8 @@ struct Runtime {
         let store = Store(database: database)
         var configuration = DispatcherConfiguration()
         if let maxInFlight = engine.maxInFlight { configuration.maxInFlight = maxInFlight }
+        // The lease must outlast an attempt (15 s timeout) or a live worker could lose its claim.
+        if let lease = engine.leaseSeconds { configuration.lease = max(lease, 16) }
         if let scale = engine.retryScale { configuration.schedule = RetrySchedule.standard.scaled(by: scale) }
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,

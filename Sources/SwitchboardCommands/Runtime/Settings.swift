@@ -36,6 +36,9 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Multiply the retry schedule, e.g. 0.001 for tests (env SWITCHBOARD_RETRY_SCALE).")
     var retryScale: Double?
 
+    @Option(help: "Seconds a claim lasts before another worker may take the delivery (env SWITCHBOARD_LEASE_SECONDS).")
+    var leaseSeconds: Double?
+
     /// The options merged with their environment variables.
     func settings() -> EngineSettings {
         EngineSettings(
@@ -51,6 +54,7 @@ struct EngineSettings {
     var allowPrivateTargets = false
     var maxInFlight: Int?
     var retryScale: Double?
+    var leaseSeconds: Double?
 }
 
 /// Reading the process environment.

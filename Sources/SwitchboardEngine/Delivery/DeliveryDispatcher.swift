@@ -68,55 +68,46 @@ public struct DeliveryDispatcher: Service {
     }
 
     private func claimLoop(signals: AsyncStream<Signal>, signal: AsyncStream<Signal>.Continuation, recorder: AttemptRecorder) async {
-        var inFlight: [String: Int] = [:]
-        var total = 0
+        var queues = DispatchQueues<Prepared>(
+            share: configuration.maxInFlightPerIntegration,
+            maxRunning: configuration.maxInFlight,
+            allowance: max(1, configuration.maxInFlightPerIntegration / 8)
+        )
+        // A completion triggers a claim only when there is room worth a query.
+        let worthClaiming = max(1, min(configuration.batchSize / 4, configuration.maxInFlightPerIntegration / 2))
         var claims = 0
+        var moreDue = true
         await withTaskGroup(of: Void.self) { attempts in
             var iterator = signals.makeAsyncIterator()
-            var moreDue = true
             loop: while !Task.isCancelled {
-                let capacity = configuration.maxInFlight - total
-                // Claim when there is room for a good share of a batch, or at once when the last claim came back full.
-                if capacity > 0 && (moreDue || capacity >= configuration.batchSize / 4) {
-                    let saturated = Set(inFlight.filter { $0.value >= configuration.maxInFlightPerIntegration }.keys)
+                // Claim when the last claim came back full or a tick says new work may be due.
+                let limit = queues.claimLimit(batchSize: configuration.batchSize)
+                if moreDue && limit > 0 {
                     claims += 1
-                    let limit = min(configuration.batchSize, capacity)
-                    let token = "\(configuration.workerID):\(claims)"
-                    let claimed = await claim(limit: limit, token: token, excluding: saturated)
+                    let claimed = await claim(limit: limit, token: "\(configuration.workerID):\(claims)", excluding: queues.excluded)
                     moreDue = claimed.count == limit
-                    // No integration gets more than its share of slots, even from one large claim.
-                    var batch: [Prepared] = []
-                    var overflow: [String] = []
-                    var share = inFlight
-                    for item in claimed {
-                        if share[item.delivery.integrationId, default: 0] < configuration.maxInFlightPerIntegration {
-                            share[item.delivery.integrationId, default: 0] += 1
-                            batch.append(item)
-                        } else {
-                            overflow.append(item.delivery.id)
-                        }
-                    }
-                    await release(overflow, token: token)
-                    for item in batch {
-                        inFlight[item.delivery.integrationId, default: 0] += 1
-                        total += 1
-                        attempts.addTask {
-                            await recorder.submit(await attempt(item))
-                            signal.yield(.finished(integrationID: item.delivery.integrationId))
-                        }
-                    }
-                    if moreDue && total < configuration.maxInFlight { continue }
+                    await release(queues.enqueue(claimed) { $0.delivery.integrationId })
+                } else {
+                    moreDue = false
                 }
+                for (integration, item) in queues.startable() {
+                    attempts.addTask {
+                        await recorder.submit(await attempt(item))
+                        signal.yield(.finished(integrationID: integration))
+                    }
+                }
+                if moreDue { continue }
                 guard let next = await iterator.next() else { break }
                 switch next {
                 case .finished(let integrationID):
-                    inFlight[integrationID, default: 1] -= 1
-                    if inFlight[integrationID] == 0 { inFlight[integrationID] = nil }
-                    total -= 1
+                    queues.finished(integrationID)
+                    // Refill before the local queues run dry.
+                    if queues.claimLimit(batchSize: configuration.batchSize) >= worthClaiming { moreDue = true }
                 case .tick: moreDue = true
                 case .stop: break loop
                 }
             }
+            await release(queues.drainWaiting())
             await attempts.waitForAll()
         }
     }
@@ -158,12 +149,15 @@ public struct DeliveryDispatcher: Service {
         }
     }
 
-    private func release(_ ids: [String], token: String) async {
-        do {
-            try await store.releaseClaims(ids: ids, token: token)
-        } catch {
-            // Unreleased claims simply come due again when their lease ends.
-            logger.warning("releasing claims failed", metadata: ["error": "\(error)", "deliveries": "\(ids.count)"])
+    /// Hands claimed but unstarted deliveries back to the queue, so other workers need not wait for the lease.
+    private func release(_ items: [Prepared]) async {
+        for (token, group) in Dictionary(grouping: items, by: { $0.delivery.claimToken ?? "" }) {
+            do {
+                try await store.releaseClaims(ids: group.map(\.delivery.id), token: token)
+            } catch {
+                // Unreleased claims simply come due again when their lease ends.
+                logger.warning("releasing claims failed", metadata: ["error": "\(error)", "deliveries": "\(group.count)"])
+            }
         }
     }
 

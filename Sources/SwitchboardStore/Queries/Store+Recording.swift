@@ -53,22 +53,39 @@ extension Store {
                 try await db.insert(into: "attempts").models(Array(chunk), with: Self.rowEncoder).run()
             }
             var recorded: [AttemptResult] = []
-            for result in results {
-                let failures = result.decision == .succeeded ? 0 : result.delivery.consecutiveFailures + 1
-                let next: Int64? = if case .retry(let date) = result.decision { date.storeMilliseconds } else { nil }
-                let updated = try await db.raw(
-                    """
-                    UPDATE deliveries SET status = \(bind: result.decision.status.rawValue), attempts = attempts + 1,
-                    consecutive_failures = \(bind: failures), next_attempt_at = \(bind: next), claim_token = NULL, updated_at = \(bind: at),
-                    last_attempt_at = \(bind: result.outcome.startedAt.storeMilliseconds), last_status_code = \(bind: result.outcome.statusCode),
-                    last_error = \(bind: result.outcome.succeeded ? nil : result.outcome.summary)
-                    WHERE id = \(bind: result.delivery.id) AND claim_token = \(bind: result.delivery.claimToken ?? "") RETURNING id
-                    """
-                ).all()
-                if !updated.isEmpty { recorded.append(result) }
+            for chunk in results.chunked(into: 200) {
+                let updated = Set(try await Self.updateDeliveries(Array(chunk), at: at, in: db))
+                recorded += chunk.filter { updated.contains($0.delivery.id) }
             }
             return try await Self.updateHealth(after: recorded, now: now, in: db)
         }
+    }
+
+    /// Writes the deliveries' new state in one statement per chunk, each row only if its claim is still
+    /// the one the attempt was made under; returns the ids written.
+    static func updateDeliveries(_ results: [AttemptResult], at: Int64, in db: any SQLDatabase) async throws -> [String] {
+        var rows: [SQLQueryString] = []
+        for result in results {
+            let failures = result.decision == .succeeded ? 0 : result.delivery.consecutiveFailures + 1
+            let next: Int64? = if case .retry(let date) = result.decision { date.storeMilliseconds } else { nil }
+            rows.append(
+                """
+                (\(bind: result.delivery.id), \(bind: result.delivery.claimToken ?? ""), \(bind: result.decision.status.rawValue), \(bind: failures), \
+                \(bind: next), \(bind: result.outcome.startedAt.storeMilliseconds), \(bind: result.outcome.statusCode), \
+                \(bind: result.outcome.succeeded ? nil : result.outcome.summary))
+                """
+            )
+        }
+        // VALUES columns are column1…column8 in both SQLite and PostgreSQL; the casts type NULLs for PostgreSQL.
+        let query: SQLQueryString =
+            """
+            UPDATE deliveries SET status = v.column3, attempts = attempts + 1, consecutive_failures = CAST(v.column4 AS INTEGER),
+            next_attempt_at = CAST(v.column5 AS BIGINT), claim_token = NULL, updated_at = \(bind: at),
+            last_attempt_at = CAST(v.column6 AS BIGINT), last_status_code = CAST(v.column7 AS INTEGER), last_error = CAST(v.column8 AS TEXT)
+            FROM (VALUES
+            """ + rows.joined(separator: ", ")
+            + ") AS v WHERE deliveries.id = v.column1 AND deliveries.claim_token = v.column2 RETURNING deliveries.id"
+        return try await db.raw(query).all().map { try $0.decode(column: "id", as: String.self) }
     }
 
     /// Applies the domain's transitions for each integration in the order its attempts finished.
@@ -106,7 +123,12 @@ extension Store {
                 health.pause(.endpointFailing)
                 integration.health = health
             }
-            guard integration != before else { continue }
+            // Success and failure times are kept to the second: a busy integration is not rewritten on every batch.
+            let onlyFresherTimes =
+                integration.health == before.health && integration.failingSince == before.failingSince
+                && (integration.lastSuccessAt ?? 0) - (before.lastSuccessAt ?? 0) < 1000
+                && (integration.lastFailureAt ?? 0) - (before.lastFailureAt ?? 0) < 1000
+            guard !onlyFresherTimes else { continue }
             integration.updatedAt = now.storeMilliseconds
             try await save(integration, in: db)
             if integration.health != before.health {

@@ -1,0 +1,87 @@
+import Foundation
+
+/// The dispatcher's local bookkeeping: per integration, attempts running and claimed deliveries
+/// waiting for a slot. A pure value, so the scheduling rules are testable without a network.
+///
+/// Rules: at most `share` attempts run per integration and `maxRunning` overall; at most `share`
+/// deliveries wait per integration (so a claim never waits longer than one attempt timeout, well
+/// inside its lease); an integration whose queue is at least half full is left out of claims, and a
+/// claim asks only for what the known queues can hold plus an allowance for integrations not seen yet.
+struct DispatchQueues<Item: Sendable>: Sendable {
+    let share: Int
+    let maxRunning: Int
+    /// How many deliveries of integrations not yet in the queues a claim may bring.
+    let allowance: Int
+
+    private(set) var running: [String: Int] = [:]
+    private(set) var waiting: [String: [Item]] = [:]
+    private(set) var totalRunning = 0
+    private(set) var totalWaiting = 0
+
+    init(share: Int, maxRunning: Int, allowance: Int) {
+        self.share = share
+        self.maxRunning = maxRunning
+        self.allowance = allowance
+    }
+
+    /// Integrations to leave out of the next claim: their queue is at least half full.
+    var excluded: Set<String> {
+        Set(waiting.filter { $0.value.count * 2 >= share }.keys)
+    }
+
+    /// How many deliveries the next claim should ask for (0: do not claim).
+    func claimLimit(batchSize: Int) -> Int {
+        let room = waiting.reduce(0) { sum, entry in entry.value.count * 2 >= share ? sum : sum + share - entry.value.count }
+        let knownIdle = running.keys.filter { waiting[$0] == nil }.count * share
+        return max(0, min(batchSize, maxRunning - totalRunning + maxRunning - totalWaiting, room + knownIdle + allowance))
+    }
+
+    /// Queues claimed items; returns those that do not fit, to be released at once.
+    mutating func enqueue(_ items: [Item], integration: (Item) -> String) -> [Item] {
+        var overflow: [Item] = []
+        for item in items {
+            let id = integration(item)
+            if waiting[id, default: []].count < share {
+                waiting[id, default: []].append(item)
+                totalWaiting += 1
+            } else {
+                overflow.append(item)
+            }
+        }
+        return overflow
+    }
+
+    /// Takes the items that may start now, oldest first per integration, round-robin across integrations.
+    mutating func startable() -> [(integration: String, item: Item)] {
+        var started: [(String, Item)] = []
+        var progress = true
+        while progress && totalRunning < maxRunning {
+            progress = false
+            for id in waiting.keys.sorted() where totalRunning < maxRunning && running[id, default: 0] < share {
+                guard var queue = waiting[id], !queue.isEmpty else { continue }
+                started.append((id, queue.removeFirst()))
+                waiting[id] = queue.isEmpty ? nil : queue
+                running[id, default: 0] += 1
+                totalRunning += 1
+                totalWaiting -= 1
+                progress = true
+            }
+        }
+        return started
+    }
+
+    /// Records that an attempt of `integration` finished.
+    mutating func finished(_ integration: String) {
+        guard let count = running[integration] else { return }
+        running[integration] = count > 1 ? count - 1 : nil
+        totalRunning -= 1
+    }
+
+    /// Removes and returns every waiting item, e.g. at shutdown, so that their claims can be released.
+    mutating func drainWaiting() -> [Item] {
+        let items = waiting.values.flatMap { $0 }
+        waiting = [:]
+        totalWaiting = 0
+        return items
+    }
+}
