@@ -94,7 +94,11 @@ let package = Package(
         .executableTarget(name: "switchboard", dependencies: ["SwitchboardCommands"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "switchboard-bench",
-            dependencies: ["SwitchboardCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "SwitchboardCommands",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Helpers shared by the test targets: a throwaway PostgreSQL cluster, local receivers.

@@ -11,14 +11,14 @@ import SwitchboardHTTP
 import SwitchboardStore
 
 /// The assembled parts of a running Switchboard process: store, engine and (for `serve`) the HTTP app.
-struct Runtime {
-    let database: Database
-    let store: Store
-    let secrets: SecretBox
-    let client: HTTPClient
-    let dispatcher: DeliveryDispatcher
-    let dependencies: AppDependencies
-    let logger: Logger
+public struct Runtime: Sendable {
+    public let database: Database
+    public let store: Store
+    public let secrets: SecretBox
+    public let client: HTTPClient
+    public let dispatcher: DeliveryDispatcher
+    public let dependencies: AppDependencies
+    public let logger: Logger
 
     /// The process-wide metrics registry; swift-metrics can be bootstrapped once per process.
     static let metrics: PrometheusCollectorRegistry = {
@@ -28,7 +28,7 @@ struct Runtime {
     }()
 
     /// Opens the database and wires the engine; nothing runs until `run`.
-    static func make(databaseURL: DatabaseURL, engine: EngineSettings, logger: Logger) async throws -> Runtime {
+    public static func make(databaseURL: DatabaseURL, engine: EngineSettings, logger: Logger) async throws -> Runtime {
         let metrics = Self.metrics
         let secrets = try SecretKeyLoader.load(for: databaseURL, logger: logger)
         let database = try await Database.open(databaseURL, logger: logger)
@@ -68,7 +68,7 @@ struct Runtime {
     }
 
     /// The HTTP application on `host:port`.
-    func application(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    public func application(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: buildRouter(dependencies),
             configuration: .init(address: .hostname(host, port: port), serverName: "Switchboard"),
@@ -80,7 +80,7 @@ struct Runtime {
     /// Applies migrations, then runs the HTTP client, the dispatcher and the services that `services` makes
     /// until SIGINT/SIGTERM. The group stops in reverse order (app first, then dispatcher, then client), and
     /// the database closes last.
-    func run(dispatch: Bool = true, services makeServices: () async throws -> [any Service]) async throws {
+    public func run(dispatch: Bool = true, services makeServices: () async throws -> [any Service]) async throws {
         try await database.whileRunning {
             try await Migrator(database: database).migrate(logger: logger)
             var services: [any Service] = [HTTPClientService(client: client)]

@@ -50,11 +50,18 @@ struct EngineOptions: ParsableArguments {
 }
 
 /// What a process asks of its engine.
-struct EngineSettings {
-    var allowPrivateTargets = false
-    var maxInFlight: Int?
-    var retryScale: Double?
-    var leaseSeconds: Double?
+public struct EngineSettings: Sendable {
+    public var allowPrivateTargets = false
+    public var maxInFlight: Int?
+    public var retryScale: Double?
+    public var leaseSeconds: Double?
+
+    public init(allowPrivateTargets: Bool = false, maxInFlight: Int? = nil, retryScale: Double? = nil, leaseSeconds: Double? = nil) {
+        self.allowPrivateTargets = allowPrivateTargets
+        self.maxInFlight = maxInFlight
+        self.retryScale = retryScale
+        self.leaseSeconds = leaseSeconds
+    }
 }
 
 /// Reading the process environment.

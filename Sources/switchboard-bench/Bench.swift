@@ -1,0 +1,105 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import SQLKit
+import SwitchboardCommands
+import SwitchboardDomain
+import SwitchboardStore
+
+/// `switchboard-bench`: events through the real ingest API into the durable store, delivered to webhook
+/// integrations on a local nginx sink, measured end to end, beside the HTTP client's and wrk's ceilings.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "switchboard-bench", abstract: "Measure Switchboard's delivery throughput.")
+
+    @Option(help: "Events to ingest at full speed.")
+    var events = 100_000
+
+    @Option(help: "Webhook integrations receiving every event.")
+    var integrations = 10
+
+    @Option(help: "Approximate size of each event's payload, in bytes.")
+    var payloadBytes = 1024
+
+    @Option(help: "Database URL (default: a fresh SQLite file).")
+    var databaseURL: String?
+
+    @Option(help: "Seconds for each reference measurement (client alone, wrk).")
+    var referenceSeconds = 5
+
+    @Option(help: "Concurrent connections for the reference measurements.")
+    var connections = 128
+
+    @Option(help: "Events for the latency phase, paced at --latency-rate per second (0 skips it).")
+    var latencyEvents = 5000
+
+    @Option(help: "Events per second in the latency phase.")
+    var latencyRate = 1000
+
+    func run() async throws {
+        var logger = Logger(label: "switchboard.bench")
+        logger.logLevel = .error
+        let sink = try NginxSink(workers: 1)
+        defer { sink.stop() }
+        try await Task.sleep(for: .milliseconds(300))
+        let body = Array(repeating: UInt8(ascii: "x"), count: payloadBytes)
+
+        print("Switchboard benchmark: \(events) events × \(integrations) integrations, ~\(payloadBytes) B payloads, sink \(sink.url)")
+        let wrkRate = try Wrk.postsPerSecond(url: sink.url, bodyBytes: payloadBytes, connections: connections, seconds: referenceSeconds)
+        print("wrk (machine ceiling):              \(wrkRate.map { format($0) } ?? "wrk missing") POST/s")
+        let clientRate = try await ClientCeiling.postsPerSecond(url: sink.url, body: body, connections: connections, seconds: referenceSeconds)
+        print("AsyncHTTPClient alone (no store):   \(format(clientRate)) POST/s")
+
+        let url = try DatabaseURL(
+            databaseURL
+                ?? "sqlite://\(FileManager.default.temporaryDirectory.appending(path: "switchboard-bench-\(UUID().uuidString.prefix(8)).db").path)"
+        )
+        let runtime = try await Runtime.make(databaseURL: url, engine: EngineSettings(allowPrivateTargets: true), logger: logger)
+        let port = Int.random(in: 20_000...29_000)
+        let (ready, readySignal) = AsyncStream.makeStream(of: (String, String).self)
+        let report: Report = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await runtime.run {
+                    let workspace = try await runtime.store.createWorkspace(name: "Benchmark")
+                    let (_, key) = try await runtime.store.createAPIKey(workspaceID: workspace.id, role: .manager, label: "bench")
+                    readySignal.yield((workspace.id, key))
+                    return [runtime.application(host: "127.0.0.1", port: port)]
+                }
+            }
+            var iterator = ready.makeAsyncIterator()
+            guard let (workspaceID, key) = await iterator.next() else { throw BenchError("the server did not start") }
+            let driver = Driver(
+                runtime: runtime,
+                workspaceID: workspaceID,
+                apiKey: key,
+                api: "http://127.0.0.1:\(port)",
+                sinkURL: sink.url,
+                payloadBytes: payloadBytes
+            )
+            let report = try await driver.measure(events: events, integrations: integrations, latencyEvents: latencyEvents, latencyRate: latencyRate)
+            group.cancelAll()
+            return report
+        }
+        print(
+            "Switchboard durable deliveries:     \(format(report.deliveriesPerSecond)) deliveries/s (\(report.deliveries) in \(String(format: "%.1f", report.seconds)) s)"
+        )
+        print("  event→first attempt, full speed:  p50 \(ms(report.fullSpeedLatency.p50)), p99 \(ms(report.fullSpeedLatency.p99))")
+        if let paced = report.pacedLatency {
+            print("  event→first attempt at \(latencyRate)/s:  p50 \(ms(paced.p50)), p99 \(ms(paced.p99))")
+        }
+        print("  ingest alone:                     \(format(report.ingestEventsPerSecond)) events/s")
+        print(
+            "  peak RSS:                         \(String(format: "%.0f", peakRSSMegabytes())) MB (\(String(format: "%.0f", report.rssWithBacklog)) MB with the whole backlog pending)"
+        )
+        print("Ratio Switchboard / client alone:   \(String(format: "%.3f", report.deliveriesPerSecond / clientRate))  (target ≥ 0.5)")
+        if let wrkRate {
+            print("Ratio Switchboard / wrk:            \(String(format: "%.3f", report.deliveriesPerSecond / wrkRate))  (long-term goal ≥ 0.25)")
+        }
+        print("Ratio client alone / wrk:           \(wrkRate.map { String(format: "%.3f", clientRate / $0) } ?? "-")")
+    }
+
+    func format(_ value: Double) -> String { String(format: "%.0f", value) }
+    func ms(_ value: Double) -> String { String(format: "%.1f ms", value) }
+}

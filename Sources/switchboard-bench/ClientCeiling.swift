@@ -1,0 +1,37 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// Plain POSTs from Switchboard's own HTTP client with no store: the client's ceiling.
+enum ClientCeiling {
+    static func postsPerSecond(url: String, body: [UInt8], connections: Int, seconds: Int) async throws -> Double {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        let buffer = ByteBuffer(bytes: body)
+        let started = ContinuousClock.now
+        let count = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<connections {
+                group.addTask {
+                    var sent = 0
+                    while ContinuousClock.now < deadline {
+                        var request = HTTPClientRequest(url: url)
+                        request.method = .POST
+                        request.headers.add(name: "content-type", value: "application/json")
+                        request.body = .bytes(buffer)
+                        if let response = try? await client.execute(request, timeout: .seconds(15)) {
+                            _ = try? await response.body.collect(upTo: 1 << 16)
+                            sent += 1
+                        }
+                    }
+                    return sent
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        let elapsed = ContinuousClock.now - started
+        try await client.shutdown()
+        return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+}

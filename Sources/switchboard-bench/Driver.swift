@@ -1,0 +1,152 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import SQLKit
+import SwitchboardCommands
+import SwitchboardDomain
+import SwitchboardStore
+
+/// Percentiles of a latency sample, in milliseconds.
+struct Latency {
+    let p50: Double
+    let p99: Double
+
+    init(_ samples: [Int64]) {
+        let sorted = samples.sorted()
+        func at(_ q: Double) -> Double { sorted.isEmpty ? 0 : Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]) }
+        p50 = at(0.50)
+        p99 = at(0.99)
+    }
+}
+
+/// What one run measured.
+struct Report {
+    let deliveries: Int
+    let seconds: Double
+    let ingestEventsPerSecond: Double
+    let fullSpeedLatency: Latency
+    let pacedLatency: Latency?
+    let rssWithBacklog: Double
+    var deliveriesPerSecond: Double { Double(deliveries) / seconds }
+}
+
+/// Drives a running Switchboard through its HTTP API and reads the outcome from its store.
+struct Driver {
+    let runtime: Runtime
+    let workspaceID: String
+    let apiKey: String
+    let api: String
+    let sinkURL: String
+    let payloadBytes: Int
+
+    func measure(events: Int, integrations: Int, latencyEvents: Int, latencyRate: Int) async throws -> Report {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = client.shutdown() }
+        for index in 0..<integrations {
+            _ = try await runtime.dependencies.integrations.create(
+                workspaceID: workspaceID,
+                provider: "webhook",
+                changes: .init(label: "sink \(index)", url: "\(sinkURL)/\(index)", events: OutboundEventType.allCases.map(\.rawValue))
+            )
+        }
+        let padding = String(repeating: "x", count: max(0, payloadBytes - 200))
+        let expected = events * integrations
+
+        // Full speed: batches of 1000 through the API, two requests at a time.
+        let started = ContinuousClock.now
+        let batches = (events + 999) / 1000
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            for _ in 0..<2 {
+                let batch = next
+                next += 1
+                if batch < batches {
+                    group.addTask { try await post(client: client, batch: batch, size: min(1000, events - batch * 1000), padding: padding) }
+                }
+            }
+            while try await group.next() != nil {
+                let batch = next
+                next += 1
+                if batch < batches {
+                    group.addTask { try await post(client: client, batch: batch, size: min(1000, events - batch * 1000), padding: padding) }
+                }
+            }
+        }
+        let ingested = ContinuousClock.now
+        let rssWithBacklog = currentRSSMegabytes()
+        try await waitForDeliveries(expected)
+        let finished = ContinuousClock.now
+        let fullSpeed = Latency(try await firstAttemptLatencies())
+
+        var paced: Latency?
+        if latencyEvents > 0 {
+            paced = try await measurePaced(client: client, events: latencyEvents, rate: latencyRate, integrations: integrations, already: expected)
+        }
+        return Report(
+            deliveries: expected,
+            seconds: seconds(finished - started),
+            ingestEventsPerSecond: Double(events) / seconds(ingested - started),
+            fullSpeedLatency: fullSpeed,
+            pacedLatency: paced,
+            rssWithBacklog: rssWithBacklog
+        )
+    }
+
+    private func measurePaced(client: HTTPClient, events: Int, rate: Int, integrations: Int, already: Int) async throws -> Latency {
+        let cutoff = Timestamp.milliseconds(Date())
+        let perTick = max(1, rate / 100)
+        var sent = 0
+        let start = ContinuousClock.now
+        var tick = 0
+        while sent < events {
+            let size = min(perTick, events - sent)
+            try await post(client: client, batch: 1_000_000 + tick, size: size, padding: "")
+            sent += size
+            tick += 1
+            let due = start + .milliseconds(tick * 10)
+            if due > ContinuousClock.now { try await Task.sleep(until: due) }
+        }
+        try await waitForDeliveries(already + events * integrations)
+        return Latency(try await firstAttemptLatencies(since: cutoff))
+    }
+
+    private func post(client: HTTPClient, batch: Int, size: Int, padding: String) async throws {
+        let events = (0..<size).map { index in
+            #"{"type":"registration.created","idempotency_key":"bench-\#(batch)-\#(index)","data":{"broadcast":{"id":"brd_bench","title":"Benchmark"},"registrant":{"email":"u\#(batch)x\#(index)@example.com","first_name":"Ada","custom_fields":{"padding":"\#(padding)"}}}}"#
+        }
+        var request = HTTPClientRequest(url: "\(api)/v1/events")
+        request.method = .POST
+        request.headers.add(name: "authorization", value: "Bearer \(apiKey)")
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: #"{"events":[\#(events.joined(separator: ","))]}"#))
+        let response = try await client.execute(request, timeout: .seconds(120))
+        let text = String(buffer: try await response.body.collect(upTo: 4 << 20))
+        guard response.status.code == 202 else { throw BenchError("ingest answered \(response.status.code): \(text.prefix(300))") }
+    }
+
+    private func waitForDeliveries(_ expected: Int) async throws {
+        while true {
+            let done = try await runtime.database.withConnection { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM deliveries WHERE status <> 'pending'").first(decodingColumn: "n", as: Int.self) ?? 0
+            }
+            if done >= expected { return }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
+    /// Milliseconds from an event's receipt to its delivery's first attempt (every attempt succeeds against the sink).
+    private func firstAttemptLatencies(since: Int64 = 0) async throws -> [Int64] {
+        try await runtime.database.withConnection { db in
+            try await db.raw(
+                """
+                SELECT d.last_attempt_at - e.received_at AS latency FROM deliveries d JOIN events e ON e.id = d.event_id
+                WHERE e.received_at >= \(bind: since) AND d.attempts = 1
+                """
+            ).all().map { try $0.decode(column: "latency", as: Int64.self) }
+        }
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

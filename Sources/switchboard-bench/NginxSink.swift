@@ -1,0 +1,122 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A local HTTP sink: nginx (Debian's nginx-light) answering 200 to every POST, started for the run.
+final class NginxSink {
+    let port: Int
+    let directory: URL
+    private let pid: pid_t
+
+    var url: String { "http://127.0.0.1:\(port)/sink" }
+
+    init(workers: Int) throws {
+        guard let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
+            throw BenchError("nginx is missing: apt-get install nginx-light")
+        }
+        port = Int.random(in: 30_000...39_000)
+        directory = FileManager.default.temporaryDirectory.appending(path: "switchboard-bench-nginx-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let configuration = """
+            worker_processes \(workers);
+            daemon off;
+            pid \(directory.path)/nginx.pid;
+            error_log \(directory.path)/error.log warn;
+            events { worker_connections 8192; }
+            http {
+                access_log off;
+                client_body_temp_path \(directory.path)/body;
+                proxy_temp_path \(directory.path)/proxy;
+                fastcgi_temp_path \(directory.path)/fastcgi;
+                uwsgi_temp_path \(directory.path)/uwsgi;
+                scgi_temp_path \(directory.path)/scgi;
+                keepalive_requests 1000000;
+                client_body_buffer_size 64k;
+                server {
+                    listen 127.0.0.1:\(port);
+                    location / { return 200 "ok"; }
+                }
+            }
+            """
+        let file = directory.appending(path: "nginx.conf")
+        try configuration.write(to: file, atomically: true, encoding: .utf8)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let arguments: [String] = [nginx, "-c", file.path, "-p", directory.path]
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+        }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, nginx, &actions, nil, argv, environ) == 0 else { throw BenchError("cannot start nginx") }
+        self.pid = pid
+    }
+
+    func stop() {
+        kill(pid, SIGQUIT)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+    }
+}
+
+/// Runs wrk against the sink: the machine's ceiling for POSTs of the same size.
+enum Wrk {
+    static func postsPerSecond(url: String, bodyBytes: Int, connections: Int, seconds: Int) throws -> Double? {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else { return nil }
+        let script = FileManager.default.temporaryDirectory.appending(path: "switchboard-bench-\(UUID().uuidString.prefix(8)).lua")
+        try """
+        wrk.method = "POST"
+        wrk.body = string.rep("x", \(bodyBytes))
+        wrk.headers["Content-Type"] = "application/json"
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let output = try run(["/usr/bin/wrk", "-t2", "-c\(connections)", "-d\(seconds)s", "-s", script.path, url])
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }) else { return nil }
+        return Double(line.split(separator: " ").last.map(String.init) ?? "")
+    }
+
+    static func run(_ arguments: [String]) throws -> String {
+        let log = FileManager.default.temporaryDirectory.appending(path: "switchboard-bench-\(UUID().uuidString).log").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+        }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, arguments[0], &actions, nil, argv, environ) == 0 else { throw BenchError("cannot run \(arguments[0])") }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Peak resident memory of this process, from /proc.
+func peakRSSMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+    else { return 0 }
+    return kilobytes / 1024
+}
+
+/// Current resident memory of this process, from /proc.
+func currentRSSMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+        let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+    else { return 0 }
+    return kilobytes / 1024
+}

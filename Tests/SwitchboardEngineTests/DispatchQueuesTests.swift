@@ -1,0 +1,53 @@
+import Testing
+
+@testable import SwitchboardEngine
+
+@Suite("Dispatch queues")
+struct DispatchQueuesTests {
+    struct Item: Sendable, Equatable {
+        let integration: String
+        let n: Int
+    }
+
+    func items(_ integration: String, _ count: Int) -> [Item] { (0..<count).map { Item(integration: integration, n: $0) } }
+
+    @Test("no integration runs more than its share, and the rest waits up to one share")
+    func sharePerIntegration() {
+        var queues = DispatchQueues<Item>(share: 4, maxRunning: 100, allowance: 1)
+        let overflow = queues.enqueue(items("slow", 10)) { $0.integration }
+        #expect(overflow.count == 6, "beyond one share of waiting items, claims are handed back")
+        #expect(queues.startable().count == 4)
+        #expect(queues.startable().isEmpty, "the share is taken until an attempt finishes")
+        #expect(queues.enqueue([Item(integration: "slow", n: 10)]) { $0.integration }.isEmpty)
+        #expect(queues.startable().isEmpty, "a newly queued item waits for a free slot")
+        queues.finished("slow")
+        #expect(queues.startable().map(\.item.n) == [10])
+    }
+
+    @Test("a saturated integration is left out of claims and the limit asks only for what fits")
+    func claimsAvoidSaturated() {
+        var queues = DispatchQueues<Item>(share: 4, maxRunning: 100, allowance: 2)
+        #expect(queues.claimLimit(batchSize: 50) == 2, "unknown integrations: only the allowance")
+        _ = queues.enqueue(items("a", 8)) { $0.integration }
+        #expect(queues.excluded == ["a"], "a's queue is full")
+        #expect(queues.claimLimit(batchSize: 50) == 2, "nothing known has room: only the allowance")
+        _ = queues.startable()
+        #expect(queues.excluded.isEmpty, "a runs its share and its queue has room again")
+        #expect(queues.claimLimit(batchSize: 50) == 4 + 2, "one share of waiting room for a, plus the allowance")
+        _ = queues.enqueue(items("b", 1)) { $0.integration }
+        #expect(queues.claimLimit(batchSize: 50) == 4 + 3 + 2, "a's room, what is left of b's, and the allowance")
+        #expect(queues.claimLimit(batchSize: 5) == 5, "never more than a batch")
+    }
+
+    @Test("the overall limit holds across integrations, round robin")
+    func overallLimit() {
+        var queues = DispatchQueues<Item>(share: 10, maxRunning: 6, allowance: 1)
+        _ = queues.enqueue(items("a", 10) + items("b", 10)) { $0.integration }
+        let started = queues.startable()
+        #expect(started.count == 6)
+        #expect(started.filter { $0.integration == "a" }.count == 3)
+        #expect(queues.totalRunning == 6)
+        #expect(queues.drainWaiting().count == 14)
+        #expect(queues.totalWaiting == 0)
+    }
+}
