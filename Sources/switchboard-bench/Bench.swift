@@ -50,7 +50,7 @@ struct Bench: AsyncParsableCommand {
         let wrkRate = try Wrk.postsPerSecond(url: sink.url, bodyBytes: payloadBytes, connections: connections, seconds: referenceSeconds)
         print("wrk (machine ceiling):              \(wrkRate.map { format($0) } ?? "wrk missing") POST/s")
         let clientRate = try await ClientCeiling.postsPerSecond(url: sink.url, body: body, connections: connections, seconds: referenceSeconds)
-        print("AsyncHTTPClient alone (no store):   \(format(clientRate)) POST/s")
+        print("AsyncHTTPClient alone (no store):   \(format(clientRate)) POST/s (RSS now \(String(format: "%.0f", currentRSSMegabytes())) MB)")
 
         let url = try DatabaseURL(
             databaseURL

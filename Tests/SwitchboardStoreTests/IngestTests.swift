@@ -55,6 +55,56 @@ struct IngestTests {
         }
     }
 
+    @Test("a retried attendance adds no watch time, and a key repeated within one batch stores one event", arguments: StoreEngine.allCases)
+    func retriesChangeNothing(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            let workspace = try await store.createWorkspace(name: "Acme")
+            try await Fixtures.webhook(in: store, workspaceID: workspace.id, events: [.broadcastSummary, .attendanceRecorded])
+            let attendance = Fixtures.attendance("a@example.com", seconds: 600)
+            let first = try await store.ingest(workspaceID: workspace.id, events: [Fixtures.registration("a@example.com"), attendance, attendance])
+            #expect(first.map(\.duplicate) == [false, false, true])
+            #expect(first[1].id == first[2].id)
+            _ = try await store.ingest(workspaceID: workspace.id, events: [attendance])
+            _ = try await store.ingest(workspaceID: workspace.id, events: [Fixtures.ended()])
+            let summaries = try await store.deliveries(
+                workspaceID: workspace.id,
+                filter: DeliveryFilter(eventType: .broadcastSummary),
+                limit: 10,
+                cursor: nil
+            )
+            let delivery = try #require(summaries.items.first)
+            let event = try #require(try await store.events(ids: [delivery.eventId])[delivery.eventId])
+            #expect(event.data["total_watch_seconds"] == .number(600))
+            let attended = try await store.deliveries(
+                workspaceID: workspace.id,
+                filter: DeliveryFilter(eventType: .attendanceRecorded),
+                limit: 10,
+                cursor: nil
+            )
+            #expect(attended.items.count == 1)
+        }
+    }
+
+    @Test("a summary counts what came before the end in the same batch, not what came after", arguments: StoreEngine.allCases)
+    func summaryOrderWithinBatch(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            let workspace = try await store.createWorkspace(name: "Acme")
+            try await Fixtures.webhook(in: store, workspaceID: workspace.id, events: [.broadcastSummary])
+            _ = try await store.ingest(
+                workspaceID: workspace.id,
+                events: [
+                    Fixtures.registration("a@example.com"), Fixtures.registration("b@example.com"), Fixtures.ended(),
+                    Fixtures.registration("late@example.com"),
+                ]
+            )
+            let delivery = try #require(
+                try await store.deliveries(workspaceID: workspace.id, filter: DeliveryFilter(), limit: 10, cursor: nil).items.first
+            )
+            let event = try #require(try await store.events(ids: [delivery.eventId])[delivery.eventId])
+            #expect(event.data["registrants"] == .number(2))
+        }
+    }
+
     @Test("broadcast.ended delivers a summary computed from registrations and attendance", arguments: StoreEngine.allCases)
     func summary(engine: StoreEngine) async throws {
         try await withStore(engine) { store in

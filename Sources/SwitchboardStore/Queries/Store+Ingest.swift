@@ -21,70 +21,116 @@ struct Subscriber: Sendable {
 
 extension Store {
     /// Stores events, with their registrations, attendance and every delivery they fan out to, in one
-    /// transaction: either all of it is durable or none of it is.
+    /// transaction: either all of it is durable or none of it is. A repeated idempotency key changes nothing.
+    ///
+    /// Rows are written with multi-row statements. A `broadcast.ended` closes a segment: its summary counts
+    /// exactly the registrations and attendance that came before it, as if the events were stored one by one.
     public func ingest(workspaceID: String, events: [InboundEvent], receivedAt: Date = Date()) async throws -> [IngestedEvent] {
-        let now = receivedAt.storeMilliseconds
-        return try await database.transaction { db in
+        try await database.transaction { db in
             let subscribers = try await Self.subscribers(workspaceID: workspaceID, in: db)
             var results: [IngestedEvent] = []
             var deliveries: [Delivery] = []
-            results.reserveCapacity(events.count)
+            var segment: [InboundEvent] = []
+            func flush() async throws {
+                guard !segment.isEmpty else { return }
+                let (stored, fanOut) = try await Self.store(segment, workspaceID: workspaceID, subscribers: subscribers, at: receivedAt, in: db)
+                results += stored
+                deliveries += fanOut
+                segment.removeAll(keepingCapacity: true)
+            }
             for event in events {
-                var data = event.data
-                let eventID = Identifier.make("evt", at: receivedAt)
-                switch event.type {
-                case .registrationCreated: try await Self.upsertRegistration(event, workspaceID: workspaceID, in: db)
-                case .attendanceRecorded: try await Self.upsertAttendance(event, workspaceID: workspaceID, in: db)
-                case .broadcastEnded:
-                    let summary = try await Self.summary(workspaceID: workspaceID, broadcastID: event.broadcastID, in: db)
-                    data.merge(summary.fields) { _, computed in computed }
-                }
-                let inserted = try await db.raw(
-                    """
-                    INSERT INTO events (id, workspace_id, type, idempotency_key, occurred_at, received_at, data)
-                    VALUES (\(bind: eventID), \(bind: workspaceID), \(bind: event.type.rawValue), \(bind: event.idempotencyKey),
-                    \(bind: event.occurredAt.storeMilliseconds), \(bind: now), \(bind: encodeJSON(.object(data))))
-                    ON CONFLICT (workspace_id, idempotency_key) DO NOTHING RETURNING id
-                    """
-                ).first()
-                guard inserted != nil else {
-                    let existing = try await db.raw(
-                        "SELECT id FROM events WHERE workspace_id = \(bind: workspaceID) AND idempotency_key = \(bind: event.idempotencyKey)"
-                    ).first(decodingColumn: "id", as: String.self)
-                    results.append(IngestedEvent(id: existing ?? eventID, duplicate: true, deliveries: 0))
+                guard event.type == .broadcastEnded else {
+                    segment.append(event)
                     continue
                 }
-                let outbound = event.type.outbound
-                let wanted = subscribers.filter { $0.events.contains(outbound) }
-                for subscriber in wanted {
-                    deliveries.append(
-                        Delivery(
-                            id: Identifier.make("msg", at: receivedAt),
-                            workspaceId: workspaceID,
-                            integrationId: subscriber.integrationID,
-                            eventId: eventID,
-                            eventType: outbound,
-                            status: subscriber.paused ? .skipped : .pending,
-                            attempts: 0,
-                            consecutiveFailures: 0,
-                            nextAttemptAt: subscriber.paused ? nil : now,
-                            claimToken: nil,
-                            createdAt: now,
-                            updatedAt: now,
-                            lastAttemptAt: nil,
-                            lastStatusCode: nil,
-                            lastError: nil
-                        )
-                    )
-                }
-                results.append(IngestedEvent(id: eventID, duplicate: false, deliveries: wanted.count))
+                try await flush()
+                var ended = event
+                let summary = try await Self.summary(workspaceID: workspaceID, broadcastID: event.broadcastID, in: db)
+                ended.data.merge(summary.fields) { _, computed in computed }
+                segment = [ended]
+                try await flush()
             }
+            try await flush()
             // Inserted in chunks to stay far below SQLite's bound-parameter limit.
             for chunk in deliveries.chunked(into: 500) {
                 try await db.insert(into: "deliveries").models(Array(chunk), with: Self.rowEncoder).run()
             }
             return results
         }
+    }
+
+    /// Inserts a run of events, then the registrations and attendance of those that are new, and returns
+    /// what happened to each event with the deliveries to create.
+    static func store(
+        _ events: [InboundEvent],
+        workspaceID: String,
+        subscribers: [Subscriber],
+        at receivedAt: Date,
+        in db: any SQLDatabase
+    ) async throws -> ([IngestedEvent], [Delivery]) {
+        let now = receivedAt.storeMilliseconds
+        let ids = events.map { _ in Identifier.make("evt", at: receivedAt) }
+        var inserted: Set<String> = []
+        for chunk in Array(zip(ids, events)).chunked(into: 400) {
+            let rows: [SQLQueryString] = chunk.map { id, event in
+                """
+                (\(bind: id), \(bind: workspaceID), \(bind: event.type.rawValue), \(bind: event.idempotencyKey), \
+                \(bind: event.occurredAt.storeMilliseconds), \(bind: now), \(bind: encodeJSON(.object(event.data))))
+                """
+            }
+            let query: SQLQueryString =
+                "INSERT INTO events (id, workspace_id, type, idempotency_key, occurred_at, received_at, data) VALUES "
+                + rows.joined(separator: ", ") + " ON CONFLICT (workspace_id, idempotency_key) DO NOTHING RETURNING id"
+            for row in try await db.raw(query).all() { inserted.insert(try row.decode(column: "id", as: String.self)) }
+        }
+        // Events whose key was seen before (in an earlier request or earlier in this one) answer with the first id.
+        var existing: [String: String] = [:]
+        let repeatedKeys = zip(ids, events).filter { !inserted.contains($0.0) }.map(\.1.idempotencyKey)
+        for chunk in Array(Set(repeatedKeys)).chunked(into: 500) {
+            let rows = try await db.raw(
+                "SELECT id, idempotency_key FROM events WHERE workspace_id = \(bind: workspaceID) AND idempotency_key IN (\(binds: Array(chunk)))"
+            ).all()
+            for row in rows {
+                existing[try row.decode(column: "idempotency_key", as: String.self)] = try row.decode(column: "id", as: String.self)
+            }
+        }
+        let fresh = zip(ids, events).filter { inserted.contains($0.0) }.map(\.1)
+        try await upsertRegistrations(fresh.filter { $0.type == .registrationCreated }, workspaceID: workspaceID, in: db)
+        try await upsertAttendance(fresh.filter { $0.type == .attendanceRecorded }, workspaceID: workspaceID, in: db)
+
+        var results: [IngestedEvent] = []
+        var deliveries: [Delivery] = []
+        for (id, event) in zip(ids, events) {
+            guard inserted.contains(id) else {
+                results.append(IngestedEvent(id: existing[event.idempotencyKey] ?? id, duplicate: true, deliveries: 0))
+                continue
+            }
+            let outbound = event.type.outbound
+            let wanted = subscribers.filter { $0.events.contains(outbound) }
+            for subscriber in wanted {
+                deliveries.append(
+                    Delivery(
+                        id: Identifier.make("msg", at: receivedAt),
+                        workspaceId: workspaceID,
+                        integrationId: subscriber.integrationID,
+                        eventId: id,
+                        eventType: outbound,
+                        status: subscriber.paused ? .skipped : .pending,
+                        attempts: 0,
+                        consecutiveFailures: 0,
+                        nextAttemptAt: subscriber.paused ? nil : now,
+                        claimToken: nil,
+                        createdAt: now,
+                        updatedAt: now,
+                        lastAttemptAt: nil,
+                        lastStatusCode: nil,
+                        lastError: nil
+                    )
+                )
+            }
+            results.append(IngestedEvent(id: id, duplicate: false, deliveries: wanted.count))
+        }
+        return (results, deliveries)
     }
 
     /// The workspace's integrations that receive events: not deleted, setup finished.
@@ -106,30 +152,70 @@ extension Store {
         }
     }
 
-    static func upsertRegistration(_ event: InboundEvent, workspaceID: String, in db: any SQLDatabase) async throws {
-        let details: JSONValue = .object(["registrant": event.data["registrant"] ?? .null, "source": event.data["source"] ?? .null])
-        try await db.raw(
-            """
-            INSERT INTO registrations (workspace_id, broadcast_id, email, data, registered_at)
-            VALUES (\(bind: workspaceID), \(bind: event.broadcastID), \(bind: event.registrantEmail ?? ""), \(bind: encodeJSON(details)),
-            \(bind: event.occurredAt.storeMilliseconds))
-            ON CONFLICT (workspace_id, broadcast_id, email) DO UPDATE SET data = excluded.data
-            """
-        ).run()
+    /// Upserts registrations; within one statement each (broadcast, email) appears once, the latest winning.
+    static func upsertRegistrations(_ events: [InboundEvent], workspaceID: String, in db: any SQLDatabase) async throws {
+        var latest: [String: (String, String, InboundEvent)] = [:]
+        var order: [String] = []
+        for event in events {
+            let email = event.registrantEmail ?? ""
+            let key = event.broadcastID + "\u{0}" + email
+            if latest[key] == nil { order.append(key) }
+            latest[key] = (event.broadcastID, email, event)
+        }
+        for chunk in order.chunked(into: 500) {
+            let rows: [SQLQueryString] = chunk.compactMap { latest[$0] }.map { broadcast, email, event in
+                let details: JSONValue = .object(["registrant": event.data["registrant"] ?? .null, "source": event.data["source"] ?? .null])
+                return """
+                    (\(bind: workspaceID), \(bind: broadcast), \(bind: email), \(bind: encodeJSON(details)), \(bind: event.occurredAt.storeMilliseconds))
+                    """
+            }
+            try await db.raw(
+                "INSERT INTO registrations (workspace_id, broadcast_id, email, data, registered_at) VALUES " + rows.joined(separator: ", ")
+                    + " ON CONFLICT (workspace_id, broadcast_id, email) DO UPDATE SET data = excluded.data"
+            ).run()
+        }
     }
 
-    static func upsertAttendance(_ event: InboundEvent, workspaceID: String, in db: any SQLDatabase) async throws {
-        let seconds = Int64(event.data["watch_seconds"]?.numberValue ?? 0)
-        let joined = event.data["joined_at"]?.stringValue.flatMap(Timestamp.parse)?.storeMilliseconds
-        let left = event.data["left_at"]?.stringValue.flatMap(Timestamp.parse)?.storeMilliseconds
-        try await db.raw(
-            """
-            INSERT INTO attendances (workspace_id, broadcast_id, email, watch_seconds, joined_at, left_at)
-            VALUES (\(bind: workspaceID), \(bind: event.broadcastID), \(bind: event.registrantEmail ?? ""), \(bind: seconds), \(bind: joined), \(bind: left))
-            ON CONFLICT (workspace_id, broadcast_id, email) DO UPDATE SET
-            watch_seconds = attendances.watch_seconds + excluded.watch_seconds, left_at = excluded.left_at
-            """
-        ).run()
+    /// Adds attendance: watch time accumulates per (broadcast, email); the latest `left_at` is kept.
+    static func upsertAttendance(_ events: [InboundEvent], workspaceID: String, in db: any SQLDatabase) async throws {
+        struct Sum {
+            var broadcast: String
+            var email: String
+            var seconds: Int64
+            var joined: Int64?
+            var left: Int64?
+        }
+        var sums: [String: Sum] = [:]
+        var order: [String] = []
+        for event in events {
+            let email = event.registrantEmail ?? ""
+            let key = event.broadcastID + "\u{0}" + email
+            let seconds = Int64(event.data["watch_seconds"]?.numberValue ?? 0)
+            let joined = event.data["joined_at"]?.stringValue.flatMap(Timestamp.parse)?.storeMilliseconds
+            let left = event.data["left_at"]?.stringValue.flatMap(Timestamp.parse)?.storeMilliseconds
+            if var sum = sums[key] {
+                sum.seconds += seconds
+                sum.joined = [sum.joined, joined].compactMap { $0 }.min()
+                sum.left = left ?? sum.left
+                sums[key] = sum
+            } else {
+                order.append(key)
+                sums[key] = Sum(broadcast: event.broadcastID, email: email, seconds: seconds, joined: joined, left: left)
+            }
+        }
+        for chunk in order.chunked(into: 500) {
+            let rows: [SQLQueryString] = chunk.compactMap { sums[$0] }.map { sum in
+                "(\(bind: workspaceID), \(bind: sum.broadcast), \(bind: sum.email), \(bind: sum.seconds), \(bind: sum.joined), \(bind: sum.left))"
+            }
+            try await db.raw(
+                "INSERT INTO attendances (workspace_id, broadcast_id, email, watch_seconds, joined_at, left_at) VALUES "
+                    + rows.joined(separator: ", ")
+                        + """
+                         ON CONFLICT (workspace_id, broadcast_id, email) DO UPDATE SET
+                        watch_seconds = attendances.watch_seconds + excluded.watch_seconds, left_at = COALESCE(excluded.left_at, attendances.left_at)
+                        """
+            ).run()
+        }
     }
 
     static func summary(workspaceID: String, broadcastID: String, in db: any SQLDatabase) async throws -> BroadcastSummary {
