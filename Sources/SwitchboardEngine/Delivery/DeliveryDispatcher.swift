@@ -77,15 +77,21 @@ public struct DeliveryDispatcher: Service {
         let worthClaiming = max(1, min(configuration.batchSize / 4, configuration.maxInFlightPerIntegration / 2))
         var claims = 0
         var moreDue = true
-        await withTaskGroup(of: Void.self) { attempts in
+        var fruitless: Set<String>?
+        // A discarding group: finished attempts are freed at once instead of piling up until the group ends.
+        await withDiscardingTaskGroup { attempts in
             var iterator = signals.makeAsyncIterator()
             loop: while !Task.isCancelled {
                 // Claim when the last claim came back full or a tick says new work may be due.
                 let limit = queues.claimLimit(batchSize: configuration.batchSize)
-                if moreDue && limit > 0 {
+                let excluded = queues.excluded
+                // After a claim that found nothing beyond the excluded integrations, the same query would only scan
+                // their due rows again: wait for a tick, or for an integration to leave the excluded set.
+                if moreDue && limit > 0 && !(fruitless.map { excluded.isSuperset(of: $0) } ?? false) {
                     claims += 1
-                    let claimed = await claim(limit: limit, token: "\(configuration.workerID):\(claims)", excluding: queues.excluded)
+                    let claimed = await claim(limit: limit, token: "\(configuration.workerID):\(claims)", excluding: excluded)
                     moreDue = claimed.count == limit
+                    fruitless = claimed.isEmpty && !excluded.isEmpty ? excluded : nil
                     await release(queues.enqueue(claimed) { $0.delivery.integrationId })
                 } else {
                     moreDue = false
@@ -103,12 +109,13 @@ public struct DeliveryDispatcher: Service {
                     queues.finished(integrationID)
                     // Refill before the local queues run dry.
                     if queues.claimLimit(batchSize: configuration.batchSize) >= worthClaiming { moreDue = true }
-                case .tick: moreDue = true
+                case .tick:
+                    moreDue = true
+                    fruitless = nil
                 case .stop: break loop
                 }
             }
             await release(queues.drainWaiting())
-            await attempts.waitForAll()
         }
     }
 
