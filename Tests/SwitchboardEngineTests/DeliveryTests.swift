@@ -159,6 +159,32 @@ struct DeliveryTests {
         }
     }
 
+    @Test("Test sends a signed sample at once and reports the attempt, without storing a delivery", arguments: [StoreEngine.sqlite])
+    func testDelivery(engine: StoreEngine) async throws {
+        try await withEngine(engine) { harness in
+            try await TestReceiver { _ in .init(status: 503) }.run { receiver in
+                let integration = try await harness.webhook(url: receiver.url + "/t")
+                let outcome = try await harness.integrations.test(workspaceID: harness.workspace.id, id: integration.id)
+                #expect(outcome.statusCode == 503)
+                #expect(!outcome.succeeded)
+                let request = try #require(receiver.received.first)
+                let secret = try #require(
+                    SigningSecret(try await harness.integrations.signingSecret(workspaceID: harness.workspace.id, id: integration.id))
+                )
+                try SignatureVerifier(secret: secret).verify(
+                    messageID: request.webhookID,
+                    timestamp: request.headers["webhook-timestamp"],
+                    signatureHeader: request.headers["webhook-signature"],
+                    body: request.body
+                )
+                let body = try JSONDecoder().decode(JSONValue.self, from: Data(request.body))
+                #expect(body["data"]?["test"] == .bool(true))
+                let stored = try await harness.store.deliveries(workspaceID: harness.workspace.id, filter: DeliveryFilter(), limit: 5, cursor: nil)
+                #expect(stored.items.isEmpty)
+            }
+        }
+    }
+
     @Test("after a rotation deliveries carry the new and the previous signature", arguments: [StoreEngine.sqlite])
     func rotation(engine: StoreEngine) async throws {
         try await withEngine(engine) { harness in

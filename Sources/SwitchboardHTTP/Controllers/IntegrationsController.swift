@@ -100,7 +100,7 @@ struct IntegrationsController {
     @Sendable func test(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let workspaceID = try context.managerWorkspaceID()
         let outcome = try await service.test(workspaceID: workspaceID, id: try context.parameters.require("id"))
-        return try JSONResponse.make(TestAttemptResponse(outcome: outcome))
+        return try JSONResponse.make(AttemptResponse(outcome: outcome))
     }
 
     struct SecretResponse: Encodable {

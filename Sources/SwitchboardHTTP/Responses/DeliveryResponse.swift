@@ -35,16 +35,46 @@ struct DeliveryResponse: Encodable {
         try container.encode(delivery.lastError, forKey: .lastError)
         try container.encode(format(delivery.createdAt), forKey: .createdAt)
         try container.encode(format(delivery.updatedAt), forKey: .updatedAt)
-        if let attempts { try container.encode(attempts.map(AttemptResponse.init), forKey: .attempts) }
+        if let attempts { try container.encode(attempts.map(AttemptResponse.init(attempt:)), forKey: .attempts) }
     }
 }
 
-/// One attempt: time, duration, status, the first 1 KiB of the body, and the error.
+/// One attempt: time, duration, status, the first 1 KiB of the body, and the error. A stored attempt
+/// has an id; the immediate result of Test has none but says whether it succeeded.
 struct AttemptResponse: Encodable {
-    let attempt: Attempt
+    let id: String?
+    let succeeded: Bool?
+    let attemptedAt: String
+    let durationMs: Int
+    let statusCode: Int?
+    let responseBody: String?
+    let errorClass: String?
+    let error: String?
+
+    init(attempt: Attempt) {
+        id = attempt.id
+        succeeded = nil
+        attemptedAt = format(attempt.attemptedAt)
+        durationMs = attempt.durationMs
+        statusCode = attempt.statusCode
+        responseBody = attempt.responseBody
+        errorClass = attempt.errorClass
+        error = attempt.error
+    }
+
+    init(outcome: AttemptOutcome) {
+        id = nil
+        succeeded = outcome.succeeded
+        attemptedAt = Timestamp.format(outcome.startedAt)
+        durationMs = outcome.durationMilliseconds
+        statusCode = outcome.statusCode
+        responseBody = outcome.responseBody
+        errorClass = outcome.errorClass?.rawValue
+        error = outcome.errorMessage
+    }
 
     enum CodingKeys: String, CodingKey {
-        case id, error
+        case id, succeeded, error
         case attemptedAt = "attempted_at"
         case durationMs = "duration_ms"
         case statusCode = "status_code"
@@ -54,37 +84,13 @@ struct AttemptResponse: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(attempt.id, forKey: .id)
-        try container.encode(format(attempt.attemptedAt), forKey: .attemptedAt)
-        try container.encode(attempt.durationMs, forKey: .durationMs)
-        try container.encode(attempt.statusCode, forKey: .statusCode)
-        try container.encode(attempt.responseBody, forKey: .responseBody)
-        try container.encode(attempt.errorClass, forKey: .errorClass)
-        try container.encode(attempt.error, forKey: .error)
-    }
-}
-
-/// The immediate result of Test: an attempt that is not stored.
-struct TestAttemptResponse: Encodable {
-    let outcome: AttemptOutcome
-
-    enum CodingKeys: String, CodingKey {
-        case succeeded, error
-        case attemptedAt = "attempted_at"
-        case durationMs = "duration_ms"
-        case statusCode = "status_code"
-        case responseBody = "response_body"
-        case errorClass = "error_class"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(outcome.succeeded, forKey: .succeeded)
-        try container.encode(Timestamp.format(outcome.startedAt), forKey: .attemptedAt)
-        try container.encode(outcome.durationMilliseconds, forKey: .durationMs)
-        try container.encode(outcome.statusCode, forKey: .statusCode)
-        try container.encode(outcome.responseBody, forKey: .responseBody)
-        try container.encode(outcome.errorClass?.rawValue, forKey: .errorClass)
-        try container.encode(outcome.errorMessage, forKey: .error)
+        try container.encodeIfPresent(id, forKey: .id)
+        try container.encodeIfPresent(succeeded, forKey: .succeeded)
+        try container.encode(attemptedAt, forKey: .attemptedAt)
+        try container.encode(durationMs, forKey: .durationMs)
+        try container.encode(statusCode, forKey: .statusCode)
+        try container.encode(responseBody, forKey: .responseBody)
+        try container.encode(errorClass, forKey: .errorClass)
+        try container.encode(error, forKey: .error)
     }
 }
