@@ -15,10 +15,10 @@ public struct Store: Sendable {
         self.database = database
     }
 
-    /// Row decoding with snake_case columns mapped to camelCase properties.
-    static let rowDecoder = SQLRowDecoder(keyDecodingStrategy: .convertFromSnakeCase)
-    /// Row encoding with camelCase properties mapped to snake_case columns.
-    static let rowEncoder = SQLQueryEncoder(keyEncodingStrategy: .convertToSnakeCase, nilEncodingStrategy: .asNil)
+    /// Row decoding; every model names its snake_case columns in its `CodingKeys`.
+    static let rowDecoder = SQLRowDecoder()
+    /// Row encoding, with nil written as NULL so that updates clear columns.
+    static let rowEncoder = SQLQueryEncoder(nilEncodingStrategy: .asNil)
 }
 
 /// One page of a newest-first list.

@@ -21,6 +21,25 @@ public struct Delivery: Codable, Sendable, Equatable {
     public var lastAttemptAt: Int64?
     public var lastStatusCode: Int?
     public var lastError: String?
+
+    /// Column names, spelt out: cheaper than a key strategy on every row.
+    enum CodingKeys: String, CodingKey {
+        case id
+        case workspaceId = "workspace_id"
+        case integrationId = "integration_id"
+        case eventId = "event_id"
+        case eventType = "event_type"
+        case status
+        case attempts
+        case consecutiveFailures = "consecutive_failures"
+        case nextAttemptAt = "next_attempt_at"
+        case claimToken = "claim_token"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case lastAttemptAt = "last_attempt_at"
+        case lastStatusCode = "last_status_code"
+        case lastError = "last_error"
+    }
 }
 
 /// One HTTP attempt at a delivery.
@@ -34,4 +53,17 @@ public struct Attempt: Codable, Sendable, Equatable {
     public var responseBody: String?
     public var errorClass: String?
     public var error: String?
+
+    /// Column names, spelt out: cheaper than a key strategy on every row.
+    enum CodingKeys: String, CodingKey {
+        case id
+        case deliveryId = "delivery_id"
+        case workspaceId = "workspace_id"
+        case attemptedAt = "attempted_at"
+        case durationMs = "duration_ms"
+        case statusCode = "status_code"
+        case responseBody = "response_body"
+        case errorClass = "error_class"
+        case error
+    }
 }

@@ -61,4 +61,26 @@ public struct Integration: Codable, Sendable, Equatable {
             statusDetail = newValue.statusDetail
         }
     }
+
+    /// Column names, spelt out: cheaper than a key strategy on every row.
+    enum CodingKeys: String, CodingKey {
+        case id
+        case workspaceId = "workspace_id"
+        case provider
+        case label
+        case settings
+        case credentials
+        case status
+        case pauseReason = "pause_reason"
+        case statusDetail = "status_detail"
+        case signingSecret = "signing_secret"
+        case previousSigningSecret = "previous_signing_secret"
+        case previousSecretExpiresAt = "previous_secret_expires_at"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case lastSuccessAt = "last_success_at"
+        case lastFailureAt = "last_failure_at"
+        case failingSince = "failing_since"
+        case deletedAt = "deleted_at"
+    }
 }

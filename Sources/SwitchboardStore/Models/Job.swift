@@ -34,6 +34,22 @@ public struct Job: Codable, Sendable, Equatable {
         self.createdAt = createdAt
         self.updatedAt = createdAt
     }
+
+    /// Column names, spelt out: cheaper than a key strategy on every row.
+    enum CodingKeys: String, CodingKey {
+        case id
+        case workspaceId = "workspace_id"
+        case integrationId = "integration_id"
+        case kind
+        case status
+        case parameters
+        case done
+        case total
+        case failed
+        case errors
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
 }
 
 /// An in-app message to a workspace's managers.
@@ -56,5 +72,17 @@ public struct Notification: Codable, Sendable, Equatable {
         self.title = title
         self.body = body
         self.createdAt = createdAt
+    }
+
+    /// Column names, spelt out: cheaper than a key strategy on every row.
+    enum CodingKeys: String, CodingKey {
+        case id
+        case workspaceId = "workspace_id"
+        case integrationId = "integration_id"
+        case kind
+        case title
+        case body
+        case createdAt = "created_at"
+        case readAt = "read_at"
     }
 }

@@ -3,6 +3,13 @@ public struct Workspace: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
     public var createdAt: Int64
+
+    /// Column names, spelt out: cheaper than a key strategy on every row.
+    enum CodingKeys: String, CodingKey {
+        case id
+        case name
+        case createdAt = "created_at"
+    }
 }
 
 /// What an API key may do.
@@ -24,4 +31,16 @@ public struct APIKey: Codable, Sendable, Equatable {
     public var label: String
     public var createdAt: Int64
     public var revokedAt: Int64?
+
+    /// Column names, spelt out: cheaper than a key strategy on every row.
+    enum CodingKeys: String, CodingKey {
+        case id
+        case workspaceId = "workspace_id"
+        case role
+        case keyHash = "key_hash"
+        case hint
+        case label
+        case createdAt = "created_at"
+        case revokedAt = "revoked_at"
+    }
 }

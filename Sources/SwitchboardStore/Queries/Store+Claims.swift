@@ -32,9 +32,9 @@ extension Store {
             UPDATE deliveries SET next_attempt_at = \(bind: until), claim_token = \(bind: token)
             WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= \(bind: at)
             """ + exclusion + " ORDER BY next_attempt_at LIMIT \(bind: limit)\(unsafeRaw: lock)) RETURNING *"
-        return try await database.transaction { db in
-            try await db.raw(query).all(decoding: Delivery.self, with: Self.rowDecoder)
-        }
+        // Rows are decoded after the transaction, so that the connection is not held for Swift-side work.
+        let rows = try await database.transaction { db in try await db.raw(query).all() }
+        return try rows.map { try $0.decode(model: Delivery.self, with: Self.rowDecoder) }
     }
 
     /// Hands claimed deliveries back to the queue at once, e.g. those beyond an integration's share of a
@@ -57,6 +57,7 @@ extension Store {
         let rows = try await database.withConnection { db in
             try await db.raw("SELECT id, occurred_at, data FROM events WHERE id IN (\(binds: ids))").all()
         }
+        // Decoded after the connection is released.
         var events: [String: StoredEvent] = [:]
         for row in rows {
             let id = try row.decode(column: "id", as: String.self)

@@ -33,8 +33,8 @@ extension Store {
     public func integrations(ids: [String]) async throws -> [String: Integration] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await database.withConnection { db in
-            try await db.raw("SELECT * FROM integrations WHERE id IN (\(binds: ids))").all(decoding: Integration.self, with: Self.rowDecoder)
-        }
+            try await db.raw("SELECT * FROM integrations WHERE id IN (\(binds: ids))").all()
+        }.map { try $0.decode(model: Integration.self, with: Self.rowDecoder) }
         return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
