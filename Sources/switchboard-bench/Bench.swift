@@ -62,8 +62,7 @@ struct Bench: AsyncParsableCommand {
         let report: Report = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await runtime.run {
-                    let workspace = try await runtime.store.createWorkspace(name: "Benchmark")
-                    let (_, key) = try await runtime.store.createAPIKey(workspaceID: workspace.id, role: .manager, label: "bench")
+                    let (workspace, key) = try await runtime.store.createWorkspace(name: "Benchmark", managerKeyLabel: "bench")
                     readySignal.yield((workspace.id, key))
                     return [runtime.application(host: "127.0.0.1", port: port)]
                 }

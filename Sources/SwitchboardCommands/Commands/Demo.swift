@@ -34,8 +34,7 @@ struct Demo: AsyncParsableCommand {
 
         try await runtime.run {
             let store = runtime.store
-            let workspace = try await store.createWorkspace(name: "Demo workspace")
-            let (_, apiKey) = try await store.createAPIKey(workspaceID: workspace.id, role: .manager, label: "demo")
+            let (workspace, apiKey) = try await store.createWorkspace(name: "Demo workspace", managerKeyLabel: "demo")
             let integration = try await runtime.dependencies.integrations.create(
                 workspaceID: workspace.id,
                 provider: "webhook",

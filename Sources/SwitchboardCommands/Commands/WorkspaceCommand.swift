@@ -26,12 +26,9 @@ struct WorkspaceCommand: AsyncParsableCommand {
             var logger = shared.logger()
             logger.logLevel = max(logger.logLevel, .warning)
             let database = try await Database.open(try shared.database(), logger: logger)
-            let (workspace, key) = try await database.whileRunning {
+            let (workspace, key): (Workspace, String) = try await database.whileRunning {
                 try await Migrator(database: database).migrate(logger: logger)
-                let store = Store(database: database)
-                let workspace = try await store.createWorkspace(name: name)
-                let (_, key) = try await store.createAPIKey(workspaceID: workspace.id, role: .manager, label: "created by workspace create")
-                return (workspace, key)
+                return try await Store(database: database).createWorkspace(name: name, managerKeyLabel: "created by workspace create")
             }
             if json {
                 let output = try JSONSerialization.data(withJSONObject: ["workspace_id": workspace.id, "api_key": key], options: [.sortedKeys])

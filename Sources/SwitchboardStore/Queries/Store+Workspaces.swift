@@ -13,6 +13,17 @@ extension Store {
         return workspace
     }
 
+    /// Creates a workspace with its first manager key, in one transaction; the key's plaintext is returned once.
+    public func createWorkspace(name: String, managerKeyLabel: String, now: Date = Date()) async throws -> (Workspace, String) {
+        let workspace = Workspace(id: Identifier.make("wsp", at: now), name: name, createdAt: now.storeMilliseconds)
+        let (key, plaintext) = Self.newAPIKey(workspaceID: workspace.id, role: .manager, label: managerKeyLabel, now: now)
+        try await database.transaction { db in
+            try await db.insert(into: "workspaces").model(workspace, with: Self.rowEncoder).run()
+            try await db.insert(into: "api_keys").model(key, with: Self.rowEncoder).run()
+        }
+        return (workspace, plaintext)
+    }
+
     /// The workspace, or nil.
     public func workspace(id: String) async throws -> Workspace? {
         try await database.withConnection { db in
@@ -22,20 +33,26 @@ extension Store {
 
     /// Creates an API key and returns it with its plaintext, which is never stored and shown only now.
     public func createAPIKey(workspaceID: String, role: APIKeyRole, label: String, now: Date = Date()) async throws -> (APIKey, String) {
+        let (key, plaintext) = Self.newAPIKey(workspaceID: workspaceID, role: role, label: label, now: now)
+        try await database.withConnection { db in
+            try await db.insert(into: "api_keys").model(key, with: Self.rowEncoder).run()
+        }
+        return (key, plaintext)
+    }
+
+    /// A new key and its plaintext: `sb_mgr_…` or `sb_mem_…` with 24 random bytes.
+    static func newAPIKey(workspaceID: String, role: APIKeyRole, label: String, now: Date) -> (APIKey, String) {
         let plaintext = "sb_\(role == .manager ? "mgr" : "mem")_" + randomToken(bytes: 24)
         let key = APIKey(
             id: Identifier.make("key", at: now),
             workspaceId: workspaceID,
             role: role,
-            keyHash: Self.hashAPIKey(plaintext),
+            keyHash: hashAPIKey(plaintext),
             hint: String(plaintext.prefix(10)),
             label: label,
             createdAt: now.storeMilliseconds,
             revokedAt: nil
         )
-        try await database.withConnection { db in
-            try await db.insert(into: "api_keys").model(key, with: Self.rowEncoder).run()
-        }
         return (key, plaintext)
     }
 
