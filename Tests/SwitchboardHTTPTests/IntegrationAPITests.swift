@@ -79,6 +79,9 @@ struct IntegrationAPITests {
             let skipped = try await api.call(.get, "/v1/deliveries?status=skipped", key: api.managerKey)
             guard case .array(let items) = skipped.json["data"] else { throw APIFailure(response: skipped) }
             #expect(items.count == 1)
+            let listed = try await api.call(.get, "/v1/integrations", key: api.memberKey)
+            #expect(listed.json["data"]?.arrayValues?.first?["counts"]?["skipped"] == .number(1))
+            #expect(listed.json["data"]?.arrayValues?.first?["counts"]?["pending"] == .number(0))
 
             let resumed = try await api.call(.post, "/v1/integrations/\(id)/resume", key: api.managerKey)
             #expect(resumed.json["status"] == .string("active"))

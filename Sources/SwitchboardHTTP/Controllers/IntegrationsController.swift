@@ -45,10 +45,8 @@ struct IntegrationsController {
         let workspaceID = try context.workspaceID()
         let (limit, cursor) = try request.pagination()
         let page = try await store.integrations(workspaceID: workspaceID, limit: limit, cursor: cursor)
-        var items: [IntegrationResponse] = []
-        for integration in page.items {
-            items.append(IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: integration.id)))
-        }
+        let counts = try await store.deliveryCounts(integrationIDs: page.items.map(\.id))
+        let items = page.items.map { IntegrationResponse(integration: $0, counts: counts[$0.id] ?? [:]) }
         return try JSONResponse.make(ListResponse(data: items, nextCursor: page.nextCursor))
     }
 

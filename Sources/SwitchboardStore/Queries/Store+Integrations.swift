@@ -79,13 +79,24 @@ extension Store {
 
     /// How many deliveries of an integration are in each status.
     public func deliveryCounts(integrationID: String) async throws -> [DeliveryStatus: Int] {
+        try await deliveryCounts(integrationIDs: [integrationID])[integrationID] ?? [:]
+    }
+
+    /// The same for several integrations in one query (a page of the list).
+    public func deliveryCounts(integrationIDs: [String]) async throws -> [String: [DeliveryStatus: Int]] {
+        guard !integrationIDs.isEmpty else { return [:] }
         let rows = try await database.withConnection { db in
-            try await db.raw("SELECT status, COUNT(*) AS n FROM deliveries WHERE integration_id = \(bind: integrationID) GROUP BY status").all()
+            try await db.raw(
+                """
+                SELECT integration_id, status, COUNT(*) AS n FROM deliveries WHERE integration_id IN (\(binds: integrationIDs))
+                GROUP BY integration_id, status
+                """
+            ).all()
         }
-        var counts: [DeliveryStatus: Int] = [:]
+        var counts: [String: [DeliveryStatus: Int]] = [:]
         for row in rows {
             if let status = DeliveryStatus(rawValue: try row.decode(column: "status", as: String.self)) {
-                counts[status] = try row.decode(column: "n", as: Int.self)
+                counts[try row.decode(column: "integration_id", as: String.self), default: [:]][status] = try row.decode(column: "n", as: Int.self)
             }
         }
         return counts
