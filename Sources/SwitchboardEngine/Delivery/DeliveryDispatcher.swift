@@ -171,13 +171,7 @@ public struct DeliveryDispatcher: Service {
     /// The URL and the secrets to sign with: the current one, and the previous one during its 24 hours of grace.
     private func target(of integration: Integration, now: Date) throws -> (url: String, secrets: [SigningSecret]) {
         let settings = try JSONDecoder().decode(WebhookSettings.self, from: Data(integration.settings.utf8))
-        var secrets: [SigningSecret] = []
-        if let sealed = integration.signingSecret, let secret = SigningSecret(try self.secrets.open(sealed)) { secrets.append(secret) }
-        if let sealed = integration.previousSigningSecret, let until = integration.previousSecretExpiresAt,
-            until > Timestamp.milliseconds(now), let secret = SigningSecret(try self.secrets.open(sealed))
-        {
-            secrets.append(secret)
-        }
+        let secrets = try integration.signingSecrets(opening: self.secrets, now: now)
         return (settings.url, secrets)
     }
 

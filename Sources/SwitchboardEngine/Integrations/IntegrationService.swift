@@ -161,14 +161,11 @@ public struct IntegrationService: Sendable {
     // MARK: - Helpers
 
     func signingSecrets(of integration: Integration, now: Date) throws(IntegrationError) -> [SigningSecret] {
-        var result: [SigningSecret] = []
-        if let sealed = integration.signingSecret, let text = try? secrets.open(sealed), let secret = SigningSecret(text) { result.append(secret) }
-        if let sealed = integration.previousSigningSecret, let until = integration.previousSecretExpiresAt, until > Timestamp.milliseconds(now),
-            let text = try? secrets.open(sealed), let secret = SigningSecret(text)
-        {
-            result.append(secret)
+        do {
+            return try integration.signingSecrets(opening: secrets, now: now)
+        } catch {
+            throw .unsupported("the signing secret cannot be decrypted: is SWITCHBOARD_SECRET_KEY the key it was sealed with?")
         }
-        return result
     }
 
     private func load(workspaceID: String, id: String) async throws(IntegrationError) -> Integration {
