@@ -34,11 +34,17 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // The system's SQLite (Debian's libsqlite3-dev), driven directly by the store's SQLite connection.
+        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // A SQLite connection on the C API: synchronous statements with a statement cache. Its own module, so that
+        // the system's sqlite3.h and sqlite-nio's bundled copy never meet in one Swift module.
+        .target(name: "SQLiteDirect", dependencies: ["CSQLite3"], swiftSettings: swiftSettings),
         // One SQL store over SQLKit, serving SQLite and PostgreSQL.
         .target(
             name: "SwitchboardStore",
             dependencies: [
                 "SwitchboardDomain",
+                "SQLiteDirect",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),

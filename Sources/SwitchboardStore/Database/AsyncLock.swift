@@ -1,21 +1,50 @@
+import Synchronization
+
 /// A FIFO lock for async code: one holder at a time, waiters resumed in order.
-actor AsyncLock {
-    private var locked = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+///
+/// A `Mutex` rather than an actor: taking a free lock costs no executor hop, which matters on the
+/// store's hot path, where every transaction takes it.
+final class AsyncLock: Sendable {
+    private struct State {
+        var locked = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        var next = 0
+    }
+    private let state = Mutex(State())
 
     func acquire() async {
-        if !locked {
-            locked = true
-            return
+        let acquired = state.withLock { state in
+            guard !state.locked else { return false }
+            state.locked = true
+            return true
         }
-        await withCheckedContinuation { waiters.append($0) }
+        if acquired { return }
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state in
+                // Released between the two critical sections: take it now.
+                guard state.locked else {
+                    state.locked = true
+                    return true
+                }
+                state.waiters.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
     }
 
     func release() {
-        if waiters.isEmpty {
-            locked = false
-        } else {
-            waiters.removeFirst().resume()
+        let next: CheckedContinuation<Void, Never>? = state.withLock { state in
+            guard state.next < state.waiters.count else {
+                state.waiters.removeAll(keepingCapacity: true)
+                state.next = 0
+                state.locked = false
+                return nil
+            }
+            // The lock passes straight to the oldest waiter; it stays locked.
+            defer { state.next += 1 }
+            return state.waiters[state.next]
         }
+        next?.resume()
     }
 }

@@ -45,6 +45,16 @@ public enum StoreDialect: String, Sendable {
         }
     }
 
+    /// Names the due index in the claim's loose index scan. SQLite would otherwise pick the covering
+    /// (integration, status, id) index and walk every finished delivery of an integration to find the next
+    /// integration; PostgreSQL's planner chooses the partial index by itself.
+    var dueIndexHint: String {
+        switch self {
+        case .sqlite: " INDEXED BY deliveries_due"
+        case .postgres: ""
+        }
+    }
+
     /// The statement that opens a write transaction. SQLite takes the write lock up front, so that two
     /// connections never deadlock upgrading a read lock.
     var beginTransaction: String {
