@@ -74,7 +74,7 @@ struct Bench: AsyncParsableCommand {
                 workspaceID: workspaceID,
                 apiKey: key,
                 api: "http://127.0.0.1:\(port)",
-                sinkURL: sink.url,
+                sinkPort: sink.port,
                 payloadBytes: payloadBytes
             )
             let report = try await driver.measure(events: events, integrations: integrations, latencyEvents: latencyEvents, latencyRate: latencyRate)

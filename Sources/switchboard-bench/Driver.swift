@@ -36,7 +36,7 @@ struct Driver {
     let workspaceID: String
     let apiKey: String
     let api: String
-    let sinkURL: String
+    let sinkPort: Int
     let payloadBytes: Int
 
     func measure(events: Int, integrations: Int, latencyEvents: Int, latencyRate: Int) async throws -> Report {
@@ -46,7 +46,11 @@ struct Driver {
             _ = try await runtime.dependencies.integrations.create(
                 workspaceID: workspaceID,
                 provider: "webhook",
-                changes: .init(label: "sink \(index)", url: "\(sinkURL)/\(index)", events: OutboundEventType.allCases.map(\.rawValue))
+                changes: .init(
+                    label: "sink \(index)",
+                    url: "\(NginxSink.url(host: index % 16 + 1, port: sinkPort))/\(index)",
+                    events: OutboundEventType.allCases.map(\.rawValue)
+                )
             )
         }
         let padding = String(repeating: "x", count: max(0, payloadBytes - 200))

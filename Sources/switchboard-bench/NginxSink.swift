@@ -10,7 +10,13 @@ final class NginxSink {
     let directory: URL
     private let pid: pid_t
 
-    var url: String { "http://127.0.0.1:\(port)/sink" }
+    var url: String { url(host: 1) }
+
+    /// The sink on loopback address 127.0.0.`host` (1…16): integrations get hosts of their own, as in production,
+    /// so that each has its own connection pool.
+    func url(host: Int) -> String { Self.url(host: host, port: port) }
+
+    static func url(host: Int, port: Int) -> String { "http://127.0.0.\(host):\(port)/sink" }
 
     init(workers: Int) throws {
         guard let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
@@ -19,6 +25,7 @@ final class NginxSink {
         port = Int.random(in: 30_000...39_000)
         directory = FileManager.default.temporaryDirectory.appending(path: "switchboard-bench-nginx-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let listens = (1...16).map { [port] in "listen 127.0.0.\($0):\(port);" }.joined(separator: " ")
         let configuration = """
             worker_processes \(workers);
             daemon off;
@@ -35,7 +42,7 @@ final class NginxSink {
                 keepalive_requests 1000000;
                 client_body_buffer_size 64k;
                 server {
-                    listen 127.0.0.1:\(port);
+                    \(listens)
                     location / { return 200 "ok"; }
                 }
             }

@@ -154,7 +154,7 @@ struct DeliveryTests {
                 )
                 #expect(job.status == .succeeded)
                 #expect(job.total == 5)
-                harness.wakeUp.wake()
+                harness.localDispatch.wake()
                 #expect(await receiver.wait { $0.count == 5 })
             }
         }

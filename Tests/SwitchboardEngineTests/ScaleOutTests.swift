@@ -55,7 +55,7 @@ struct ScaleOutTests {
                             sender: WebhookSender(client: client, endpointGuard: guardian),
                             secrets: secrets,
                             configuration: configuration,
-                            wakeUp: DispatcherWakeUp(),
+                            localDispatch: LocalDispatch(),
                             logger: testLogger
                         )
                     )

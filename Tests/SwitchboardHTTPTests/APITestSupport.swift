@@ -77,7 +77,7 @@ func withAPI<R: Sendable>(url: DatabaseURL, _ body: @escaping @Sendable (APICont
         let dependencies = AppDependencies(
             store: store,
             integrations: IntegrationService(store: store, secrets: secrets, endpointGuard: endpointGuard, sender: sender),
-            wakeUp: DispatcherWakeUp(),
+            localDispatch: LocalDispatch(),
             metrics: PrometheusCollectorRegistry(),
             logger: testLogger
         )

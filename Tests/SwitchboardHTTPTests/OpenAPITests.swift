@@ -22,7 +22,7 @@ struct OpenAPITests {
                     endpointGuard: EndpointGuard(allowPrivateTargets: false),
                     sender: WebhookSender(client: .shared, endpointGuard: EndpointGuard(allowPrivateTargets: false))
                 ),
-                wakeUp: DispatcherWakeUp(),
+                localDispatch: LocalDispatch(),
                 metrics: PrometheusCollectorRegistry(),
                 logger: testLogger
             )

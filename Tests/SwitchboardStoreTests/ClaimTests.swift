@@ -37,6 +37,35 @@ struct ClaimTests {
         }
     }
 
+    @Test("a claim shares its limit among integrations with due work, whatever one's backlog", arguments: StoreEngine.allCases)
+    func fairShares(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            let workspace = try await store.createWorkspace(name: "Acme")
+            // Three integrations receive every event; the first one's backlog is all anyone would see
+            // if claims took the oldest deliveries overall.
+            var hooks: [Integration] = []
+            for index in 0..<3 { hooks.append(try await Fixtures.webhook(in: store, workspaceID: workspace.id, url: "https://example.com/\(index)")) }
+            _ = try await store.ingest(workspaceID: workspace.id, events: (0..<200).map { Fixtures.registration("u\($0)@example.com") })
+            let now = Date().addingTimeInterval(1)
+
+            let even = try await store.claimDue(limit: 30, now: now, lease: 60, token: "a")
+            #expect(Dictionary(grouping: even, by: \.integrationId).mapValues(\.count) == [hooks[0].id: 10, hooks[1].id: 10, hooks[2].id: 10])
+
+            let (slow, others) = (hooks[0].id, [hooks[1].id, hooks[2].id])
+            let withoutSlow = try await store.claimDue(limit: 30, now: now, lease: 60, token: "b", excludingIntegrations: [slow])
+            #expect(Set(withoutSlow.map(\.integrationId)) == Set(others), "an excluded integration gets nothing")
+            #expect(withoutSlow.count == 30, "its part goes to the others")
+
+            let roomy = try await store.claimDue(limit: 30, now: now, lease: 60, token: "c", room: { $0 == slow ? 2 : 100 })
+            let counts = Dictionary(grouping: roomy, by: \.integrationId).mapValues(\.count)
+            #expect(counts[slow] == 2, "never more than an integration's room")
+            #expect(counts.values.reduce(0, +) == 30)
+
+            let ids = roomy.filter { $0.integrationId == others[0] }.map(\.id)
+            #expect(ids == ids.sorted(), "each integration's deliveries come oldest first")
+        }
+    }
+
     @Test("a lease that runs out returns the delivery to the queue, and the stale worker cannot record", arguments: StoreEngine.allCases)
     func expiredLease(engine: StoreEngine) async throws {
         try await withStore(engine) { store in

@@ -12,17 +12,17 @@ public struct EngineHarness: Sendable {
     public let store: Store
     public let secrets: SecretBox
     public let integrations: IntegrationService
-    public let wakeUp: DispatcherWakeUp
+    public let localDispatch: LocalDispatch
     public let workspace: Workspace
 
     /// A fast schedule for tests: 50 ms, 100 ms, 200 ms, then failed.
     public static let fastSchedule = RetrySchedule(delays: [0.05, 0.1, 0.2], jitter: 0)
 
-    /// Ingests events into the harness's workspace and wakes the dispatcher.
+    /// Ingests events into the harness's workspace and hands them to the dispatcher, as the API does.
     @discardableResult
     public func ingest(_ events: [InboundEvent]) async throws -> [IngestedEvent] {
         let results = try await store.ingest(workspaceID: workspace.id, events: events)
-        wakeUp.wake()
+        localDispatch.ingested(events, results: results)
         return results
     }
 
@@ -58,7 +58,7 @@ public func withEngine<R: Sendable>(
         let secrets = try SecretBox(encodedKey: SecretBox.generateEncodedKey())
         let endpointGuard = EndpointGuard(allowPrivateTargets: allowPrivateTargets)
         let sender = WebhookSender(client: client, endpointGuard: endpointGuard, timeout: timeout)
-        let wakeUp = DispatcherWakeUp()
+        let localDispatch = LocalDispatch()
         var configuration = DispatcherConfiguration(workerID: "test-worker", pollInterval: .milliseconds(20), schedule: schedule)
         configuration.maxInFlightPerIntegration = maxInFlightPerIntegration
         let dispatcher = DeliveryDispatcher(
@@ -66,14 +66,14 @@ public func withEngine<R: Sendable>(
             sender: sender,
             secrets: secrets,
             configuration: configuration,
-            wakeUp: wakeUp,
+            localDispatch: localDispatch,
             logger: testLogger
         )
         let harness = EngineHarness(
             store: store,
             secrets: secrets,
             integrations: IntegrationService(store: store, secrets: secrets, endpointGuard: endpointGuard, sender: sender),
-            wakeUp: wakeUp,
+            localDispatch: localDispatch,
             workspace: try await store.createWorkspace(name: "Engine test")
         )
         let group = ServiceGroup(configuration: .init(services: [.init(service: dispatcher)], logger: testLogger))

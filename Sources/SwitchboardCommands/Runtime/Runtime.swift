@@ -44,17 +44,17 @@ public struct Runtime: Sendable {
         )
         let endpointGuard = EndpointGuard(allowPrivateTargets: engine.allowPrivateTargets)
         let sender = WebhookSender(client: client, endpointGuard: endpointGuard)
-        let wakeUp = DispatcherWakeUp()
+        let localDispatch = LocalDispatch()
         let dispatcher = DeliveryDispatcher(
             store: store,
             sender: sender,
             secrets: secrets,
             configuration: configuration,
-            wakeUp: wakeUp,
+            localDispatch: localDispatch,
             logger: logger
         )
         let integrations = IntegrationService(store: store, secrets: secrets, endpointGuard: endpointGuard, sender: sender)
-        let dependencies = AppDependencies(store: store, integrations: integrations, wakeUp: wakeUp, metrics: metrics, logger: logger)
+        let dependencies = AppDependencies(store: store, integrations: integrations, localDispatch: localDispatch, metrics: metrics, logger: logger)
         if engine.allowPrivateTargets { logger.warning("private and loopback webhook targets are allowed: for development and tests only") }
         return Runtime(
             database: database,

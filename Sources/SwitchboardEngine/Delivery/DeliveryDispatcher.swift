@@ -14,23 +14,23 @@ public struct DeliveryDispatcher: Service {
     let sender: WebhookSender
     let secrets: SecretBox
     let configuration: DispatcherConfiguration
-    let wakeUp: DispatcherWakeUp
+    let localDispatch: LocalDispatch
     let logger: Logger
 
-    /// A dispatcher; `wakeUp` is shared with the local ingest path.
+    /// A dispatcher; `localDispatch` is shared with the local ingest path.
     public init(
         store: Store,
         sender: WebhookSender,
         secrets: SecretBox,
         configuration: DispatcherConfiguration,
-        wakeUp: DispatcherWakeUp,
+        localDispatch: LocalDispatch,
         logger: Logger
     ) {
         self.store = store
         self.sender = sender
         self.secrets = secrets
         self.configuration = configuration
-        self.wakeUp = wakeUp
+        self.localDispatch = localDispatch
         self.logger = logger
     }
 
@@ -54,7 +54,7 @@ public struct DeliveryDispatcher: Service {
                 }
             }
             services.addTask {
-                for await _ in wakeUp.stream { signal.yield(.tick) }
+                for await _ in localDispatch.stream { signal.yield(.tick) }
             }
             await withGracefulShutdownHandler {
                 await claimLoop(signals: signals, signal: signal, recorder: recorder)
@@ -89,7 +89,14 @@ public struct DeliveryDispatcher: Service {
                 // their due rows again: wait for a tick, or for an integration to leave the excluded set.
                 if moreDue && limit > 0 && !(fruitless.map { excluded.isSuperset(of: $0) } ?? false) {
                     claims += 1
-                    let claimed = await claim(limit: limit, token: "\(configuration.workerID):\(claims)", excluding: excluded)
+                    let rooms = queues.waiting.keys.reduce(into: [String: Int]()) { $0[$1] = queues.room(for: $1) }
+                    let claimed = await claim(
+                        limit: limit,
+                        token: "\(configuration.workerID):\(claims)",
+                        excluding: excluded,
+                        room: { [share = configuration.maxInFlightPerIntegration] in rooms[$0] ?? share },
+                        rotation: claims
+                    )
                     moreDue = claimed.count == limit
                     fruitless = claimed.isEmpty && !excluded.isEmpty ? excluded : nil
                     await release(queues.enqueue(claimed) { $0.delivery.integrationId })
@@ -127,7 +134,13 @@ public struct DeliveryDispatcher: Service {
         let secrets: [SigningSecret]
     }
 
-    private func claim(limit: Int, token: String, excluding: Set<String>) async -> [Prepared] {
+    private func claim(
+        limit: Int,
+        token: String,
+        excluding: Set<String>,
+        room: @escaping @Sendable (String) -> Int,
+        rotation: Int
+    ) async -> [Prepared] {
         do {
             let now = Date()
             let deliveries = try await store.claimDue(
@@ -135,10 +148,22 @@ public struct DeliveryDispatcher: Service {
                 now: now,
                 lease: configuration.lease,
                 token: token,
-                excludingIntegrations: excluding
+                excludingIntegrations: excluding,
+                room: room,
+                rotation: rotation
             )
             guard !deliveries.isEmpty else { return [] }
-            let events = try await store.events(ids: Array(Set(deliveries.map(\.eventId))))
+            // One body per event, shared by its deliveries: from ingest's cache when it is fresh, else from the store.
+            let eventIDs = Set(deliveries.map(\.eventId))
+            var bodies = localDispatch.bodies.bodies(for: eventIDs)
+            let missing = eventIDs.subtracting(bodies.keys)
+            if !missing.isEmpty {
+                let types = Dictionary(deliveries.map { ($0.eventId, $0.eventType) }) { first, _ in first }
+                for (id, event) in try await store.events(ids: Array(missing)) {
+                    guard let type = types[id] else { continue }
+                    bodies[id] = WebhookPayload.body(type: type, occurredAt: event.occurredAt, data: event.data)
+                }
+            }
             let integrations = try await store.integrations(ids: Array(Set(deliveries.map(\.integrationId))))
             var targets: [String: (url: String, secrets: [SigningSecret])] = [:]
             for (id, integration) in integrations where integration.deletedAt == nil && integration.status != .paused {
@@ -146,8 +171,7 @@ public struct DeliveryDispatcher: Service {
             }
             return deliveries.compactMap { delivery in
                 // A delivery of a paused or deleted integration was already marked skipped or cancelled.
-                guard let target = targets[delivery.integrationId], let event = events[delivery.eventId] else { return nil }
-                let body = WebhookPayload.body(type: delivery.eventType, occurredAt: event.occurredAt, data: event.data)
+                guard let target = targets[delivery.integrationId], let body = bodies[delivery.eventId] else { return nil }
                 return Prepared(delivery: delivery, url: target.url, body: body, secrets: target.secrets)
             }
         } catch {

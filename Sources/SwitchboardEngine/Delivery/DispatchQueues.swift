@@ -29,6 +29,11 @@ struct DispatchQueues<Item: Sendable>: Sendable {
         Set(waiting.filter { $0.value.count * 2 >= share }.keys)
     }
 
+    /// How many more deliveries of `integration` may wait.
+    func room(for integration: String) -> Int {
+        share - (waiting[integration]?.count ?? 0)
+    }
+
     /// How many deliveries the next claim should ask for (0: do not claim).
     func claimLimit(batchSize: Int) -> Int {
         let room = waiting.reduce(0) { sum, entry in entry.value.count * 2 >= share ? sum : sum + share - entry.value.count }

@@ -7,15 +7,15 @@ import SwitchboardStore
 public struct AppDependencies: Sendable {
     public var store: Store
     public var integrations: IntegrationService
-    public var wakeUp: DispatcherWakeUp
+    public var localDispatch: LocalDispatch
     /// Where `/metrics` reads from; the process bootstraps swift-metrics with it.
     public var metrics: PrometheusCollectorRegistry
     public var logger: Logger
 
-    public init(store: Store, integrations: IntegrationService, wakeUp: DispatcherWakeUp, metrics: PrometheusCollectorRegistry, logger: Logger) {
+    public init(store: Store, integrations: IntegrationService, localDispatch: LocalDispatch, metrics: PrometheusCollectorRegistry, logger: Logger) {
         self.store = store
         self.integrations = integrations
-        self.wakeUp = wakeUp
+        self.localDispatch = localDispatch
         self.metrics = metrics
         self.logger = logger
     }

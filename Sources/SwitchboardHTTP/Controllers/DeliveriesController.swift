@@ -63,7 +63,7 @@ struct DeliveriesController {
                 : "The integration of this delivery is paused or deleted: resume it first."
             throw APIError.conflict(code: "not_redeliverable", detail: detail)
         }
-        dependencies.wakeUp.wake()
+        dependencies.localDispatch.wake()
         return try JSONResponse.make(DeliveryResponse(delivery: delivery, attempts: nil), status: .accepted)
     }
 }

@@ -54,7 +54,7 @@ struct EventsController {
         }
         guard errors.isEmpty else { throw APIError.invalid(errors, detail: "Some events are invalid; none was stored.") }
         let results = try await dependencies.store.ingest(workspaceID: workspaceID, events: events, receivedAt: now)
-        if results.contains(where: { $0.deliveries > 0 }) { dependencies.wakeUp.wake() }
+        dependencies.localDispatch.ingested(events, results: results)
         let accepted = zip(events, results).map {
             Accepted(id: $1.id, idempotencyKey: $0.idempotencyKey, duplicate: $1.duplicate, deliveries: $1.deliveries)
         }

@@ -89,7 +89,7 @@ struct IntegrationsController {
     @Sendable func resume(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let workspaceID = try context.managerWorkspaceID()
         let integration = try await service.resume(workspaceID: workspaceID, id: try context.parameters.require("id"))
-        dependencies.wakeUp.wake()
+        dependencies.localDispatch.wake()
         return try JSONResponse.make(
             IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: integration.id))
         )
@@ -138,7 +138,7 @@ struct IntegrationsController {
             throw APIError.conflict(code: "integration_paused", detail: "Resume the integration before re-sending its skipped deliveries.")
         }
         let job = try await BulkRedelivery(store: store).run(workspaceID: workspaceID, integrationID: integration.id, status: status, since: since)
-        dependencies.wakeUp.wake()
+        dependencies.localDispatch.wake()
         return try JSONResponse.make(JobResponse(job: job), status: .accepted)
     }
 

@@ -11,30 +11,92 @@ public struct StoredEvent: Sendable, Equatable {
 }
 
 extension Store {
-    /// Claims up to `limit` due deliveries for one worker.
+    /// Claims up to `limit` due deliveries for one worker, shared fairly among the integrations that have
+    /// due work: each gets an equal part of `limit`, at most `room(integration)`, oldest first.
     ///
     /// Claiming pushes `next_attempt_at` to the end of the lease and stamps a claim token: a worker that
     /// dies leaves its deliveries to come due again when the lease ends, and a worker whose lease ran out
     /// can no longer record over a newer claim. PostgreSQL workers skip each other's locked rows.
+    ///
+    /// Integrations are claimed one by one through the due index (integration, time), so a backlog of
+    /// one slow or saturated integration costs the others nothing: the claim never scans its rows.
     public func claimDue(
         limit: Int,
         now: Date,
         lease: TimeInterval,
         token: String,
-        excludingIntegrations excluded: Set<String> = []
+        excludingIntegrations excluded: Set<String> = [],
+        room: @escaping @Sendable (String) -> Int = { _ in .max },
+        rotation: Int = 0
     ) async throws -> [Delivery] {
+        guard limit > 0 else { return [] }
         let at = now.storeMilliseconds
         let until = now.addingTimeInterval(lease).storeMilliseconds
-        let exclusion: SQLQueryString = excluded.isEmpty ? "" : " AND integration_id NOT IN (\(binds: Array(excluded)))"
-        let lock = database.dialect.claimLockClause
-        let query: SQLQueryString =
+        let dialect = database.dialect
+        let rows = try await database.transaction { db in
+            let due = try await Self.integrationsWithDueDeliveries(at: at, dialect: dialect, in: db).filter { !excluded.contains($0) }
+            let shares = Self.shares(of: limit, among: due, room: room, rotation: rotation)
+            var rows: [any SQLRow] = []
+            for chunk in shares.chunked(into: 100) {
+                let arms: [SQLQueryString] = chunk.enumerated().map { index, share in
+                    """
+                    SELECT id FROM (SELECT id FROM deliveries WHERE status = 'pending' AND integration_id = \(bind: share.integration) \
+                    AND next_attempt_at <= \(bind: at) ORDER BY next_attempt_at LIMIT \(bind: share.count)\(unsafeRaw: dialect.claimLockClause)) AS a\(unsafeRaw: String(index))
+                    """
+                }
+                let query: SQLQueryString =
+                    "UPDATE deliveries SET next_attempt_at = \(bind: until), claim_token = \(bind: token) WHERE id IN ("
+                    + arms.joined(separator: " UNION ALL ") + ") RETURNING *"
+                rows += try await db.raw(query).all()
+            }
+            return rows
+        }
+        // Rows are decoded after the transaction, so that the connection is not held for Swift-side work;
+        // ids grow with creation time, so each integration's deliveries come back oldest first.
+        return try rows.map { try $0.decode(model: Delivery.self, with: Self.rowDecoder) }.sorted { $0.id < $1.id }
+    }
+
+    /// Integrations with at least one pending delivery due at `at`, found by skipping through the due index
+    /// one integration at a time (a loose index scan), so the cost grows with integrations, not deliveries.
+    static func integrationsWithDueDeliveries(at: Int64, dialect: StoreDialect, in db: any SQLDatabase) async throws -> [String] {
+        let index = dialect.dueIndexHint
+        return try await db.raw(
             """
-            UPDATE deliveries SET next_attempt_at = \(bind: until), claim_token = \(bind: token)
-            WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= \(bind: at)
-            """ + exclusion + " ORDER BY next_attempt_at LIMIT \(bind: limit)\(unsafeRaw: lock)) RETURNING *"
-        // Rows are decoded after the transaction, so that the connection is not held for Swift-side work.
-        let rows = try await database.transaction { db in try await db.raw(query).all() }
-        return try rows.map { try $0.decode(model: Delivery.self, with: Self.rowDecoder) }
+            WITH RECURSIVE pending (integration_id) AS (
+                SELECT MIN(integration_id) FROM deliveries\(unsafeRaw: index) WHERE status = 'pending'
+                UNION ALL
+                SELECT (SELECT MIN(d.integration_id) FROM deliveries AS d\(unsafeRaw: index)
+                        WHERE d.status = 'pending' AND d.integration_id > p.integration_id)
+                FROM pending AS p WHERE p.integration_id IS NOT NULL
+            )
+            SELECT p.integration_id FROM pending AS p WHERE p.integration_id IS NOT NULL AND (
+                SELECT MIN(d.next_attempt_at) FROM deliveries AS d\(unsafeRaw: index)
+                WHERE d.status = 'pending' AND d.integration_id = p.integration_id) <= \(bind: at)
+            """
+        ).all().map { try $0.decode(column: "integration_id", as: String.self) }
+    }
+
+    /// Splits `limit` into equal parts among `integrations`, each at most its room; what one cannot take
+    /// goes to the others. With more integrations than `limit`, `rotation` decides who goes first.
+    static func shares(of limit: Int, among integrations: [String], room: (String) -> Int, rotation: Int) -> [(integration: String, count: Int)] {
+        guard !integrations.isEmpty else { return [] }
+        let offset = ((rotation % integrations.count) + integrations.count) % integrations.count
+        let ordered = Array(integrations[offset...] + integrations[..<offset])
+        let rooms = ordered.map { max(0, room($0)) }
+        var counts = Array(repeating: 0, count: ordered.count)
+        var open = ordered.indices.filter { rooms[$0] > 0 }
+        var remaining = limit
+        // Water-filling: every round gives each open integration an equal part of what is left.
+        while remaining > 0 && !open.isEmpty {
+            let part = max(1, remaining / open.count)
+            for index in open where remaining > 0 {
+                let take = min(part, rooms[index] - counts[index], remaining)
+                counts[index] += take
+                remaining -= take
+            }
+            open = open.filter { counts[$0] < rooms[$0] }
+        }
+        return ordered.indices.filter { counts[$0] > 0 }.map { (ordered[$0], counts[$0]) }
     }
 
     /// Hands claimed deliveries back to the queue at once, e.g. those beyond an integration's share of a

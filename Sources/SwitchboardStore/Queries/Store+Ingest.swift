@@ -10,6 +10,12 @@ public struct IngestedEvent: Sendable, Equatable {
     public var duplicate: Bool
     /// Deliveries created for it.
     public var deliveries: Int
+
+    public init(id: String, duplicate: Bool, deliveries: Int) {
+        self.id = id
+        self.duplicate = duplicate
+        self.deliveries = deliveries
+    }
 }
 
 /// An integration that wants events of some types.
