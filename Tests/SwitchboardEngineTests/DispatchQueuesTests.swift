@@ -24,6 +24,24 @@ struct DispatchQueuesTests {
         #expect(queues.startable().map(\.item.n) == [10])
     }
 
+    @Test("a deeper queue holds more waiting deliveries per integration, up to an overall bound")
+    func deepQueues() {
+        var queues = DispatchQueues<Item>(share: 4, maxRunning: 8, allowance: 1, depth: 16, maxWaiting: 20)
+        #expect(queues.enqueue(items("a", 18)) { $0.integration }.count == 2, "16 wait for a")
+        #expect(queues.room(for: "a") == 0)
+        #expect(queues.excluded == ["a"])
+        _ = queues.enqueue(items("b", 4)) { $0.integration }
+        #expect(queues.claimLimit(batchSize: 100) == 8 + 0, "claims fill the overall bound: 8 to run, none more to wait")
+        #expect(queues.startable().count == 8, "running is still bounded by the shares and the overall limit")
+        #expect(queues.claimLimit(batchSize: 100) == 8, "what started left room to wait")
+    }
+
+    @Test("a claim's start window leaves the attempt time to end inside the lease")
+    func startWindow() {
+        #expect(DispatcherConfiguration(lease: 60, attemptTimeout: 15).startWindow == 43)
+        #expect(DispatcherConfiguration(lease: DispatcherConfiguration.minimumLease, attemptTimeout: 15).startWindow > 0)
+    }
+
     @Test("a saturated integration is left out of claims and the limit asks only for what fits")
     func claimsAvoidSaturated() {
         var queues = DispatchQueues<Item>(share: 4, maxRunning: 100, allowance: 2)

@@ -24,7 +24,7 @@ struct CrashSafetyTests {
             "SWITCHBOARD_SECRET_KEY": SecretBox.generateEncodedKey(),
             "SWITCHBOARD_ALLOW_PRIVATE_TARGETS": "1",
             "SWITCHBOARD_MAX_IN_FLIGHT": String(Self.maxInFlight),
-            "SWITCHBOARD_LEASE_SECONDS": "16",
+            "SWITCHBOARD_LEASE_SECONDS": "25",
             "SWITCHBOARD_LOG_LEVEL": "warning",
         ]
         let created = try spawnAndWait(

@@ -11,7 +11,7 @@ import SwitchboardHTTP
 import SwitchboardStore
 
 /// The assembled parts of a running Switchboard process: store, engine and (for `serve`) the HTTP app.
-public struct Runtime: Sendable {
+public final class Runtime: Sendable {
     public let database: Database
     public let store: Store
     public let secrets: SecretBox
@@ -19,6 +19,24 @@ public struct Runtime: Sendable {
     public let dispatcher: DeliveryDispatcher
     public let dependencies: AppDependencies
     public let logger: Logger
+
+    init(
+        database: Database,
+        store: Store,
+        secrets: SecretBox,
+        client: HTTPClient,
+        dispatcher: DeliveryDispatcher,
+        dependencies: AppDependencies,
+        logger: Logger
+    ) {
+        self.database = database
+        self.store = store
+        self.secrets = secrets
+        self.client = client
+        self.dispatcher = dispatcher
+        self.dependencies = dependencies
+        self.logger = logger
+    }
 
     /// The process-wide metrics registry; swift-metrics can be bootstrapped once per process.
     static let metrics: PrometheusCollectorRegistry = {
@@ -35,8 +53,8 @@ public struct Runtime: Sendable {
         let store = Store(database: database)
         var configuration = DispatcherConfiguration()
         if let maxInFlight = engine.maxInFlight { configuration.maxInFlight = maxInFlight }
-        // The lease must outlast an attempt (15 s timeout) or a live worker could lose its claim.
-        if let lease = engine.leaseSeconds { configuration.lease = max(lease, 16) }
+        // The lease must outlast an attempt (15 s timeout) and some waiting, or a live worker could lose its claim.
+        if let lease = engine.leaseSeconds { configuration.lease = max(lease, DispatcherConfiguration.minimumLease) }
         if let scale = engine.retryScale { configuration.schedule = RetrySchedule.standard.scaled(by: scale) }
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,

@@ -12,6 +12,8 @@ actor AttemptRecorder {
     private var waiter: CheckedContinuation<Void, Never>?
     private var finishing = false
     private static let maximumBatch = 1000
+    private static let comfortableBatch = 100
+    private static let gatherTime: Duration = .milliseconds(2)
 
     init(store: Store, logger: Logger) {
         self.store = store
@@ -40,6 +42,11 @@ actor AttemptRecorder {
                 if finishing { return }
                 await withCheckedContinuation { waiter = $0 }
                 continue
+            }
+            if buffer.count < Self.comfortableBatch && !finishing {
+                // A moment for more results to arrive: every write commits, and a commit costs about as
+                // much as writing dozens of rows. Recording later changes nothing that is sent.
+                try? await Task.sleep(for: Self.gatherTime)
             }
             let batch = Array(buffer.prefix(Self.maximumBatch))
             buffer.removeFirst(batch.count)

@@ -71,7 +71,9 @@ public struct DeliveryDispatcher: Service {
         var queues = DispatchQueues<Prepared>(
             share: configuration.maxInFlightPerIntegration,
             maxRunning: configuration.maxInFlight,
-            allowance: max(1, configuration.maxInFlightPerIntegration / 8)
+            allowance: max(1, configuration.maxInFlightPerIntegration / 8),
+            depth: configuration.maxInFlightPerIntegration * configuration.queueDepth,
+            maxWaiting: configuration.maxInFlight * configuration.queueDepth
         )
         // A completion triggers a claim only when there is room worth a query.
         let worthClaiming = max(1, min(configuration.batchSize / 4, configuration.maxInFlightPerIntegration / 2))
@@ -103,11 +105,24 @@ public struct DeliveryDispatcher: Service {
                 } else {
                     moreDue = false
                 }
+                var expired: [Prepared] = []
+                let now = Date()
                 for (integration, item) in queues.startable() {
+                    // A delivery that waited past its start window goes back: its attempt could outlast the claim.
+                    guard item.startBy > now else {
+                        expired.append(item)
+                        queues.finished(integration)
+                        continue
+                    }
                     attempts.addTask {
                         await recorder.submit(await attempt(item))
                         signal.yield(.finished(integrationID: integration))
                     }
+                }
+                if !expired.isEmpty {
+                    logger.warning("handing back deliveries that waited too long to start", metadata: ["deliveries": "\(expired.count)"])
+                    await release(expired)
+                    moreDue = true
                 }
                 if moreDue { continue }
                 guard let next = await iterator.next() else { break }
@@ -132,6 +147,8 @@ public struct DeliveryDispatcher: Service {
         let url: String
         let body: [UInt8]
         let secrets: [SigningSecret]
+        /// The last moment its attempt may start under the claim.
+        let startBy: Date
     }
 
     private func claim(
@@ -153,6 +170,7 @@ public struct DeliveryDispatcher: Service {
                 rotation: rotation
             )
             guard !deliveries.isEmpty else { return [] }
+            let startBy = now.addingTimeInterval(configuration.startWindow)
             // One body per event, shared by its deliveries: from ingest's cache when it is fresh, else from the store.
             let eventIDs = Set(deliveries.map(\.eventId))
             var bodies = localDispatch.bodies.bodies(for: eventIDs)
@@ -172,7 +190,7 @@ public struct DeliveryDispatcher: Service {
             return deliveries.compactMap { delivery in
                 // A delivery of a paused or deleted integration was already marked skipped or cancelled.
                 guard let target = targets[delivery.integrationId], let body = bodies[delivery.eventId] else { return nil }
-                return Prepared(delivery: delivery, url: target.url, body: body, secrets: target.secrets)
+                return Prepared(delivery: delivery, url: target.url, body: body, secrets: target.secrets, startBy: startBy)
             }
         } catch {
             logger.error("claiming deliveries failed", metadata: ["error": "\(error)"])

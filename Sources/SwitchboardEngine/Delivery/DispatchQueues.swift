@@ -3,13 +3,16 @@ import Foundation
 /// The dispatcher's local bookkeeping: per integration, attempts running and claimed deliveries
 /// waiting for a slot. A pure value, so the scheduling rules are testable without a network.
 ///
-/// Rules: at most `share` attempts run per integration and `maxRunning` overall; at most `share`
-/// deliveries wait per integration (so a claim never waits longer than one attempt timeout, well
-/// inside its lease); an integration whose queue is at least half full is left out of claims, and a
-/// claim asks only for what the known queues can hold plus an allowance for integrations not seen yet.
+/// Rules: at most `share` attempts run per integration and `maxRunning` overall; at most `depth`
+/// deliveries wait per integration, and claims bring at most `maxWaiting` overall (a deep queue keeps attempts going while
+/// the store is busy, e.g. with a large ingest; the dispatcher hands back what waited too long for its
+/// lease); an integration whose queue is at least half full is left out of claims, and a claim asks
+/// only for what the known queues can hold plus an allowance for integrations not seen yet.
 struct DispatchQueues<Item: Sendable>: Sendable {
     let share: Int
     let maxRunning: Int
+    let depth: Int
+    let maxWaiting: Int
     /// How many deliveries of integrations not yet in the queues a claim may bring.
     let allowance: Int
 
@@ -18,27 +21,29 @@ struct DispatchQueues<Item: Sendable>: Sendable {
     private(set) var totalRunning = 0
     private(set) var totalWaiting = 0
 
-    init(share: Int, maxRunning: Int, allowance: Int) {
+    init(share: Int, maxRunning: Int, allowance: Int, depth: Int? = nil, maxWaiting: Int? = nil) {
         self.share = share
         self.maxRunning = maxRunning
         self.allowance = allowance
+        self.depth = depth ?? share
+        self.maxWaiting = maxWaiting ?? maxRunning
     }
 
     /// Integrations to leave out of the next claim: their queue is at least half full.
     var excluded: Set<String> {
-        Set(waiting.filter { $0.value.count * 2 >= share }.keys)
+        Set(waiting.filter { $0.value.count * 2 >= depth }.keys)
     }
 
     /// How many more deliveries of `integration` may wait.
     func room(for integration: String) -> Int {
-        share - (waiting[integration]?.count ?? 0)
+        depth - (waiting[integration]?.count ?? 0)
     }
 
     /// How many deliveries the next claim should ask for (0: do not claim).
     func claimLimit(batchSize: Int) -> Int {
-        let room = waiting.reduce(0) { sum, entry in entry.value.count * 2 >= share ? sum : sum + share - entry.value.count }
-        let knownIdle = running.keys.filter { waiting[$0] == nil }.count * share
-        return max(0, min(batchSize, maxRunning - totalRunning + maxRunning - totalWaiting, room + knownIdle + allowance))
+        let room = waiting.reduce(0) { sum, entry in entry.value.count * 2 >= depth ? sum : sum + depth - entry.value.count }
+        let knownIdle = running.keys.filter { waiting[$0] == nil }.count * depth
+        return max(0, min(batchSize, maxRunning - totalRunning + maxWaiting - totalWaiting, room + knownIdle + allowance))
     }
 
     /// Queues claimed items; returns those that do not fit, to be released at once.
@@ -46,7 +51,7 @@ struct DispatchQueues<Item: Sendable>: Sendable {
         var overflow: [Item] = []
         for item in items {
             let id = integration(item)
-            if waiting[id, default: []].count < share {
+            if waiting[id, default: []].count < depth {
                 waiting[id, default: []].append(item)
                 totalWaiting += 1
             } else {

@@ -23,7 +23,7 @@ public struct Delivery: Codable, Sendable, Equatable {
     public var lastError: String?
 
     /// Column names, spelt out: cheaper than a key strategy on every row.
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case workspaceId = "workspace_id"
         case integrationId = "integration_id"
@@ -55,7 +55,7 @@ public struct Attempt: Codable, Sendable, Equatable {
     public var error: String?
 
     /// Column names, spelt out: cheaper than a key strategy on every row.
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case deliveryId = "delivery_id"
         case workspaceId = "workspace_id"

@@ -57,10 +57,7 @@ extension Store {
                 try await flush()
             }
             try await flush()
-            // Inserted in chunks to stay far below SQLite's bound-parameter limit.
-            for chunk in deliveries.chunked(into: 500) {
-                try await db.insert(into: "deliveries").models(Array(chunk), with: Self.rowEncoder).run()
-            }
+            try await Self.insert(deliveries, into: "deliveries", in: db)
             return results
         }
     }

@@ -49,9 +49,7 @@ extension Store {
                     error: result.outcome.errorMessage
                 )
             }
-            for chunk in attempts.chunked(into: 500) {
-                try await db.insert(into: "attempts").models(Array(chunk), with: Self.rowEncoder).run()
-            }
+            try await Self.insert(attempts, into: "attempts", in: db)
             var recorded: [AttemptResult] = []
             for chunk in results.chunked(into: 200) {
                 let updated = Set(try await Self.updateDeliveries(Array(chunk), at: at, in: db))
