@@ -32,6 +32,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Concurrent connections for the reference measurements.")
     var connections = 128
 
+    @Option(help: "Attempts in flight at once (default: Switchboard's own default).")
+    var maxInFlight: Int?
+
     @Option(help: "Events for the latency phase, paced at --latency-rate per second (0 skips it).")
     var latencyEvents = 5000
 
@@ -56,7 +59,11 @@ struct Bench: AsyncParsableCommand {
             databaseURL
                 ?? "sqlite://\(FileManager.default.temporaryDirectory.appending(path: "switchboard-bench-\(UUID().uuidString.prefix(8)).db").path)"
         )
-        let runtime = try await Runtime.make(databaseURL: url, engine: EngineSettings(allowPrivateTargets: true), logger: logger)
+        let runtime = try await Runtime.make(
+            databaseURL: url,
+            engine: EngineSettings(allowPrivateTargets: true, maxInFlight: maxInFlight),
+            logger: logger
+        )
         let port = Int.random(in: 20_000...29_000)
         let (ready, readySignal) = AsyncStream.makeStream(of: (String, String).self)
         let report: Report = try await withThrowingTaskGroup(of: Void.self) { group in

@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import SwitchboardDomain
 import SwitchboardStore
 import SwitchboardTestSupport
@@ -29,6 +30,51 @@ struct LocalDispatchTests {
             let cached = try #require(local.bodies.bodies(for: [id])[id])
             let stored = try #require(try await store.events(ids: [id])[id])
             #expect(cached == WebhookPayload.body(type: .registrationCreated, occurredAt: stored.occurredAt, data: stored.data))
+        }
+    }
+
+    @Test("ingest claims for the local worker what its queues have room for, and hands it over", arguments: StoreEngine.allCases)
+    func claimsAtIngest(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            let workspace = try await store.createWorkspace(name: "Acme")
+            try await Fixtures.webhook(in: store, workspaceID: workspace.id)
+            let local = LocalDispatch()
+            let batch = { (range: Range<Int>) in range.map { Fixtures.registration("u\($0)@example.com") } }
+
+            _ = try await local.ingest(batch(0..<3), workspaceID: workspace.id, into: store)
+            #expect(try await claimTokens(store).isEmpty, "no worker attached: nothing is claimed at ingest")
+
+            local.attach(token: "w:ingest", lease: 60, defaultRoom: 2)
+            _ = try await local.ingest(batch(3..<8), workspaceID: workspace.id, into: store)
+            #expect(try await claimTokens(store) == ["w:ingest", "w:ingest"], "only what the worker has room for")
+            var handOffs = local.handOffs.makeAsyncIterator()
+            let handed = try #require(await handOffs.next())
+            #expect(handed.count == 2)
+            #expect(handed.allSatisfy { $0.claimToken == "w:ingest" && $0.nextAttemptAt ?? 0 > Timestamp.milliseconds(Date()) })
+
+            _ = try await local.ingest(batch(8..<10), workspaceID: workspace.id, into: store)
+            #expect(try await claimTokens(store).count == 2, "room is taken until the worker receives what it was handed")
+            local.received(handed)
+            _ = try await local.ingest(batch(10..<13), workspaceID: workspace.id, into: store)
+            #expect(try await claimTokens(store).count == 4)
+
+            let integration = try #require(handed.first?.integrationId)
+            local.received(try #require(await handOffs.next()))
+            local.publish(room: [integration: 1])
+            _ = try await local.ingest(batch(14..<16), workspaceID: workspace.id, into: store)
+            #expect(try await claimTokens(store).count == 5, "the room the worker last published")
+
+            local.detach()
+            _ = try await local.ingest(batch(16..<18), workspaceID: workspace.id, into: store)
+            #expect(try await claimTokens(store).count == 5, "a stopped worker gets nothing more")
+        }
+    }
+
+    private func claimTokens(_ store: Store) async throws -> [String] {
+        try await store.database.withConnection { db in
+            try await db.raw("SELECT claim_token FROM deliveries WHERE claim_token IS NOT NULL").all().map {
+                try $0.decode(column: "claim_token", as: String.self)
+            }
         }
     }
 

@@ -21,9 +21,7 @@ public struct EngineHarness: Sendable {
     /// Ingests events into the harness's workspace and hands them to the dispatcher, as the API does.
     @discardableResult
     public func ingest(_ events: [InboundEvent]) async throws -> [IngestedEvent] {
-        let results = try await store.ingest(workspaceID: workspace.id, events: events)
-        localDispatch.ingested(events, results: results)
-        return results
+        try await localDispatch.ingest(events, workspaceID: workspace.id, into: store)
     }
 
     /// Creates a webhook integration in the harness's workspace.

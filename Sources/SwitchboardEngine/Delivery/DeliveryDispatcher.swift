@@ -35,8 +35,11 @@ public struct DeliveryDispatcher: Service {
     }
 
     private enum Signal: Sendable {
+        case claimed([Prepared], limit: Int, excluded: Set<String>)
         case finished(integrationID: String)
         case tick
+        /// Deliveries claimed at ingest, prepared outside the loop so that it never waits on the store for them.
+        case handedOff([Delivery], [Prepared])
         case stop
     }
 
@@ -54,79 +57,103 @@ public struct DeliveryDispatcher: Service {
                 }
             }
             services.addTask {
-                for await _ in localDispatch.stream { signal.yield(.tick) }
+                for await _ in localDispatch.wakeUps { signal.yield(.tick) }
             }
+            services.addTask {
+                for await deliveries in localDispatch.handOffs {
+                    signal.yield(.handedOff(deliveries, await prepare(deliveries, now: Date())))
+                }
+            }
+            localDispatch.attach(token: "\(configuration.workerID):ingest", lease: configuration.lease, defaultRoom: queueDepth)
             await withGracefulShutdownHandler {
                 await claimLoop(signals: signals, signal: signal, recorder: recorder)
             } onGracefulShutdown: {
+                localDispatch.detach()
                 signal.yield(.stop)
             }
+            localDispatch.detach()
             await recorder.finish()
             services.cancelAll()
         }
         logger.info("dispatcher stopped", metadata: ["worker": "\(configuration.workerID)"])
     }
 
+    /// How many claimed deliveries may wait per integration.
+    private var queueDepth: Int { configuration.maxInFlightPerIntegration * configuration.queueDepth }
+
     private func claimLoop(signals: AsyncStream<Signal>, signal: AsyncStream<Signal>.Continuation, recorder: AttemptRecorder) async {
         var queues = DispatchQueues<Prepared>(
             share: configuration.maxInFlightPerIntegration,
             maxRunning: configuration.maxInFlight,
             allowance: max(1, configuration.maxInFlightPerIntegration / 8),
-            depth: configuration.maxInFlightPerIntegration * configuration.queueDepth,
+            depth: queueDepth,
             maxWaiting: configuration.maxInFlight * configuration.queueDepth
         )
         // A completion triggers a claim only when there is room worth a query.
         let worthClaiming = max(1, min(configuration.batchSize / 4, configuration.maxInFlightPerIntegration / 2))
         var claims = 0
         var moreDue = true
+        var claiming = false
+        var stopping = false
         var fruitless: Set<String>?
-        // A discarding group: finished attempts are freed at once instead of piling up until the group ends.
-        await withDiscardingTaskGroup { attempts in
+        // One discarding group for attempts, claims and releases: finished tasks are freed at once. Claims run
+        // beside the loop, one at a time, so that attempts keep starting while a claim waits for the store.
+        await withDiscardingTaskGroup { tasks in
             var iterator = signals.makeAsyncIterator()
             loop: while !Task.isCancelled {
+                if stopping && !claiming { break }
+                let rooms = queues.waiting.keys.reduce(into: [String: Int]()) { $0[$1] = queues.room(for: $1) }
+                localDispatch.publish(room: rooms)
                 // Claim when the last claim came back full or a tick says new work may be due.
                 let limit = queues.claimLimit(batchSize: configuration.batchSize)
                 let excluded = queues.excluded
                 // After a claim that found nothing beyond the excluded integrations, the same query would only scan
                 // their due rows again: wait for a tick, or for an integration to leave the excluded set.
-                if moreDue && limit > 0 && !(fruitless.map { excluded.isSuperset(of: $0) } ?? false) {
+                if moreDue && !claiming && !stopping && limit > 0 && !(fruitless.map { excluded.isSuperset(of: $0) } ?? false) {
                     claims += 1
-                    let rooms = queues.waiting.keys.reduce(into: [String: Int]()) { $0[$1] = queues.room(for: $1) }
-                    let claimed = await claim(
-                        limit: limit,
-                        token: "\(configuration.workerID):\(claims)",
-                        excluding: excluded,
-                        room: { [share = configuration.maxInFlightPerIntegration] in rooms[$0] ?? share },
-                        rotation: claims
-                    )
-                    moreDue = claimed.count == limit
-                    fruitless = claimed.isEmpty && !excluded.isEmpty ? excluded : nil
-                    await release(queues.enqueue(claimed) { $0.delivery.integrationId })
-                } else {
-                    moreDue = false
-                }
-                var expired: [Prepared] = []
-                let now = Date()
-                for (integration, item) in queues.startable() {
-                    // A delivery that waited past its start window goes back: its attempt could outlast the claim.
-                    guard item.startBy > now else {
-                        expired.append(item)
-                        queues.finished(integration)
-                        continue
-                    }
-                    attempts.addTask {
-                        await recorder.submit(await attempt(item))
-                        signal.yield(.finished(integrationID: integration))
+                    claiming = true
+                    let (token, rotation) = ("\(configuration.workerID):\(claims)", claims)
+                    tasks.addTask {
+                        let claimed = await claim(
+                            limit: limit,
+                            token: token,
+                            excluding: excluded,
+                            room: { [queueDepth] in rooms[$0] ?? queueDepth },
+                            rotation: rotation
+                        )
+                        signal.yield(.claimed(claimed, limit: limit, excluded: excluded))
                     }
                 }
-                if !expired.isEmpty {
-                    logger.warning("handing back deliveries that waited too long to start", metadata: ["deliveries": "\(expired.count)"])
-                    await release(expired)
-                    moreDue = true
+                moreDue = false
+                if !stopping {
+                    var expired: [Prepared] = []
+                    let now = Date()
+                    for (integration, item) in queues.startable() {
+                        // A delivery that waited past its start window goes back: its attempt could outlast the claim.
+                        guard item.startBy > now else {
+                            expired.append(item)
+                            queues.finished(integration)
+                            continue
+                        }
+                        tasks.addTask {
+                            await recorder.submit(await attempt(item))
+                            signal.yield(.finished(integrationID: integration))
+                        }
+                    }
+                    if !expired.isEmpty {
+                        logger.warning("handing back deliveries that waited too long to start", metadata: ["deliveries": "\(expired.count)"])
+                        tasks.addTask { await release(expired) }
+                        moreDue = true
+                    }
                 }
-                if moreDue { continue }
                 guard let next = await iterator.next() else { break }
                 switch next {
+                case .claimed(let claimed, let limit, let excluded):
+                    claiming = false
+                    moreDue = claimed.count == limit
+                    fruitless = claimed.isEmpty && !excluded.isEmpty ? excluded : nil
+                    let overflow = stopping ? claimed : queues.enqueue(claimed) { $0.delivery.integrationId }
+                    if !overflow.isEmpty { tasks.addTask { await release(overflow) } }
                 case .finished(let integrationID):
                     queues.finished(integrationID)
                     // Refill before the local queues run dry.
@@ -134,7 +161,13 @@ public struct DeliveryDispatcher: Service {
                 case .tick:
                     moreDue = true
                     fruitless = nil
-                case .stop: break loop
+                case .handedOff(let deliveries, let prepared):
+                    localDispatch.received(deliveries)
+                    let overflow = stopping ? prepared : queues.enqueue(prepared) { $0.delivery.integrationId }
+                    if !overflow.isEmpty { tasks.addTask { await release(overflow) } }
+                case .stop:
+                    // A claim in flight still comes back, and what it brings is handed back.
+                    stopping = true
                 }
             }
             await release(queues.drainWaiting())
@@ -169,9 +202,18 @@ public struct DeliveryDispatcher: Service {
                 room: room,
                 rotation: rotation
             )
-            guard !deliveries.isEmpty else { return [] }
-            let startBy = now.addingTimeInterval(configuration.startWindow)
-            // One body per event, shared by its deliveries: from ingest's cache when it is fresh, else from the store.
+            return await prepare(deliveries, now: now)
+        } catch {
+            logger.error("claiming deliveries failed", metadata: ["error": "\(error)"])
+            return []
+        }
+    }
+
+    /// Adds to claimed deliveries what sending needs: the body (from ingest's cache when fresh, else from the
+    /// store; one per event, shared by its deliveries), the URL and the secrets.
+    private func prepare(_ deliveries: [Delivery], now: Date) async -> [Prepared] {
+        guard !deliveries.isEmpty else { return [] }
+        do {
             let eventIDs = Set(deliveries.map(\.eventId))
             var bodies = localDispatch.bodies.bodies(for: eventIDs)
             let missing = eventIDs.subtracting(bodies.keys)
@@ -187,13 +229,19 @@ public struct DeliveryDispatcher: Service {
             for (id, integration) in integrations where integration.deletedAt == nil && integration.status != .paused {
                 targets[id] = try target(of: integration, now: now)
             }
+            // An attempt must end before the claim does: it may start until the lease end less the timeout and a margin.
+            let margin = configuration.lease - configuration.startWindow
             return deliveries.compactMap { delivery in
                 // A delivery of a paused or deleted integration was already marked skipped or cancelled.
-                guard let target = targets[delivery.integrationId], let body = bodies[delivery.eventId] else { return nil }
+                guard let target = targets[delivery.integrationId], let body = bodies[delivery.eventId],
+                    let leaseEnds = delivery.nextAttemptAt
+                else { return nil }
+                let startBy = Timestamp.date(milliseconds: leaseEnds).addingTimeInterval(-margin)
                 return Prepared(delivery: delivery, url: target.url, body: body, secrets: target.secrets, startBy: startBy)
             }
         } catch {
-            logger.error("claiming deliveries failed", metadata: ["error": "\(error)"])
+            // The claims lapse at the end of their lease and the deliveries come due again.
+            logger.error("preparing deliveries failed", metadata: ["error": "\(error)", "deliveries": "\(deliveries.count)"])
             return []
         }
     }

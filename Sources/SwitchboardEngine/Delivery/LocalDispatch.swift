@@ -3,31 +3,80 @@ import SwitchboardDomain
 import SwitchboardStore
 import Synchronization
 
-/// The in-process channel from ingest to this process's dispatcher: a wake-up, so that new deliveries go
-/// out at once instead of at the next poll, and the bodies of freshly stored events, so that sending them
-/// needs no read back from the store. Other processes find the same deliveries by polling and read the
-/// bodies from the store; both ways give the same bytes.
+/// The in-process channel from ingest to this process's dispatcher.
+///
+/// Ingest through it (`ingest`) claims new deliveries for the local worker in the same transaction that
+/// stores them, as far as the worker's queues have room, and hands them over in memory: no claim query,
+/// no read back of the event, since the rendered body comes along in a bounded cache. What the worker
+/// cannot take stays due in the store for any worker's claims; a wake-up sends it there at once. Other
+/// processes find the same deliveries by polling and read the bodies from the store; both ways give the
+/// same bytes.
 public final class LocalDispatch: Sendable {
-    let stream: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
+    let wakeUps: AsyncStream<Void>
+    private let wakeUpContinuation: AsyncStream<Void>.Continuation
+    let handOffs: AsyncStream<[Delivery]>
+    private let handOffContinuation: AsyncStream<[Delivery]>.Continuation
     let bodies: BodyCache
+    private let state = Mutex(State())
+
+    private struct State {
+        /// The local worker, while one runs.
+        var worker: Worker?
+        /// Deliveries claimed at ingest and not yet taken by the worker, per integration.
+        var handedOff: [String: Int] = [:]
+        /// How many more each integration's queue can take, as the worker last said.
+        var room: [String: Int] = [:]
+    }
+
+    struct Worker {
+        let token: String
+        let lease: TimeInterval
+        /// Room of an integration the worker has not queued anything for.
+        let defaultRoom: Int
+    }
 
     /// A channel keeping at most `cacheBytes` of event bodies, oldest dropped first.
     public init(cacheBytes: Int = 32 << 20) {
-        // Only the newest signal is kept: one wake-up covers any number of events.
-        (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        // Only the newest wake-up is kept: one covers any number of events.
+        (wakeUps, wakeUpContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        (handOffs, handOffContinuation) = AsyncStream.makeStream(of: [Delivery].self)
         bodies = BodyCache(capacityBytes: cacheBytes)
     }
 
     /// Signals that deliveries are due.
     public func wake() {
-        continuation.yield()
+        wakeUpContinuation.yield()
+    }
+
+    /// Stores events in `store` and hands what the local worker can take straight to it.
+    public func ingest(_ events: [InboundEvent], workspaceID: String, into store: Store, receivedAt: Date = Date()) async throws -> [IngestedEvent] {
+        let tally = Mutex([String: Int]())
+        let claim = state.withLock { state in
+            state.worker.map { worker in
+                IngestClaim(token: worker.token, leaseEnds: receivedAt.addingTimeInterval(worker.lease)) { [self] integrationID in
+                    let accepted = reserve(integrationID)
+                    if accepted { tally.withLock { $0[integrationID, default: 0] += 1 } }
+                    return accepted
+                }
+            }
+        }
+        let result: IngestResult
+        do {
+            result = try await store.ingest(workspaceID: workspaceID, events: events, receivedAt: receivedAt, claim: claim)
+        } catch {
+            // Nothing was stored, so nothing is coming: give the room back.
+            unreserve(tally.withLock { $0 })
+            throw error
+        }
+        ingested(events, results: result.events)
+        if !result.claimed.isEmpty { handOffContinuation.yield(result.claimed) }
+        return result.events
     }
 
     /// Keeps the webhook bodies of the events just stored with deliveries, then wakes the dispatcher.
     ///
     /// `broadcast.ended` is left out: its stored data carries the summary computed by the store.
-    public func ingested(_ events: [InboundEvent], results: [IngestedEvent]) {
+    func ingested(_ events: [InboundEvent], results: [IngestedEvent]) {
         var fresh = false
         for (event, result) in zip(events, results) where !result.duplicate && result.deliveries > 0 {
             fresh = true
@@ -35,6 +84,48 @@ public final class LocalDispatch: Sendable {
             bodies.insert(WebhookPayload.body(type: event.type.outbound, occurredAt: event.occurredAt, data: event.data), for: result.id)
         }
         if fresh { wake() }
+    }
+
+    // MARK: The worker's side
+
+    /// Called by the dispatcher when it starts: ingest may claim for it from now on.
+    func attach(token: String, lease: TimeInterval, defaultRoom: Int) {
+        state.withLock { $0.worker = Worker(token: token, lease: lease, defaultRoom: defaultRoom) }
+    }
+
+    /// Called by the dispatcher when it stops: ingest leaves everything to claims.
+    func detach() {
+        state.withLock { $0.worker = nil }
+    }
+
+    /// The dispatcher's current room per integration (integrations not listed have the default room).
+    func publish(room: [String: Int]) {
+        state.withLock { $0.room = room }
+    }
+
+    /// The dispatcher took these handed-off deliveries into its queues.
+    func received(_ deliveries: [Delivery]) {
+        unreserve(Dictionary(deliveries.map { ($0.integrationId, 1) }, uniquingKeysWith: +))
+    }
+
+    private func reserve(_ integrationID: String) -> Bool {
+        state.withLock { state in
+            guard let worker = state.worker else { return false }
+            let taken = state.handedOff[integrationID, default: 0]
+            guard taken < state.room[integrationID, default: worker.defaultRoom] else { return false }
+            state.handedOff[integrationID] = taken + 1
+            return true
+        }
+    }
+
+    private func unreserve(_ counts: [String: Int]) {
+        guard !counts.isEmpty else { return }
+        state.withLock { state in
+            for (integrationID, count) in counts {
+                let left = state.handedOff[integrationID, default: 0] - count
+                state.handedOff[integrationID] = left > 0 ? left : nil
+            }
+        }
     }
 }
 

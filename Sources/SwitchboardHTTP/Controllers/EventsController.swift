@@ -53,8 +53,7 @@ struct EventsController {
             }
         }
         guard errors.isEmpty else { throw APIError.invalid(errors, detail: "Some events are invalid; none was stored.") }
-        let results = try await dependencies.store.ingest(workspaceID: workspaceID, events: events, receivedAt: now)
-        dependencies.localDispatch.ingested(events, results: results)
+        let results = try await dependencies.localDispatch.ingest(events, workspaceID: workspaceID, into: dependencies.store, receivedAt: now)
         let accepted = zip(events, results).map {
             Accepted(id: $1.id, idempotencyKey: $0.idempotencyKey, duplicate: $1.duplicate, deliveries: $1.deliveries)
         }

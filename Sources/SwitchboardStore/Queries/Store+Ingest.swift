@@ -18,6 +18,26 @@ public struct IngestedEvent: Sendable, Equatable {
     }
 }
 
+/// What ingest stored, and the deliveries it claimed for the local worker.
+public struct IngestResult: Sendable {
+    public var events: [IngestedEvent]
+    public var claimed: [Delivery]
+}
+
+/// A local worker's claim on deliveries as they are stored: ingest asks `accepts` once per new pending
+/// delivery, in order, and claims those it accepts under `token` until `leaseEnds`.
+public struct IngestClaim: Sendable {
+    public var token: String
+    public var leaseEnds: Date
+    public var accepts: @Sendable (_ integrationID: String) -> Bool
+
+    public init(token: String, leaseEnds: Date, accepts: @escaping @Sendable (_ integrationID: String) -> Bool) {
+        self.token = token
+        self.leaseEnds = leaseEnds
+        self.accepts = accepts
+    }
+}
+
 /// An integration that wants events of some types.
 struct Subscriber: Sendable {
     let integrationID: String
@@ -32,6 +52,13 @@ extension Store {
     /// Rows are written with multi-row statements. A `broadcast.ended` closes a segment: its summary counts
     /// exactly the registrations and attendance that came before it, as if the events were stored one by one.
     public func ingest(workspaceID: String, events: [InboundEvent], receivedAt: Date = Date()) async throws -> [IngestedEvent] {
+        try await ingest(workspaceID: workspaceID, events: events, receivedAt: receivedAt, claim: nil).events
+    }
+
+    /// Stores events as `ingest(workspaceID:events:receivedAt:)` does, and claims for a local worker the new
+    /// deliveries that `claim` accepts, in the same transaction: they need no claim query, and if the worker
+    /// dies its lease ends and any worker takes them.
+    public func ingest(workspaceID: String, events: [InboundEvent], receivedAt: Date = Date(), claim: IngestClaim?) async throws -> IngestResult {
         try await database.transaction { db in
             let subscribers = try await Self.subscribers(workspaceID: workspaceID, in: db)
             var results: [IngestedEvent] = []
@@ -57,8 +84,17 @@ extension Store {
                 try await flush()
             }
             try await flush()
+            var claimed: [Delivery] = []
+            if let claim {
+                let leaseEnds = claim.leaseEnds.storeMilliseconds
+                for index in deliveries.indices where deliveries[index].status == .pending && claim.accepts(deliveries[index].integrationId) {
+                    deliveries[index].nextAttemptAt = leaseEnds
+                    deliveries[index].claimToken = claim.token
+                    claimed.append(deliveries[index])
+                }
+            }
             try await Self.insert(deliveries, into: "deliveries", in: db)
-            return results
+            return IngestResult(events: results, claimed: claimed)
         }
     }
 
