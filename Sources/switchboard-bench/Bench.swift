@@ -55,10 +55,12 @@ struct Bench: AsyncParsableCommand {
         let clientRate = try await ClientCeiling.postsPerSecond(url: sink.url, body: body, connections: connections, seconds: referenceSeconds)
         print("AsyncHTTPClient alone (no store):   \(format(clientRate)) POST/s (RSS now \(String(format: "%.0f", currentRSSMegabytes())) MB)")
 
-        let url = try DatabaseURL(
-            databaseURL
-                ?? "sqlite://\(FileManager.default.temporaryDirectory.appending(path: "switchboard-bench-\(UUID().uuidString.prefix(8)).db").path)"
-        )
+        let scratch = FileManager.default.temporaryDirectory.appending(path: "switchboard-bench-\(UUID().uuidString.prefix(8)).db").path
+        let url = try DatabaseURL(databaseURL ?? "sqlite://\(scratch)")
+        defer {
+            // The scratch SQLite database and its key file, WAL and shared memory.
+            for suffix in ["", ".key", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) }
+        }
         let runtime = try await Runtime.make(
             databaseURL: url,
             engine: EngineSettings(allowPrivateTargets: true, maxInFlight: maxInFlight),

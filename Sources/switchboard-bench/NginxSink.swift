@@ -68,6 +68,7 @@ final class NginxSink {
         kill(pid, SIGQUIT)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
+        try? FileManager.default.removeItem(at: directory)
     }
 }
 
@@ -81,6 +82,7 @@ enum Wrk {
         wrk.body = string.rep("x", \(bodyBytes))
         wrk.headers["Content-Type"] = "application/json"
         """.write(to: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: script) }
         let output = try run(["/usr/bin/wrk", "-t2", "-c\(connections)", "-d\(seconds)s", "-s", script.path, url])
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }) else { return nil }
         return Double(line.split(separator: " ").last.map(String.init) ?? "")
@@ -101,6 +103,7 @@ enum Wrk {
         guard posix_spawn(&pid, arguments[0], &actions, nil, argv, environ) == 0 else { throw BenchError("cannot run \(arguments[0])") }
         var status: Int32 = 0
         waitpid(pid, &status, 0)
+        defer { try? FileManager.default.removeItem(atPath: log) }
         return (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
     }
 }
