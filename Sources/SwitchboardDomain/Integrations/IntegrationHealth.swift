@@ -33,8 +33,11 @@ public struct IntegrationHealth: Sendable, Equatable {
         self = IntegrationHealth(status: .failedSync, statusDetail: detail)
     }
 
-    /// Pauses for a reason; a manual pause does not hide an automatic reason that is already there.
+    /// Pauses for a reason; a manual pause does not hide an automatic reason that is already there. An
+    /// integration still being set up receives nothing anyway and stays `setup_incomplete`: a later resume
+    /// must not skip its setup.
     public mutating func pause(_ reason: PauseReason, detail: String? = nil) {
+        if status == .setupIncomplete { return }
         if status == .paused, reason == .manual, pauseReason != .manual { return }
         self = IntegrationHealth(status: .paused, pauseReason: reason, statusDetail: detail)
     }
@@ -43,6 +46,25 @@ public struct IntegrationHealth: Sendable, Equatable {
     public mutating func resume() {
         guard status == .paused else { return }
         self = .active
+    }
+
+    /// Setup moved on: an incomplete setup becomes `active` once every step is done, and otherwise says
+    /// what is left. A finished integration is not affected.
+    public mutating func updateSetup(_ progress: SetupProgress, providerName: String) {
+        guard status == .setupIncomplete else { return }
+        self = progress.isComplete ? .active : IntegrationHealth(status: .setupIncomplete, statusDetail: progress.detail(provider: providerName))
+    }
+
+    /// The provider refused the credentials or the selection. A running integration pauses with the matching
+    /// reason (replacing a manual one: the manager has something to fix first); one still being set up stays
+    /// `setup_incomplete` and says what the provider said.
+    public mutating func validationFailed(_ failure: ValidationFailure, providerName: String, provider: String) {
+        let detail = failure.detail(providerName: providerName, provider: provider)
+        if status == .setupIncomplete {
+            self = IntegrationHealth(status: .setupIncomplete, statusDetail: detail)
+        } else {
+            self = IntegrationHealth(status: .paused, pauseReason: failure.pauseReason, statusDetail: detail)
+        }
     }
 
     /// The explanation used when none more specific is known.
