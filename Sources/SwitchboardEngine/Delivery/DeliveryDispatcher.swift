@@ -47,33 +47,36 @@ public struct DeliveryDispatcher: Service {
     public func run() async throws {
         let recorder = AttemptRecorder(store: store, logger: logger)
         let (signals, signal) = AsyncStream.makeStream(of: Signal.self)
-        await withTaskGroup(of: Void.self) { services in
-            services.addTask { await recorder.run() }
-            services.addTask {
-                // Ticks drive polling for retries and deliveries ingested by other processes.
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: configuration.pollInterval)
-                    signal.yield(.tick)
+        await withTaskGroup(of: Void.self) { recording in
+            // The recorder is not cancelled: after `finish()` it writes what is left and returns by itself.
+            recording.addTask { await recorder.run() }
+            await withTaskGroup(of: Void.self) { services in
+                services.addTask {
+                    // Ticks drive polling for retries and deliveries ingested by other processes.
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: configuration.pollInterval)
+                        signal.yield(.tick)
+                    }
                 }
-            }
-            services.addTask {
-                for await _ in localDispatch.wakeUps { signal.yield(.tick) }
-            }
-            services.addTask {
-                for await deliveries in localDispatch.handOffs {
-                    signal.yield(.handedOff(deliveries, await prepare(deliveries, now: Date())))
+                services.addTask {
+                    for await _ in localDispatch.wakeUps { signal.yield(.tick) }
                 }
-            }
-            localDispatch.attach(token: "\(configuration.workerID):ingest", lease: configuration.lease, defaultRoom: queueDepth)
-            await withGracefulShutdownHandler {
-                await claimLoop(signals: signals, signal: signal, recorder: recorder)
-            } onGracefulShutdown: {
+                services.addTask {
+                    for await deliveries in localDispatch.handOffs {
+                        signal.yield(.handedOff(deliveries, await prepare(deliveries, now: Date())))
+                    }
+                }
+                localDispatch.attach(token: "\(configuration.workerID):ingest", lease: configuration.lease, defaultRoom: queueDepth)
+                await withGracefulShutdownHandler {
+                    await claimLoop(signals: signals, signal: signal, recorder: recorder)
+                } onGracefulShutdown: {
+                    localDispatch.detach()
+                    signal.yield(.stop)
+                }
                 localDispatch.detach()
-                signal.yield(.stop)
+                services.cancelAll()
             }
-            localDispatch.detach()
             await recorder.finish()
-            services.cancelAll()
         }
         logger.info("dispatcher stopped", metadata: ["worker": "\(configuration.workerID)"])
     }
