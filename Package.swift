@@ -71,6 +71,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The providers, one folder each: API client, mapping, validation, and an emulator of the real API.
+        .target(
+            name: "SwitchboardProviders",
+            dependencies: [
+                "SwitchboardDomain",
+                "SwitchboardEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP API: routes, middleware, problem documents, OpenAPI.
         .target(
             name: "SwitchboardHTTP",
@@ -133,6 +145,14 @@ let package = Package(
             name: "SwitchboardProcessTests",
             dependencies: [
                 "SwitchboardTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchboardProvidersTests",
+            dependencies: [
+                "SwitchboardProviders", "SwitchboardTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

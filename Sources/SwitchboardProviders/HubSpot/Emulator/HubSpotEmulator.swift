@@ -1,0 +1,108 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// An in-process HubSpot for tests and `switchboard demo`, faithful to the public API where Switchboard
+/// uses it: the same paths and bodies, Bearer tokens with scopes (401 `INVALID_AUTHENTICATION`, 403
+/// `MISSING_SCOPES`), 404 for deleted lists, and the private-app limit of 100 requests per rolling 10 s
+/// per token (429 `RATE_LIMIT` / `TEN_SECONDLY_ROLLING`, with the `X-HubSpot-RateLimit-*` headers).
+public struct HubSpotEmulator: Sendable {
+    public let state: HubSpotEmulatorState
+    let limiter: RollingWindowLimiter
+
+    public init(state: HubSpotEmulatorState = HubSpotEmulatorState(), requestsPerTenSeconds: Int = 100) {
+        self.state = state
+        limiter = RollingWindowLimiter(limit: requestsPerTenSeconds, window: 10)
+    }
+
+    /// Serves the emulator until `body` returns; `body` gets the base URL (use it as `SWITCHBOARD_HUBSPOT_URL`).
+    public func run<R: Sendable>(port: Int = 0, _ body: @Sendable (String) async throws -> R) async throws -> R {
+        try await EmulatorServer(name: "hubspot", router: router()).run(port: port, body)
+    }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/crm/v3/objects/contacts/batch/upsert") { request, _ in
+            await handle(request, scope: HubSpotScopes.contactsWrite) { portal, body in HubSpotContacts.batchUpsert(body, in: &portal) }
+        }
+        router.get("/crm/v3/properties/contacts") { request, _ in
+            await handle(request, scope: HubSpotScopes.schemasRead) { portal, _ in
+                .ok(["results": portal.properties.values.sorted { $0.name < $1.name }.map(HubSpotContacts.json)])
+            }
+        }
+        router.post("/crm/v3/lists/search") { request, _ in
+            await handle(request, scope: HubSpotScopes.listsRead) { portal, body in HubSpotLists.search(body, in: portal) }
+        }
+        router.get("/crm/v3/lists/:listId") { request, context in
+            let listID = context.parameters.get("listId") ?? ""
+            return await handle(request, scope: HubSpotScopes.listsRead) { portal, _ in HubSpotLists.get(listID, in: portal) }
+        }
+        router.put("/crm/v3/lists/:listId/memberships/add") { request, context in
+            let listID = context.parameters.get("listId") ?? ""
+            return await handle(request, scope: HubSpotScopes.listsWrite) { portal, body in HubSpotLists.add(body, to: listID, in: &portal) }
+        }
+        router.post("/marketing/v3/marketing-events/events") { request, _ in
+            await handle(request, scope: HubSpotScopes.marketingEventsWrite) { portal, body in HubSpotMarketingEvents.create(body, in: &portal) }
+        }
+        router.post("/marketing/v3/marketing-events/attendance/:externalEventId/:subscriberState/email-create") { request, context in
+            let eventID = context.parameters.get("externalEventId") ?? ""
+            let state = context.parameters.get("subscriberState") ?? ""
+            let account = request.uri.queryParameters.get("externalAccountId") ?? ""
+            return await handle(request, scope: HubSpotScopes.marketingEventsWrite) { portal, body in
+                HubSpotMarketingEvents.record(body, event: eventID, account: account, state: state, in: &portal)
+            }
+        }
+        router.post("/oauth/v2/private-apps/get/access-token-info") { request, _ in
+            // Token information needs no Authorization header: the token is the body.
+            let body = try? await HubSpotEmulator.json(request)
+            let key = (body as? [String: Any])?["tokenKey"] as? String ?? ""
+            let token = state.portal.withLock {
+                $0.requests += 1
+                return $0.tokens[key]
+            }
+            guard let token, !token.revoked else { return HubSpotReply.unauthorized.response() }
+            return HubSpotReply.ok(["hubId": state.hubID, "userId": 1, "appId": 7, "scopes": token.scopes.sorted()]).response()
+        }
+        return router
+    }
+
+    /// The common path of every authenticated call: count, authenticate, rate-limit, check the scope, fail
+    /// when told to, then do the work on the portal.
+    private func handle(
+        _ request: Request,
+        scope: String,
+        _ work: @Sendable (inout HubSpotEmulatorState.Portal, Any?) -> HubSpotReply
+    ) async -> Response {
+        let body = try? await Self.json(request)
+        let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        let token: HubSpotEmulatorState.Token? = state.portal.withLock { portal in
+            portal.requests += 1
+            return bearer.flatMap { portal.tokens[$0] }
+        }
+        guard let bearer, let token, !token.revoked else { return HubSpotReply.unauthorized.response() }
+        guard let remaining = limiter.admit(bearer) else {
+            return HubSpotReply.rateLimited.response(headers: rateHeaders(remaining: 0))
+        }
+        guard token.scopes.contains(scope) else { return HubSpotReply.missingScopes([scope]).response(headers: rateHeaders(remaining: remaining)) }
+        let headers = rateHeaders(remaining: remaining)
+        // The answer is rendered under the lock: the work's reply may carry parts of the request body.
+        return state.portal.withLock { portal in
+            if !portal.failures.isEmpty { return HubSpotReply.serverError(portal.failures.removeFirst()).response(headers: headers) }
+            return work(&portal, body).response(headers: headers)
+        }
+    }
+
+    private func rateHeaders(remaining: Int) -> [String: String] {
+        [
+            "X-HubSpot-RateLimit-Interval-Milliseconds": "10000", "X-HubSpot-RateLimit-Max": "\(limiter.limit)",
+            "X-HubSpot-RateLimit-Remaining": "\(remaining)",
+        ]
+    }
+
+    static func json(_ request: Request) async throws -> Any? {
+        let buffer = try await request.body.collect(upTo: 4 << 20)
+        guard buffer.readableBytes > 0 else { return nil }
+        return try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Synchronization
+
+/// What a HubSpot portal holds, as the emulator keeps it: tokens with their scopes, contacts, lists and
+/// their members, contact properties, and marketing events with their attendance. Tests read it to check
+/// what a sync did, and change it to drive integrations into every state (revoke a token, drop a scope,
+/// delete a list, fail requests).
+public final class HubSpotEmulatorState: Sendable {
+    public struct Token: Sendable {
+        public var scopes: Set<String>
+        public var revoked = false
+    }
+
+    public struct Contact: Sendable, Equatable {
+        public let id: String
+        public var properties: [String: String]
+        public let createdAt: Date
+        public var updatedAt: Date
+    }
+
+    public struct ContactList: Sendable, Equatable {
+        public let listId: String
+        public var name: String
+        public var members: [String] = []
+        public var deleted = false
+    }
+
+    public struct Property: Sendable, Equatable {
+        public let name: String
+        public let label: String
+        public let type: String
+    }
+
+    /// One participation recorded on a marketing event (`register`, `attend`, `cancel`).
+    public struct Participation: Sendable, Equatable {
+        public let email: String
+        public let state: String
+        public let at: String
+        public let properties: [String: String]
+    }
+
+    public struct MarketingEvent: Sendable, Equatable {
+        public let externalEventId: String
+        public let externalAccountId: String
+        public var eventName: String
+        public var participations: [Participation] = []
+    }
+
+    struct Portal {
+        var tokens: [String: Token] = [:]
+        var contacts: [String: Contact] = [:]
+        var contactByEmail: [String: String] = [:]
+        var lists: [String: ContactList] = [:]
+        var properties: [String: Property] = Dictionary(
+            uniqueKeysWithValues: [
+                Property(name: "email", label: "Email", type: "string"), Property(name: "firstname", label: "First Name", type: "string"),
+                Property(name: "lastname", label: "Last Name", type: "string"), Property(name: "company", label: "Company Name", type: "string"),
+                Property(name: "phone", label: "Phone Number", type: "string"),
+            ].map { ($0.name, $0) }
+        )
+        var events: [String: MarketingEvent] = [:]
+        var nextID = 101
+        var failures: [Int] = []
+        var requests = 0
+    }
+
+    let portal = Mutex(Portal())
+    /// The portal's id, as HubSpot reports it in token information.
+    public let hubID = 4_000_123
+
+    public init() {}
+
+    // MARK: Arranging the portal
+
+    /// Issues a token with these scopes; returns it.
+    @discardableResult
+    public func issueToken(scopes: Set<String> = HubSpotScopes.all, _ token: String = "pat-na1-\(UUID().uuidString.lowercased())") -> String {
+        portal.withLock { $0.tokens[token] = Token(scopes: scopes) }
+        return token
+    }
+
+    /// The token stops working (401), as when a private app's token is rotated or an app uninstalled.
+    public func revoke(_ token: String) {
+        portal.withLock { $0.tokens[token]?.revoked = true }
+    }
+
+    /// Removes a scope from a token (403 on the calls that need it).
+    public func removeScope(_ scope: String, from token: String) {
+        portal.withLock { _ = $0.tokens[token]?.scopes.remove(scope) }
+    }
+
+    /// Creates a manual (static) contact list; returns its id.
+    @discardableResult
+    public func createList(named name: String) -> String {
+        portal.withLock { portal in
+            let id = String(portal.nextID)
+            portal.nextID += 1
+            portal.lists[id] = ContactList(listId: id, name: name)
+            return id
+        }
+    }
+
+    /// Deletes a list: later calls about it answer 404.
+    public func deleteList(_ listID: String) {
+        portal.withLock { $0.lists[listID]?.deleted = true }
+    }
+
+    /// Adds a custom contact property.
+    public func defineProperty(_ name: String, label: String, type: String = "string") {
+        portal.withLock { $0.properties[name] = Property(name: name, label: label, type: type) }
+    }
+
+    /// The next `count` authorized requests fail with `status` (e.g. 502), before any work is done.
+    public func failNext(_ count: Int, status: Int = 502) {
+        portal.withLock { $0.failures += Array(repeating: status, count: count) }
+    }
+
+    // MARK: Reading the portal
+
+    /// Every contact, by email.
+    public var contactsByEmail: [String: Contact] {
+        portal.withLock { portal in
+            Dictionary(uniqueKeysWithValues: portal.contactByEmail.compactMap { email, id in portal.contacts[id].map { (email, $0) } })
+        }
+    }
+
+    /// A list, deleted or not.
+    public func list(_ listID: String) -> ContactList? {
+        portal.withLock { $0.lists[listID] }
+    }
+
+    /// The emails of a list's members.
+    public func memberEmails(of listID: String) -> Set<String> {
+        portal.withLock { portal in
+            Set((portal.lists[listID]?.members ?? []).compactMap { portal.contacts[$0]?.properties["email"] })
+        }
+    }
+
+    /// Marketing events by external id.
+    public var marketingEvents: [String: MarketingEvent] {
+        portal.withLock { $0.events }
+    }
+
+    /// Requests answered so far (every status).
+    public var requestCount: Int {
+        portal.withLock { $0.requests }
+    }
+}
+
+/// The scopes Switchboard asks for, and what each allows.
+public enum HubSpotScopes {
+    public static let contactsWrite = "crm.objects.contacts.write"
+    public static let contactsRead = "crm.objects.contacts.read"
+    public static let schemasRead = "crm.schemas.contacts.read"
+    public static let listsRead = "crm.lists.read"
+    public static let listsWrite = "crm.lists.write"
+    public static let marketingEventsWrite = "crm.objects.marketing_events.write"
+
+    public static let all: Set<String> = [contactsWrite, contactsRead, schemasRead, listsRead, listsWrite, marketingEventsWrite]
+}
