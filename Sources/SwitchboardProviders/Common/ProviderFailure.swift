@@ -1,0 +1,14 @@
+import Foundation
+import SwitchboardDomain
+
+/// What went wrong in a call to a provider, in the terms that decide what Switchboard does next.
+public enum ProviderFailure: Error, Sendable, Equatable {
+    /// Over the provider's rate limit: wait `retryAfter` (when known) and try again; never a sync failure.
+    case throttled(retryAfter: TimeInterval?)
+    /// The provider refused the credentials or the selection: the integration pauses with this reason.
+    case refused(ValidationFailure)
+    /// The provider refused the data itself (a 400): retrying the same request cannot succeed.
+    case invalid(String)
+    /// The provider or the network failed (5xx, timeout, connection): retry later.
+    case unavailable(String)
+}

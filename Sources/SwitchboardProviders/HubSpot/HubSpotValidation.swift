@@ -1,0 +1,31 @@
+import SwitchboardDomain
+
+/// The validation process for HubSpot (SPEC §2): the token works, has every scope the settings need, and the
+/// selected list still exists.
+public enum HubSpotValidation {
+    /// The scopes an integration with these settings needs.
+    public static func requiredScopes(for settings: HubSpotSettings) -> Set<String> {
+        var scopes: Set<String> = [HubSpotScopes.contactsWrite, HubSpotScopes.schemasRead, HubSpotScopes.marketingEventsWrite]
+        if settings.listID != nil { scopes.formUnion([HubSpotScopes.listsRead, HubSpotScopes.listsWrite]) }
+        return scopes
+    }
+
+    /// What HubSpot refuses about this integration, or nil when everything holds. Throws when HubSpot cannot
+    /// answer now (rate limit, outage): a validation that could not run decides nothing.
+    public static func check(_ client: HubSpotClient, settings: HubSpotSettings) async throws(ProviderFailure) -> ValidationFailure? {
+        do {
+            let missing = requiredScopes(for: settings).subtracting(try await client.grantedScopes())
+            guard missing.isEmpty else { return .missingPermissions(scopes: missing.sorted()) }
+            if let listID = settings.listID {
+                do {
+                    _ = try await client.list(listID)
+                } catch .refused(.listNotFound) {
+                    return .listNotFound(name: settings.listName.map { "“\($0)”" } ?? listID)
+                }
+            }
+            return nil
+        } catch .refused(let failure) {
+            return failure
+        }
+    }
+}
