@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -32,5 +33,12 @@ public struct EmulatorServer {
             let bound = await iterator.next() ?? port
             return try await body("http://127.0.0.1:\(bound)")
         }
+    }
+
+    /// A request's JSON body (nil when empty).
+    public static func json(_ request: Request) async throws -> Any? {
+        let buffer = try await request.body.collect(upTo: 4 << 20)
+        guard buffer.readableBytes > 0 else { return nil }
+        return try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))
     }
 }

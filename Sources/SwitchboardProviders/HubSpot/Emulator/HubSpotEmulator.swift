@@ -55,7 +55,7 @@ public struct HubSpotEmulator: Sendable {
         }
         router.post("/oauth/v2/private-apps/get/access-token-info") { request, _ in
             // Token information needs no Authorization header: the token is the body.
-            let body = try? await HubSpotEmulator.json(request)
+            let body = try? await EmulatorServer.json(request)
             let key = (body as? [String: Any])?["tokenKey"] as? String ?? ""
             let token = state.portal.withLock {
                 $0.requests += 1
@@ -74,7 +74,7 @@ public struct HubSpotEmulator: Sendable {
         scope: String,
         _ work: @Sendable (inout HubSpotEmulatorState.Portal, Any?) -> HubSpotReply
     ) async -> Response {
-        let body = try? await Self.json(request)
+        let body = try? await EmulatorServer.json(request)
         let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
         let token: HubSpotEmulatorState.Token? = state.portal.withLock { portal in
             portal.requests += 1
@@ -98,11 +98,5 @@ public struct HubSpotEmulator: Sendable {
             "X-HubSpot-RateLimit-Interval-Milliseconds": "10000", "X-HubSpot-RateLimit-Max": "\(limiter.limit)",
             "X-HubSpot-RateLimit-Remaining": "\(remaining)",
         ]
-    }
-
-    static func json(_ request: Request) async throws -> Any? {
-        let buffer = try await request.body.collect(upTo: 4 << 20)
-        guard buffer.readableBytes > 0 else { return nil }
-        return try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))
     }
 }

@@ -1,0 +1,85 @@
+/// The emulator's audience endpoints: audiences, merge fields, members (by subscriber hash), tags and events.
+enum MailchimpAudiences {
+    static func audience(_ id: String, in account: MailchimpEmulatorState.Account) -> MailchimpEmulatorState.Audience? {
+        account.audiences[id].flatMap { $0.deleted ? nil : $0 }
+    }
+
+    static func json(_ audience: MailchimpEmulatorState.Audience) -> [String: Any] {
+        ["id": audience.id, "name": audience.name, "stats": ["member_count": audience.members.count]]
+    }
+
+    static func mergeFields(_ id: String, in account: MailchimpEmulatorState.Account) -> MailchimpReply {
+        guard let audience = audience(id, in: account) else { return .notFound }
+        let fields = audience.mergeFields.keys.sorted().enumerated().map { index, tag -> [String: Any] in
+            ["merge_id": index + 1, "tag": tag, "name": audience.mergeFields[tag] ?? tag, "type": "text", "required": false, "list_id": id]
+        }
+        return .ok(["merge_fields": fields, "list_id": id, "total_items": fields.count])
+    }
+
+    /// `PUT /3.0/lists/{list_id}/members/{subscriber_hash}`: adds or updates a member.
+    static func upsertMember(_ body: Any?, list id: String, hash: String, in account: inout MailchimpEmulatorState.Account) -> MailchimpReply {
+        guard let audience = audience(id, in: account) else { return .notFound }
+        guard let fields = body as? [String: Any], let email = (fields["email_address"] as? String)?.lowercased(), email.contains("@") else {
+            return .error(
+                status: 400,
+                title: "Invalid Resource",
+                detail: "The resource submitted could not be validated.",
+                errors: [["field": "email_address", "message": "This value should not be blank."]]
+            )
+        }
+        guard MailchimpSubscriber.hash(email) == hash else {
+            return .error(status: 400, title: "Invalid Resource", detail: "The subscriber hash does not match the email address.")
+        }
+        let merge = (fields["merge_fields"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
+        let unknown = merge.keys.filter { audience.mergeFields[$0] == nil }.sorted()
+        guard unknown.isEmpty else {
+            return .error(
+                status: 400,
+                title: "Invalid Resource",
+                detail: "Your merge fields were invalid.",
+                errors: unknown.map { ["field": $0, "message": "Merge field \($0) does not exist"] }
+            )
+        }
+        var member =
+            audience.members[hash]
+            ?? .init(email: email, status: fields["status_if_new"] as? String ?? "subscribed", mergeFields: [:], tags: [], events: [])
+        if let status = fields["status"] as? String { member.status = status }
+        member.mergeFields.merge(merge) { _, new in new }
+        account.audiences[id]?.members[hash] = member
+        return .ok(memberJSON(member, list: id))
+    }
+
+    /// `POST /3.0/lists/{list_id}/members/{subscriber_hash}/tags`: activates or removes tags; the member must exist.
+    static func tag(_ body: Any?, list id: String, hash: String, in account: inout MailchimpEmulatorState.Account) -> MailchimpReply {
+        guard audience(id, in: account)?.members[hash] != nil else { return .notFound }
+        guard let tags = (body as? [String: Any])?["tags"] as? [[String: Any]] else {
+            return .error(status: 400, title: "Invalid Resource", detail: "The resource submitted could not be validated.")
+        }
+        for tag in tags {
+            guard let name = tag["name"] as? String else { continue }
+            if tag["status"] as? String == "inactive" {
+                account.audiences[id]?.members[hash]?.tags.remove(name)
+            } else {
+                account.audiences[id]?.members[hash]?.tags.insert(name)
+            }
+        }
+        return .noContent
+    }
+
+    /// `POST /3.0/lists/{list_id}/members/{subscriber_hash}/events`: records a member event (name 2–30 characters).
+    static func event(_ body: Any?, list id: String, hash: String, in account: inout MailchimpEmulatorState.Account) -> MailchimpReply {
+        guard audience(id, in: account)?.members[hash] != nil else { return .notFound }
+        guard let name = (body as? [String: Any])?["name"] as? String, (2...30).contains(name.count) else {
+            return .error(status: 400, title: "Invalid Resource", detail: "Event name must be 2 to 30 characters.")
+        }
+        account.audiences[id]?.members[hash]?.events.append(name)
+        return .noContent
+    }
+
+    static func memberJSON(_ member: MailchimpEmulatorState.Member, list: String) -> [String: Any] {
+        [
+            "id": MailchimpSubscriber.hash(member.email), "email_address": member.email, "status": member.status, "merge_fields": member.mergeFields,
+            "tags": member.tags.sorted().map { ["name": $0] }, "list_id": list,
+        ]
+    }
+}

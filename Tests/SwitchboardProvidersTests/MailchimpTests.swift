@@ -1,0 +1,85 @@
+import AsyncHTTPClient
+import SwitchboardDomain
+import SwitchboardProviders
+import Testing
+
+/// The Mailchimp client against the emulator, and the emulator's contract.
+@Suite("Mailchimp client and emulator")
+struct MailchimpTests {
+    @Test("the subscriber hash is the MD5 of the lowercased email, as Mailchimp documents")
+    func subscriberHash() {
+        #expect(MailchimpSubscriber.hash("Urist.McVankab@freddiesjokes.com") == "62eeb292278cc15f5817cb78f7790b08")
+    }
+
+    @Test("members are upserted by hash with merge fields, tagged, and get member events")
+    func members() async throws {
+        let emulator = MailchimpEmulator()
+        let key = emulator.state.issueKey()
+        let audience = emulator.state.createAudience(named: "Webinar", mergeFields: ["COMPANY": "Company"])
+        try await emulator.run { url in
+            let client = MailchimpClient(http: .shared, apiKey: key, baseURL: url)
+            try await client.upsertMember(audience: audience, email: "Ada@example.com", mergeFields: ["FNAME": "Ada"])
+            try await client.upsertMember(audience: audience, email: "ada@example.com", mergeFields: ["COMPANY": "Analytical Engines"])
+            try await client.tag(audience: audience, email: "ada@example.com", tags: ["webinar-registrant"])
+            try await client.recordEvent(audience: audience, email: "ada@example.com", name: "registered")
+            let member = try #require(emulator.state.members(of: audience)["ada@example.com"])
+            #expect(member.mergeFields == ["FNAME": "Ada", "COMPANY": "Analytical Engines"])
+            #expect(member.tags == ["webinar-registrant"])
+            #expect(member.events == ["registered"])
+            #expect(try await client.audiences() == [.init(id: audience, name: "Webinar")])
+            #expect(Set(try await client.mergeFields(audience: audience)) == ["FNAME", "LNAME", "COMPANY"])
+        }
+    }
+
+    @Test("an unknown merge field is refused as invalid data; a deleted audience is list_not_found; a disabled key expired")
+    func refusals() async throws {
+        let emulator = MailchimpEmulator()
+        let key = emulator.state.issueKey()
+        let audience = emulator.state.createAudience(named: "Webinar")
+        try await emulator.run { url in
+            let client = MailchimpClient(http: .shared, apiKey: key, baseURL: url)
+            await #expect(throws: ProviderFailure.invalid("Mailchimp answered 400: Invalid Resource Your merge fields were invalid.")) {
+                try await client.upsertMember(audience: audience, email: "a@example.com", mergeFields: ["SCORE": "3"])
+            }
+            emulator.state.failNext(1, status: 503)
+            await #expect(throws: ProviderFailure.unavailable("Mailchimp answered 503: Please try again later.")) { try await client.ping() }
+            emulator.state.deleteAudience(audience)
+            await #expect(throws: ProviderFailure.refused(.listNotFound(name: audience))) { try await client.audience(audience) }
+            emulator.state.revoke(key)
+            await #expect(throws: ProviderFailure.refused(.expiredCredentials("the API key is invalid or disabled, or the connection was revoked"))) {
+                try await client.ping()
+            }
+        }
+    }
+
+    @Test("more than 10 simultaneous connections of one key answer 429, which the client reads as throttled")
+    func connectionLimit() async throws {
+        let emulator = MailchimpEmulator()
+        let key = emulator.state.issueKey()
+        emulator.state.delayResponses(by: .seconds(1))
+        // A pool wide enough to open 14 connections at once (the shared client's stops at 8 per host).
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(5), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        defer { _ = http.shutdown() }
+        try await emulator.run { url in
+            let client = MailchimpClient(http: http, apiKey: key, baseURL: url)
+            let outcomes = await withTaskGroup(of: ProviderFailure?.self) { group in
+                for _ in 0..<14 {
+                    group.addTask {
+                        do throws(ProviderFailure) {
+                            try await client.ping()
+                            return nil
+                        } catch {
+                            return error
+                        }
+                    }
+                }
+                return await group.reduce(into: [ProviderFailure?]()) { $0.append($1) }
+            }
+            #expect(outcomes.compactMap { $0 }.allSatisfy { $0 == .throttled(retryAfter: nil) })
+            #expect(outcomes.filter { $0 == nil }.count == 10, "ten connections are served")
+            #expect(emulator.state.peakConcurrency == 10)
+        }
+    }
+}
