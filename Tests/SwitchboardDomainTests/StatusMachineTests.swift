@@ -1,3 +1,4 @@
+import Foundation
 import SwitchboardDomain
 import Testing
 
@@ -93,5 +94,24 @@ struct StatusMachineTests {
         health.validationFailed(.listNotFound(name: "Webinar leads"), providerName: "HubSpot", provider: "hubspot")
         #expect(health.pauseReason == .listNotFound)
         #expect(health.statusDetail?.hasSuffix("See docs/providers/hubspot.md#list-not-found") == true)
+    }
+}
+
+@Suite("Troubleshooting links")
+struct TroubleshootingLinkTests {
+    static let failures: [ValidationFailure] = [
+        .expiredCredentials("revoked"), .missingPermissions(scopes: ["x"]), .listNotFound(name: "Leads"),
+    ]
+
+    @Test("every status_detail link points at a section of the provider's troubleshooting guide", arguments: ["hubspot", "mailchimp"])
+    func linksResolve(provider: String) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let guide = try String(contentsOf: root.appending(path: "docs/providers/\(provider).md"), encoding: .utf8)
+        for failure in Self.failures {
+            let detail = failure.detail(providerName: provider, provider: provider)
+            let anchor = try #require(detail.split(separator: "#").last.map(String.init))
+            #expect(detail.contains("docs/providers/\(provider).md#"))
+            #expect(guide.contains("\n### \(anchor)\n"), "docs/providers/\(provider).md lacks the section \(anchor)")
+        }
     }
 }
