@@ -32,6 +32,10 @@ public func spawnAndWait(_ arguments: [String]) throws -> (status: Int32, output
 /// A program could not be started.
 public struct SpawnError: Error, CustomStringConvertible {
     public let description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// A program started in the background, its output going to a file; `kill()` ends it with SIGKILL.

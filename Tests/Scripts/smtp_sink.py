@@ -1,0 +1,61 @@
+"""A real SMTP server for the tests (aiosmtpd): appends each accepted message to a JSON-lines file.
+
+usage: smtp_sink.py PORT OUT [CERT KEY]
+Recipients at refused.test are refused with 550. With CERT and KEY it requires STARTTLS and AUTH (login "alerts", password "s3cret") after TLS.
+Prints "ready" once listening; stops on SIGTERM.
+"""
+import json
+import signal
+import ssl
+import sys
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+class Sink:
+    def __init__(self, out):
+        self.out = out
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # A relay refusing a mailbox, for the refusal tests.
+        if address.endswith("@refused.test"):
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        record = {
+            "from": envelope.mail_from,
+            "to": envelope.rcpt_tos,
+            "data": envelope.content.decode("utf-8", "replace"),
+            "tls": session.ssl is not None,
+            "authenticated": bool(session.authenticated),
+        }
+        with open(self.out, "a") as file:
+            file.write(json.dumps(record) + "\n")
+        return "250 Message accepted for delivery"
+
+
+def authenticator(server, session, envelope, mechanism, auth_data):
+    valid = isinstance(auth_data, LoginPassword) and auth_data.login == b"alerts" and auth_data.password == b"s3cret"
+    return AuthResult(success=valid)
+
+
+def main():
+    port, out = int(sys.argv[1]), sys.argv[2]
+    options = {}
+    if len(sys.argv) > 4:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(sys.argv[3], sys.argv[4])
+        options = dict(tls_context=context, require_starttls=True, authenticator=authenticator, auth_require_tls=True)
+    controller = Controller(Sink(out), hostname="127.0.0.1", port=port, **options)
+    controller.start()
+    print("ready", flush=True)
+    signal.sigwait([signal.SIGTERM, signal.SIGINT])
+    controller.stop()
+
+
+if __name__ == "__main__":
+    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM, signal.SIGINT])
+    main()

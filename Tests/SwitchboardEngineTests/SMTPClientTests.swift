@@ -1,0 +1,123 @@
+import Foundation
+import NIOSSL
+import SwitchboardTestSupport
+import Testing
+
+@testable import SwitchboardEngine
+
+/// The SMTP client against a real SMTP server (Python's aiosmtpd), plain and with STARTTLS and AUTH.
+@Suite("SMTP client")
+struct SMTPClientTests {
+    struct Accepted: Decodable {
+        let from: String
+        let to: [String]
+        let data: String
+        let tls: Bool
+        let authenticated: Bool
+    }
+
+    /// Runs the sink while `body` runs and returns what it accepted.
+    func withSink(tls: (cert: String, key: String)? = nil, _ body: (Int) async throws -> Void) async throws -> [Accepted] {
+        let script = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appending(path: "Scripts/smtp_sink.py")
+        let directory = FileManager.default.temporaryDirectory.appending(path: "switchboard-smtp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appending(path: "accepted.jsonl").path
+        let port = Int.random(in: 40_000...49_999)
+        let sink = try BackgroundProcess(
+            ["/usr/bin/env", "python3", script.path, String(port), out] + (tls.map { [$0.cert, $0.key] } ?? []),
+            environment: [:],
+            logPath: directory.appending(path: "sink.log").path
+        )
+        defer { sink.stop(signal: SIGTERM) }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !sink.output.contains("ready") {
+            guard ContinuousClock.now < deadline else { throw SpawnError(description: "the SMTP sink did not start: \(sink.output)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await body(port)
+        let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        return try text.split(separator: "\n").map { try JSONDecoder().decode(Accepted.self, from: Data($0.utf8)) }
+    }
+
+    @Test("a message reaches the server with its sender, recipients, encoded subject and body")
+    func plain() async throws {
+        let accepted = try await withSink { port in
+            let client = SMTPClient(configuration: try SMTPConfiguration(url: "smtp://127.0.0.1:\(port)?from=alerts@switchboard.test"))
+            try await client.send(
+                to: ["ada@example.com", "grace@example.com"],
+                subject: "HubSpot integration paused — action needed",
+                body: "Switchboard paused “Leads” because HubSpot rejected the token.\n.\nReconnect, then resume."
+            )
+        }
+        let message = try #require(accepted.first)
+        #expect(accepted.count == 1)
+        #expect(message.from == "alerts@switchboard.test")
+        #expect(message.to == ["ada@example.com", "grace@example.com"])
+        #expect(message.data.contains("Subject: =?utf-8?B?\(Data("HubSpot integration paused — action needed".utf8).base64EncodedString())?="))
+        let encodedBody = try #require(message.data.components(separatedBy: "\r\n\r\n").last ?? message.data.components(separatedBy: "\n\n").last)
+        let decoded = Data(base64Encoded: encodedBody.components(separatedBy: .newlines).joined()).map { String(decoding: $0, as: UTF8.self) }
+        #expect(decoded == "Switchboard paused “Leads” because HubSpot rejected the token.\n.\nReconnect, then resume.")
+        #expect(!message.tls)
+    }
+
+    @Test("STARTTLS is used when offered, then AUTH PLAIN")
+    func startTLSAndAuth() async throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "switchboard-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (cert, key) = (directory.appending(path: "cert.pem").path, directory.appending(path: "key.pem").path)
+        let made = try spawnAndWait([
+            "/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        ])
+        #expect(made.status == 0, "\(made.output)")
+        let roots = NIOSSLTrustRoots.certificates(try NIOSSLCertificate.fromPEMFile(cert))
+        let accepted = try await withSink(tls: (cert, key)) { port in
+            let url = "smtp://alerts:s3cret@127.0.0.1:\(port)?from=alerts@switchboard.test"
+            let client = SMTPClient(configuration: try SMTPConfiguration(url: url, trustRoots: roots))
+            try await client.send(to: ["ada@example.com"], subject: "Resync finished", body: "10,000 contacts synced.")
+        }
+        #expect(accepted.count == 1)
+        #expect(accepted.first?.tls == true, "the server offered STARTTLS, so the message went encrypted")
+        #expect(accepted.first?.authenticated == true)
+    }
+
+    @Test("a command the server refuses ends the send with the server's code and what was being said")
+    func refusal() async throws {
+        var refusal: SMTPError?
+        let accepted = try await withSink { port in
+            let client = SMTPClient(configuration: try SMTPConfiguration(url: "smtp://127.0.0.1:\(port)?from=alerts@switchboard.test"))
+            do throws(SMTPError) {
+                try await client.send(to: ["nobody@refused.test"], subject: "x", body: "y")
+            } catch {
+                refusal = error
+            }
+        }
+        #expect(accepted.isEmpty)
+        guard case .refused(let code, _, let during) = refusal else {
+            Issue.record("a malformed recipient must be refused, got \(String(describing: refusal))")
+            return
+        }
+        #expect(code == 550)
+        #expect(during == "RCPT TO:<nobody@refused.test>")
+    }
+
+    @Test("addresses that could inject commands or headers are refused before connecting")
+    func injection() async throws {
+        let client = SMTPClient(configuration: try SMTPConfiguration(url: "smtp://127.0.0.1:9?from=alerts@switchboard.test"))
+        for address in ["a@b.c\r\nRCPT TO:<x@y.z>", "not an address", "a@b.c>", ""] {
+            await #expect(throws: SMTPError.invalidAddress(address)) { try await client.send(to: [address], subject: "x", body: "y") }
+        }
+        await #expect(throws: SMTPError.self) { try await client.send(to: ["a@b.c"], subject: "x\r\nBcc: victim@example.com", body: "y") }
+    }
+
+    @Test("an SMTP URL needs a host and a sender; smtps means TLS from the start on 465")
+    func configuration() throws {
+        #expect(throws: SMTPError.self) { try SMTPConfiguration(url: "smtp://relay.example.com") }
+        #expect(throws: SMTPError.self) { try SMTPConfiguration(url: "http://relay.example.com?from=a@b.c") }
+        let secure = try SMTPConfiguration(url: "smtps://user:p%40ss@relay.example.com?from=alerts@example.com")
+        #expect(secure.implicitTLS && secure.port == 465 && secure.password == "p@ss")
+        #expect(try SMTPConfiguration(url: "smtp://relay.example.com?from=alerts@example.com").port == 587)
+    }
+}
