@@ -30,17 +30,6 @@ public struct HubSpotClient: Sendable {
         }
     }
 
-    /// A list as the selector shows it.
-    public struct ListSummary: Sendable, Equatable {
-        public var id: String
-        public var name: String
-
-        public init(id: String, name: String) {
-            self.id = id
-            self.name = name
-        }
-    }
-
     /// Creates or updates up to 100 contacts by email; returns their HubSpot ids by lowercased email.
     public func upsertContacts(_ contacts: [ContactInput]) async throws(ProviderFailure) -> [String: String] {
         precondition(contacts.count <= 100, "HubSpot takes at most 100 inputs per batch")
@@ -60,16 +49,16 @@ public struct HubSpotClient: Sendable {
     }
 
     /// The list with this id; a deleted list is `list_not_found`.
-    public func list(_ listID: String) async throws(ProviderFailure) -> ListSummary {
+    public func list(_ listID: String) async throws(ProviderFailure) -> ProviderResource {
         let answer = try await call(.GET, "/crm/v3/lists/\(listID)", missing: .listNotFound(name: listID))
         let list = answer["list"] as? [String: Any] ?? [:]
-        return ListSummary(id: "\(list["listId"] ?? listID)", name: list["name"] as? String ?? "")
+        return ProviderResource(id: "\(list["listId"] ?? listID)", name: list["name"] as? String ?? "")
     }
 
     /// Lists whose name contains `query` (all lists when empty).
-    public func lists(matching query: String = "") async throws(ProviderFailure) -> [ListSummary] {
+    public func lists(matching query: String = "") async throws(ProviderFailure) -> [ProviderResource] {
         let answer = try await call(.POST, "/crm/v3/lists/search", json: ["query": query])
-        return (answer["lists"] as? [[String: Any]] ?? []).map { ListSummary(id: "\($0["listId"] ?? "")", name: $0["name"] as? String ?? "") }
+        return (answer["lists"] as? [[String: Any]] ?? []).map { ProviderResource(id: "\($0["listId"] ?? "")", name: $0["name"] as? String ?? "") }
     }
 
     /// The names of the portal's contact properties.
@@ -93,28 +82,16 @@ public struct HubSpotClient: Sendable {
         missing: ValidationFailure? = nil,
         authorized: Bool = true
     ) async throws(ProviderFailure) -> [String: Any] {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        if authorized { request.headers.add(name: "authorization", value: "Bearer \(token)") }
-        request.headers.add(name: "user-agent", value: "Switchboard/1.0")
-        let status: Int
-        let headers: HTTPHeaders
-        let object: [String: Any]
-        do {
-            if let json {
-                request.headers.add(name: "content-type", value: "application/json")
-                request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
-            }
-            let response = try await http.execute(request, timeout: .seconds(30))
-            let body = try await response.body.collect(upTo: 8 << 20)
-            status = Int(response.status.code)
-            headers = response.headers
-            object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
-        } catch {
-            throw .unavailable("HubSpot could not be reached: \(error)")
-        }
-        guard !(200..<300).contains(status) else { return object }
-        throw Self.failure(status: status, headers: headers, body: object, missing: missing)
+        let answer = try await ProviderHTTP.call(
+            http,
+            method,
+            baseURL + path,
+            authorization: authorized ? "Bearer \(token)" : nil,
+            json: json,
+            provider: "HubSpot"
+        )
+        guard !answer.succeeded else { return answer.body ?? [:] }
+        throw Self.failure(status: answer.status, headers: answer.headers, body: answer.body ?? [:], missing: missing)
     }
 
     /// Maps HubSpot's answer to what Switchboard does about it.

@@ -22,17 +22,6 @@ public struct MailchimpClient: Sendable {
         authorization = oauth ? "Bearer \(apiKey)" : "Basic " + Data("switchboard:\(apiKey)".utf8).base64EncodedString()
     }
 
-    /// An audience as the selector shows it.
-    public struct Audience: Sendable, Equatable {
-        public var id: String
-        public var name: String
-
-        public init(id: String, name: String) {
-            self.id = id
-            self.name = name
-        }
-    }
-
     /// Adds or updates a member by subscriber hash, with merge fields; new members get `statusIfNew`.
     public func upsertMember(
         audience: String,
@@ -59,15 +48,15 @@ public struct MailchimpClient: Sendable {
     }
 
     /// The account's audiences.
-    public func audiences() async throws(ProviderFailure) -> [Audience] {
+    public func audiences() async throws(ProviderFailure) -> [ProviderResource] {
         let answer = try await call(.GET, "/3.0/lists?count=1000&fields=lists.id,lists.name")
-        return (answer["lists"] as? [[String: Any]] ?? []).map { Audience(id: $0["id"] as? String ?? "", name: $0["name"] as? String ?? "") }
+        return (answer["lists"] as? [[String: Any]] ?? []).map { ProviderResource(id: $0["id"] as? String ?? "", name: $0["name"] as? String ?? "") }
     }
 
     /// One audience; a deleted one is `list_not_found`.
-    public func audience(_ id: String) async throws(ProviderFailure) -> Audience {
+    public func audience(_ id: String) async throws(ProviderFailure) -> ProviderResource {
         let answer = try await call(.GET, "/3.0/lists/\(id)", audience: id)
-        return Audience(id: answer["id"] as? String ?? id, name: answer["name"] as? String ?? "")
+        return ProviderResource(id: answer["id"] as? String ?? id, name: answer["name"] as? String ?? "")
     }
 
     /// The merge field tags of an audience.
@@ -83,26 +72,9 @@ public struct MailchimpClient: Sendable {
 
     private func call(_ method: HTTPMethod, _ path: String, json: Any? = nil, audience: String? = nil) async throws(ProviderFailure) -> [String: Any]
     {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        request.headers.add(name: "authorization", value: authorization)
-        request.headers.add(name: "user-agent", value: "Switchboard/1.0")
-        let status: Int
-        let object: [String: Any]?
-        do {
-            if let json {
-                request.headers.add(name: "content-type", value: "application/json")
-                request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
-            }
-            let response = try await http.execute(request, timeout: .seconds(30))
-            let body = try await response.body.collect(upTo: 8 << 20)
-            status = Int(response.status.code)
-            object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any]
-        } catch {
-            throw .unavailable("Mailchimp could not be reached: \(error)")
-        }
-        guard !(200..<300).contains(status) else { return object ?? [:] }
-        throw Self.failure(status: status, body: object, audience: audience)
+        let answer = try await ProviderHTTP.call(http, method, baseURL + path, authorization: authorization, json: json, provider: "Mailchimp")
+        guard !answer.succeeded else { return answer.body ?? [:] }
+        throw Self.failure(status: answer.status, body: answer.body, audience: audience)
     }
 
     /// Maps Mailchimp's answer to what Switchboard does about it.
