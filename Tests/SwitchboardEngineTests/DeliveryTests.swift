@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import SwitchboardDomain
 import SwitchboardEngine
 import SwitchboardStore
@@ -8,6 +9,23 @@ import Testing
 
 @Suite("Delivering webhooks")
 struct DeliveryTests {
+    @Test("an integration whose secret cannot be opened holds up only its own deliveries", arguments: StoreEngine.allCases)
+    func unreadableSecret(engine: StoreEngine) async throws {
+        try await withEngine(engine) { harness in
+            try await TestReceiver().run { receiver in
+                let broken = try await harness.webhook(url: receiver.url + "/broken")
+                _ = try await harness.webhook(url: receiver.url + "/healthy")
+                // As if the operator changed SWITCHBOARD_SECRET_KEY: the stored secret no longer opens.
+                try await harness.store.database.withConnection { db in
+                    try await db.raw("UPDATE integrations SET signing_secret = 'v1:not-a-sealed-secret' WHERE id = \(bind: broken.id)").run()
+                }
+                try await harness.ingest((0..<30).map { Fixtures.registration("s\($0)@example.com") })
+                #expect(await receiver.wait { $0.filter { $0.path == "/healthy" }.count == 30 })
+                #expect(receiver.received.allSatisfy { $0.path == "/healthy" })
+            }
+        }
+    }
+
     @Test("every delivery arrives signed with the integration's secret, its webhook-id the delivery id", arguments: StoreEngine.allCases)
     func signedDeliveries(engine: StoreEngine) async throws {
         try await withEngine(engine) { harness in

@@ -230,7 +230,13 @@ public struct DeliveryDispatcher: Service {
             let integrations = try await store.integrations(ids: Array(Set(deliveries.map(\.integrationId))))
             var targets: [String: (url: String, secrets: [SigningSecret])] = [:]
             for (id, integration) in integrations where integration.deletedAt == nil && integration.status != .paused {
-                targets[id] = try target(of: integration, now: now)
+                // One integration whose settings or secrets cannot be read holds up only its own deliveries (they lapse
+                // with the claim and are tried again), never the rest of the batch.
+                do {
+                    targets[id] = try target(of: integration, now: now)
+                } catch {
+                    logger.error("cannot prepare deliveries of an integration", metadata: ["integration": "\(id)", "error": "\(error)"])
+                }
             }
             // An attempt must end before the claim does: it may start until the lease end less the timeout and a margin.
             let margin = configuration.lease - configuration.startWindow
