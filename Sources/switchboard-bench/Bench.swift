@@ -99,7 +99,7 @@ struct Bench: AsyncParsableCommand {
         }
         print("  ingest alone:                     \(format(report.ingestEventsPerSecond)) events/s")
         print(
-            "  peak RSS:                         \(String(format: "%.0f", peakRSSMegabytes())) MB (\(String(format: "%.0f", report.rssWithBacklog)) MB with the whole backlog pending)"
+            "  peak RSS while delivering:        \(String(format: "%.0f", report.peakRSS)) MB (\(String(format: "%.0f", report.rssWithBacklog)) MB with the whole backlog pending)"
         )
         print("Ratio Switchboard / client alone:   \(String(format: "%.3f", report.deliveriesPerSecond / clientRate))  (target ≥ 0.5)")
         if let wrkRate {

@@ -27,6 +27,9 @@ struct Report {
     let fullSpeedLatency: Latency
     let pacedLatency: Latency?
     let rssWithBacklog: Double
+    /// Peak RSS when the last delivery was recorded: before the benchmark reads every latency back, which
+    /// would otherwise count its own result rows as Switchboard's memory.
+    let peakRSS: Double
     var deliveriesPerSecond: Double { Double(deliveries) / seconds }
 }
 
@@ -80,6 +83,7 @@ struct Driver {
         let rssWithBacklog = currentRSSMegabytes()
         try await waitForDeliveries(expected)
         let finished = ContinuousClock.now
+        let peakRSS = peakRSSMegabytes()
         let fullSpeed = Latency(try await firstAttemptLatencies())
 
         var paced: Latency?
@@ -92,7 +96,8 @@ struct Driver {
             ingestEventsPerSecond: Double(events) / seconds(ingested - started),
             fullSpeedLatency: fullSpeed,
             pacedLatency: paced,
-            rssWithBacklog: rssWithBacklog
+            rssWithBacklog: rssWithBacklog,
+            peakRSS: peakRSS
         )
     }
 
