@@ -26,7 +26,7 @@ struct HubSpotClientTests {
 
     @Test("401, 403, 404 for the list, 429 and 5xx each become what Switchboard acts on")
     func failures() async throws {
-        let emulator = HubSpotEmulator(requestsPerTenSeconds: 2)
+        let emulator = HubSpotEmulator(requestsPerWindow: 2, window: 600)
         let token = emulator.state.issueToken()
         let listID = emulator.state.createList(named: "Leads")
         try await emulator.run { url in
@@ -35,7 +35,7 @@ struct HubSpotClientTests {
             await #expect(throws: ProviderFailure.unavailable("HubSpot answered 502: internal error")) { try await client.contactProperties() }
             emulator.state.deleteList(listID)
             await #expect(throws: ProviderFailure.refused(.listNotFound(name: listID))) { try await client.addToList(listID, contactIDs: ["1"]) }
-            await #expect(throws: ProviderFailure.throttled(retryAfter: 10)) { try await client.contactProperties() }
+            await #expect(throws: ProviderFailure.throttled(retryAfter: 600)) { try await client.contactProperties() }
 
             let other = emulator.state.issueToken()
             emulator.state.removeScope(HubSpotScopes.schemasRead, from: other)

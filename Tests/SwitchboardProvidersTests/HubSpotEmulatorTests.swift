@@ -102,9 +102,10 @@ struct HubSpotEmulatorTests {
         }
     }
 
-    @Test("the 101st request within 10 seconds answers 429 with HubSpot's policy body; other tokens are not affected")
+    @Test("the 101st request within the window answers 429 with HubSpot's policy body; other tokens are not affected")
     func rateLimit() async throws {
-        let emulator = HubSpotEmulator()
+        // HubSpot's 100 requests, in a window long enough that a slow machine cannot let the first ones expire.
+        let emulator = HubSpotEmulator(requestsPerWindow: 100, window: 600)
         let (token, other) = (emulator.state.issueToken(), emulator.state.issueToken())
         try await emulator.run { url in
             let path = "\(url)/crm/v3/properties/contacts"
@@ -158,5 +159,22 @@ struct HubSpotEmulatorTests {
             #expect(recorded.status == 200)
             #expect(emulator.state.marketingEvents["brd_1"]?.participations.map(\.state) == ["attend"])
         }
+    }
+}
+
+@Suite("Rolling window limiter")
+struct RollingWindowLimiterTests {
+    @Test("at most the limit in any window: requests leave the window as it rolls on, refused ones are not counted")
+    func rolling() {
+        let limiter = RollingWindowLimiter(limit: 3, window: 10)
+        let start = Date(timeIntervalSince1970: 1_000)
+        #expect(limiter.admit("t", now: start) == 2)
+        #expect(limiter.admit("t", now: start.addingTimeInterval(4)) == 1)
+        #expect(limiter.admit("t", now: start.addingTimeInterval(9)) == 0)
+        #expect(limiter.admit("t", now: start.addingTimeInterval(9.9)) == nil, "a fourth request within 10 s")
+        #expect(limiter.admit("other", now: start.addingTimeInterval(9.9)) == 2, "limits are per key")
+        #expect(limiter.admit("t", now: start.addingTimeInterval(10)) == 0, "the first request left the window")
+        #expect(limiter.admit("t", now: start.addingTimeInterval(10.5)) == nil)
+        #expect(limiter.admit("t", now: start.addingTimeInterval(14)) == 0)
     }
 }

@@ -56,7 +56,7 @@ struct MailchimpTests {
     func connectionLimit() async throws {
         let emulator = MailchimpEmulator()
         let key = emulator.state.issueKey()
-        emulator.state.delayResponses(by: .seconds(1))
+        emulator.state.delayResponses(by: .seconds(3))
         // A pool wide enough to open 14 connections at once (the shared client's stops at 8 per host).
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(5), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)

@@ -11,9 +11,10 @@ public struct HubSpotEmulator: Sendable {
     public let state: HubSpotEmulatorState
     let limiter: RollingWindowLimiter
 
-    public init(state: HubSpotEmulatorState = HubSpotEmulatorState(), requestsPerTenSeconds: Int = 100) {
+    /// An emulator allowing `requestsPerWindow` per token in any rolling `window` (HubSpot: 100 per 10 s).
+    public init(state: HubSpotEmulatorState = HubSpotEmulatorState(), requestsPerWindow: Int = 100, window: TimeInterval = 10) {
         self.state = state
-        limiter = RollingWindowLimiter(limit: requestsPerTenSeconds, window: 10)
+        limiter = RollingWindowLimiter(limit: requestsPerWindow, window: window)
     }
 
     /// Serves the emulator until `body` returns; `body` gets the base URL (use it as `SWITCHBOARD_HUBSPOT_URL`).
@@ -95,7 +96,7 @@ public struct HubSpotEmulator: Sendable {
 
     private func rateHeaders(remaining: Int) -> [String: String] {
         [
-            "X-HubSpot-RateLimit-Interval-Milliseconds": "10000", "X-HubSpot-RateLimit-Max": "\(limiter.limit)",
+            "X-HubSpot-RateLimit-Interval-Milliseconds": "\(Int(limiter.window * 1000))", "X-HubSpot-RateLimit-Max": "\(limiter.limit)",
             "X-HubSpot-RateLimit-Remaining": "\(remaining)",
         ]
     }
