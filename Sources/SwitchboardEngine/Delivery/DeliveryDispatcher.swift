@@ -126,8 +126,11 @@ public struct DeliveryDispatcher: Service {
                         )
                         signal.yield(.claimed(claimed, limit: limit, excluded: excluded))
                     }
+                    moreDue = false
+                } else if !claiming {
+                    moreDue = false
                 }
-                moreDue = false
+                // While a claim is out, a request for another (a tick, a wake-up, freed slots) waits for its return.
                 if !stopping {
                     var expired: [Prepared] = []
                     let now = Date()
@@ -153,7 +156,7 @@ public struct DeliveryDispatcher: Service {
                 switch next {
                 case .claimed(let claimed, let limit, let excluded):
                     claiming = false
-                    moreDue = claimed.count == limit
+                    moreDue = moreDue || claimed.count == limit
                     fruitless = claimed.isEmpty && !excluded.isEmpty ? excluded : nil
                     let overflow = stopping ? claimed : queues.enqueue(claimed) { $0.delivery.integrationId }
                     if !overflow.isEmpty { tasks.addTask { await release(overflow) } }
