@@ -178,6 +178,29 @@ struct DeliveryTests {
         }
     }
 
+    @Test("pausing stops deliveries already queued in the worker, not only new ones", arguments: StoreEngine.allCases)
+    func pauseStopsQueued(engine: StoreEngine) async throws {
+        try await withEngine(engine, maxInFlightPerIntegration: 2) { harness in
+            // A slow endpoint: two attempts a second; the worker queues eight more (four shares), the rest wait in the store.
+            try await TestReceiver { _ in .init(status: 204, delay: .seconds(1)) }.run { receiver in
+                let integration = try await harness.webhook(url: receiver.url + "/slow")
+                try await harness.ingest((0..<40).map { Fixtures.registration("q\($0)@example.com") })
+                #expect(await receiver.wait { $0.count >= 2 })
+                _ = try await harness.integrations.pause(workspaceID: harness.workspace.id, id: integration.id)
+                try await Task.sleep(for: .milliseconds(1800))
+                let settled = receiver.received.count
+                try await Task.sleep(for: .milliseconds(1200))
+                #expect(receiver.received.count == settled, "nothing more starts once the worker has seen the pause")
+                #expect(settled < 20, "the queue was dropped, not worked through")
+                // What was sent before the pause is succeeded; everything else is skipped, ready to replay (an attempt
+                // that started in the moment before the worker saw the pause is replayed too: at least once).
+                let counts = try await harness.store.deliveryCounts(integrationID: integration.id)
+                #expect(counts[.succeeded, default: 0] + counts[.skipped, default: 0] == 40)
+                #expect(counts[.skipped, default: 0] >= 40 - settled)
+            }
+        }
+    }
+
     @Test("Test sends a signed sample at once and reports the attempt, without storing a delivery", arguments: [StoreEngine.sqlite])
     func testDelivery(engine: StoreEngine) async throws {
         try await withEngine(engine) { harness in

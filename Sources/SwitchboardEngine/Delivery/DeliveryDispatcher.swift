@@ -36,6 +36,8 @@ public struct DeliveryDispatcher: Service {
 
     private enum Signal: Sendable {
         case claimed([Prepared], limit: Int, excluded: Set<String>)
+        /// Integrations with queued deliveries that are now paused or deleted.
+        case halted(Set<String>)
         case finished(integrationID: String)
         case tick
         /// Deliveries claimed at ingest, prepared outside the loop so that it never waits on the store for them.
@@ -99,12 +101,21 @@ public struct DeliveryDispatcher: Service {
         var claiming = false
         var stopping = false
         var fruitless: Set<String>?
+        var checkingStatus = false
+        var lastStatusCheck = ContinuousClock.now
         // One discarding group for attempts, claims and releases: finished tasks are freed at once. Claims run
         // beside the loop, one at a time, so that attempts keep starting while a claim waits for the store.
         await withDiscardingTaskGroup { tasks in
             var iterator = signals.makeAsyncIterator()
             loop: while !Task.isCancelled {
                 if stopping && !claiming { break }
+                // Queued deliveries of an integration paused or deleted since its claim are not sent: check now and then.
+                if !checkingStatus && !queues.waiting.isEmpty && ContinuousClock.now - lastStatusCheck >= configuration.statusCheckInterval {
+                    checkingStatus = true
+                    lastStatusCheck = ContinuousClock.now
+                    let queued = Array(queues.waiting.keys)
+                    tasks.addTask { signal.yield(.halted(await halted(among: queued))) }
+                }
                 let rooms = queues.waiting.keys.reduce(into: [String: Int]()) { $0[$1] = queues.room(for: $1) }
                 localDispatch.publish(room: rooms)
                 // Claim when the last claim came back full or a tick says new work may be due.
@@ -171,6 +182,18 @@ public struct DeliveryDispatcher: Service {
                     localDispatch.received(deliveries)
                     let overflow = stopping ? prepared : queues.enqueue(prepared) { $0.delivery.integrationId }
                     if !overflow.isEmpty { tasks.addTask { await release(overflow) } }
+                case .halted(let integrations):
+                    checkingStatus = false
+                    for integration in integrations {
+                        // Pausing marked them skipped (deleting, cancelled) and cleared their claims: drop, do not release.
+                        let dropped = queues.dropWaiting(of: integration)
+                        if dropped > 0 {
+                            logger.info(
+                                "dropped queued deliveries of a paused integration",
+                                metadata: ["integration": "\(integration)", "deliveries": "\(dropped)"]
+                            )
+                        }
+                    }
                 case .stop:
                     // A claim in flight still comes back, and what it brings is handed back.
                     stopping = true
@@ -213,6 +236,12 @@ public struct DeliveryDispatcher: Service {
             logger.error("claiming deliveries failed", metadata: ["error": "\(error)"])
             return []
         }
+    }
+
+    /// The integrations among `ids` that are paused, deleted or gone (none when the store cannot say).
+    private func halted(among ids: [String]) async -> Set<String> {
+        guard let integrations = try? await store.integrations(ids: ids) else { return [] }
+        return Set(ids.filter { id in integrations[id].map { $0.deletedAt != nil || $0.status == .paused } ?? true })
     }
 
     /// Adds to claimed deliveries what sending needs: the body (from ingest's cache when fresh, else from the

@@ -87,6 +87,13 @@ struct DispatchQueues<Item: Sendable>: Sendable {
         totalRunning -= 1
     }
 
+    /// Removes the waiting items of one integration (paused or deleted meanwhile); returns how many.
+    mutating func dropWaiting(of integration: String) -> Int {
+        let dropped = waiting.removeValue(forKey: integration)?.count ?? 0
+        totalWaiting -= dropped
+        return dropped
+    }
+
     /// Removes and returns every waiting item, e.g. at shutdown, so that their claims can be released.
     mutating func drainWaiting() -> [Item] {
         let items = waiting.values.flatMap { $0 }

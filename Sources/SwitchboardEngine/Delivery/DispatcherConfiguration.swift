@@ -20,6 +20,9 @@ public struct DispatcherConfiguration: Sendable {
     public var attemptTimeout: TimeInterval
     /// How often an idle worker looks for due deliveries (retries come due without a wake-up).
     public var pollInterval: Duration
+    /// How often the worker checks that the integrations it has deliveries queued for are still active, so that
+    /// a pause or a delete (by any process) stops what is queued here within about this long.
+    public var statusCheckInterval: Duration = .seconds(1)
     /// When failed deliveries are tried again.
     public var schedule: RetrySchedule
 
