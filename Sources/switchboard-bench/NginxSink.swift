@@ -114,18 +114,15 @@ struct BenchError: Error, CustomStringConvertible {
 }
 
 /// Peak resident memory of this process, from /proc.
-func peakRSSMegabytes() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-        let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
-    else { return 0 }
-    return kilobytes / 1024
-}
+func peakRSSMegabytes() -> Double { procStatusMegabytes("VmHWM:") }
 
 /// Current resident memory of this process, from /proc.
-func currentRSSMegabytes() -> Double {
+func currentRSSMegabytes() -> Double { procStatusMegabytes("VmRSS:") }
+
+/// A kilobyte field of /proc/self/status, in megabytes (0 when unreadable).
+private func procStatusMegabytes(_ field: String) -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
         let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
     else { return 0 }
     return kilobytes / 1024

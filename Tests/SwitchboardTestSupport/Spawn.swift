@@ -11,22 +11,9 @@ import Glibc
 public func spawnAndWait(_ arguments: [String]) throws -> (status: Int32, output: String) {
     let log = FileManager.default.temporaryDirectory.appending(path: "switchboard-spawn-\(UUID().uuidString).log").path
     defer { unlink(log) }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-    defer { for pointer in argv { free(pointer) } }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
-    guard spawned == 0 else { throw SpawnError(description: "cannot run \(arguments[0]): \(String(cString: strerror(spawned)))") }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-    let exitCode = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-    return (exitCode, output)
+    let process = try BackgroundProcess(arguments, environment: [:], logPath: log)
+    let status = process.wait()
+    return (status, process.output)
 }
 
 /// A program could not be started.
@@ -68,8 +55,15 @@ public final class BackgroundProcess: Sendable {
     /// Sends a signal and waits for the process to end.
     public func stop(signal: Int32 = SIGKILL) {
         kill(pid, signal)
+        _ = wait()
+    }
+
+    /// Waits for the process to end; returns its exit code (128 + the signal when a signal ended it).
+    @discardableResult
+    public func wait() -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 
     /// What it printed so far.
