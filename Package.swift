@@ -106,6 +106,7 @@ let package = Package(
                 "SwitchboardStore",
                 "SwitchboardEngine",
                 "SwitchboardHTTP",
+                "SwitchboardProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -155,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "SwitchboardProvidersTests",
             dependencies: [
-                "SwitchboardProviders", "SwitchboardTestSupport",
+                "SwitchboardProviders", "SwitchboardTestSupport", "SwitchboardEngine", "SwitchboardStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
@@ -163,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "SwitchboardHTTPTests",
             dependencies: [
-                "SwitchboardHTTP", "SwitchboardTestSupport",
+                "SwitchboardHTTP", "SwitchboardTestSupport", "SwitchboardProviders",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -59,8 +59,12 @@ struct APIContext: Sendable {
 
 /// Runs `body` against the real router over a fresh store of `engine`. Private targets are refused,
 /// as in production; no dispatcher runs, so deliveries stay pending.
-func withAPI<R: Sendable>(_ engine: StoreEngine, _ body: @escaping @Sendable (APIContext) async throws -> R) async throws -> R {
-    try await withAPI(url: try await engine.makeURL(), body)
+func withAPI<R: Sendable>(
+    _ engine: StoreEngine,
+    catalogue: @escaping @Sendable (HTTPClient) -> ProviderCatalogue = { _ in ProviderCatalogue() },
+    _ body: @escaping @Sendable (APIContext) async throws -> R
+) async throws -> R {
+    try await withAPI(url: try await engine.makeURL(), catalogue: catalogue, body)
 }
 
 /// The same over a SQLite file at `path`, for tests that inspect the file afterwards.
@@ -68,15 +72,21 @@ func withAPIAt<R: Sendable>(path: String, _ body: @escaping @Sendable (APIContex
     try await withAPI(url: .sqlite(path: path), body)
 }
 
-func withAPI<R: Sendable>(url: DatabaseURL, _ body: @escaping @Sendable (APIContext) async throws -> R) async throws -> R {
+func withAPI<R: Sendable>(
+    url: DatabaseURL,
+    catalogue makeCatalogue: @escaping @Sendable (HTTPClient) -> ProviderCatalogue = { _ in ProviderCatalogue() },
+    _ body: @escaping @Sendable (APIContext) async throws -> R
+) async throws -> R {
     try await withStore(url: url) { store in
         let secrets = try SecretBox(encodedKey: SecretBox.generateEncodedKey())
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WebhookSender.clientConfiguration(connectionsPerHost: 4))
         let endpointGuard = EndpointGuard(allowPrivateTargets: false)
         let sender = WebhookSender(client: client, endpointGuard: endpointGuard, timeout: .seconds(2))
+        let catalogue = makeCatalogue(client)
         let dependencies = AppDependencies(
             store: store,
-            integrations: IntegrationService(store: store, secrets: secrets, endpointGuard: endpointGuard, sender: sender),
+            integrations: IntegrationService(store: store, secrets: secrets, endpointGuard: endpointGuard, sender: sender, catalogue: catalogue),
+            catalogue: catalogue,
             localDispatch: LocalDispatch(),
             metrics: PrometheusCollectorRegistry(),
             logger: testLogger

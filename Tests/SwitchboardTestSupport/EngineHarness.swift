@@ -49,6 +49,7 @@ public func withEngine<R: Sendable>(
     timeout: TimeAmount = .seconds(15),
     maxInFlightPerIntegration: Int = 16,
     allowPrivateTargets: Bool = true,
+    catalogue: @Sendable (HTTPClient) -> ProviderCatalogue = { _ in ProviderCatalogue() },
     _ body: @Sendable (EngineHarness) async throws -> R
 ) async throws -> R {
     try await withStore(engine) { store in
@@ -59,18 +60,28 @@ public func withEngine<R: Sendable>(
         let localDispatch = LocalDispatch()
         var configuration = DispatcherConfiguration(workerID: "test-worker", pollInterval: .milliseconds(20), schedule: schedule)
         configuration.maxInFlightPerIntegration = maxInFlightPerIntegration
+        let (providers, sessions) = (catalogue(client), ContactSyncSessions())
         let dispatcher = DeliveryDispatcher(
             store: store,
             sender: sender,
             secrets: secrets,
             configuration: configuration,
             localDispatch: localDispatch,
+            catalogue: providers,
+            sessions: sessions,
             logger: testLogger
         )
         let harness = EngineHarness(
             store: store,
             secrets: secrets,
-            integrations: IntegrationService(store: store, secrets: secrets, endpointGuard: endpointGuard, sender: sender),
+            integrations: IntegrationService(
+                store: store,
+                secrets: secrets,
+                endpointGuard: endpointGuard,
+                sender: sender,
+                catalogue: providers,
+                sessions: sessions
+            ),
             localDispatch: localDispatch,
             workspace: try await store.createWorkspace(name: "Engine test")
         )

@@ -8,6 +8,7 @@ import ServiceLifecycle
 import SwitchboardDomain
 import SwitchboardEngine
 import SwitchboardHTTP
+import SwitchboardProviders
 import SwitchboardStore
 
 /// The assembled parts of a running Switchboard process: store, engine and (for `serve`) the HTTP app.
@@ -17,6 +18,7 @@ public final class Runtime: Sendable {
     public let secrets: SecretBox
     public let client: HTTPClient
     public let dispatcher: DeliveryDispatcher
+    public let validationSweep: ValidationSweep
     public let dependencies: AppDependencies
     public let logger: Logger
 
@@ -26,9 +28,11 @@ public final class Runtime: Sendable {
         secrets: SecretBox,
         client: HTTPClient,
         dispatcher: DeliveryDispatcher,
+        validationSweep: ValidationSweep,
         dependencies: AppDependencies,
         logger: Logger
     ) {
+        self.validationSweep = validationSweep
         self.database = database
         self.store = store
         self.secrets = secrets
@@ -63,16 +67,40 @@ public final class Runtime: Sendable {
         let endpointGuard = EndpointGuard(allowPrivateTargets: engine.allowPrivateTargets)
         let sender = WebhookSender(client: client, endpointGuard: endpointGuard)
         let localDispatch = LocalDispatch()
+        let catalogue = Providers.catalogue(http: client, baseURLs: engine.providerURLs)
+        let sessions = ContactSyncSessions()
         let dispatcher = DeliveryDispatcher(
             store: store,
             sender: sender,
             secrets: secrets,
             configuration: configuration,
             localDispatch: localDispatch,
+            catalogue: catalogue,
+            sessions: sessions,
             logger: logger
         )
-        let integrations = IntegrationService(store: store, secrets: secrets, endpointGuard: endpointGuard, sender: sender)
-        let dependencies = AppDependencies(store: store, integrations: integrations, localDispatch: localDispatch, metrics: metrics, logger: logger)
+        let integrations = IntegrationService(
+            store: store,
+            secrets: secrets,
+            endpointGuard: endpointGuard,
+            sender: sender,
+            catalogue: catalogue,
+            sessions: sessions
+        )
+        let validationSweep = ValidationSweep(
+            store: store,
+            integrations: integrations,
+            interval: .milliseconds(Int64(max(1, engine.validationInterval) * 1000)),
+            logger: logger
+        )
+        let dependencies = AppDependencies(
+            store: store,
+            integrations: integrations,
+            catalogue: catalogue,
+            localDispatch: localDispatch,
+            metrics: metrics,
+            logger: logger
+        )
         if engine.allowPrivateTargets { logger.warning("private and loopback webhook targets are allowed: for development and tests only") }
         return Runtime(
             database: database,
@@ -80,6 +108,7 @@ public final class Runtime: Sendable {
             secrets: secrets,
             client: client,
             dispatcher: dispatcher,
+            validationSweep: validationSweep,
             dependencies: dependencies,
             logger: logger
         )
@@ -102,7 +131,7 @@ public final class Runtime: Sendable {
         try await database.whileRunning {
             try await Migrator(database: database).migrate(logger: logger)
             var services: [any Service] = [HTTPClientService(client: client)]
-            if dispatch { services.append(dispatcher) }
+            if dispatch { services += [dispatcher, validationSweep] }
             services += try await makeServices()
             let group = ServiceGroup(
                 configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

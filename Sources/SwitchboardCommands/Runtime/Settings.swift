@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SwitchboardDomain
+import SwitchboardProviders
 import SwitchboardStore
 
 /// Options shared by the commands, each with its `SWITCHBOARD_*` environment variable.
@@ -39,13 +40,29 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Seconds a claim lasts before another worker may take the delivery (env SWITCHBOARD_LEASE_SECONDS).")
     var leaseSeconds: Double?
 
+    @Option(help: "HubSpot API base URL (env SWITCHBOARD_HUBSPOT_URL; default https://api.hubapi.com).")
+    var hubspotURL: String?
+
+    @Option(help: "Mailchimp API base URL (env SWITCHBOARD_MAILCHIMP_URL; default https://<dc>.api.mailchimp.com from the key).")
+    var mailchimpURL: String?
+
+    @Option(help: "Seconds between validation sweeps of CRM and email integrations (env SWITCHBOARD_VALIDATION_INTERVAL; default 3600).")
+    var validationInterval: Double?
+
     /// The options merged with their environment variables.
     func settings() -> EngineSettings {
-        EngineSettings(
+        var settings = EngineSettings(
             allowPrivateTargets: allowPrivateTargets || Environment.flag("SWITCHBOARD_ALLOW_PRIVATE_TARGETS"),
             maxInFlight: maxInFlight ?? Environment.value("SWITCHBOARD_MAX_IN_FLIGHT").flatMap(Int.init),
-            retryScale: retryScale ?? Environment.value("SWITCHBOARD_RETRY_SCALE").flatMap(Double.init)
+            retryScale: retryScale ?? Environment.value("SWITCHBOARD_RETRY_SCALE").flatMap(Double.init),
+            leaseSeconds: leaseSeconds ?? Environment.value("SWITCHBOARD_LEASE_SECONDS").flatMap(Double.init)
         )
+        settings.providerURLs = Providers.BaseURLs(
+            hubspot: hubspotURL ?? Environment.value("SWITCHBOARD_HUBSPOT_URL"),
+            mailchimp: mailchimpURL ?? Environment.value("SWITCHBOARD_MAILCHIMP_URL")
+        )
+        settings.validationInterval = validationInterval ?? Environment.value("SWITCHBOARD_VALIDATION_INTERVAL").flatMap(Double.init) ?? 3600
+        return settings
     }
 }
 
@@ -55,6 +72,10 @@ public struct EngineSettings: Sendable {
     public var maxInFlight: Int?
     public var retryScale: Double?
     public var leaseSeconds: Double?
+    /// Where the providers' APIs are (the emulators in tests and the demo).
+    public var providerURLs = Providers.BaseURLs()
+    /// Seconds between validation sweeps of contact-sync integrations.
+    public var validationInterval: Double = 3600
 
     public init(allowPrivateTargets: Bool = false, maxInFlight: Int? = nil, retryScale: Double? = nil, leaseSeconds: Double? = nil) {
         self.allowPrivateTargets = allowPrivateTargets

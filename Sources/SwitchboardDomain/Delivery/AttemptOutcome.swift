@@ -23,6 +23,24 @@ public struct AttemptOutcome: Sendable, Equatable {
     public var errorMessage: String?
     /// `Retry-After` of a 429 or 503, in seconds.
     public var retryAfter: TimeInterval?
+    /// A provider asked to slow down: the delivery waits and is tried again; it is neither a failure of the
+    /// delivery nor of the integration (a 429 storm only slows an integration down).
+    public var throttled = false
+    /// A provider refused the credentials or the selection: the integration pauses with this reason.
+    public var refusal: Refusal?
+    /// The provider refused the data itself (a 400): the same request can never succeed, so no retry.
+    public var permanent = false
+
+    /// Why a provider refused an integration, as its pause reason and `status_detail`.
+    public struct Refusal: Sendable, Equatable {
+        public var reason: PauseReason
+        public var detail: String
+
+        public init(reason: PauseReason, detail: String) {
+            self.reason = reason
+            self.detail = detail
+        }
+    }
 
     /// An outcome; a sender fills in what it learnt.
     public init(
@@ -49,8 +67,13 @@ public struct AttemptOutcome: Sendable, Equatable {
     /// 410 Gone: the receiver says the endpoint no longer exists, so retrying is pointless.
     public var endpointGone: Bool { statusCode == 410 }
 
+    /// Neither success nor failure: the provider throttled, or refused the integration (which pauses).
+    public var deferred: Bool { throttled || refusal != nil }
+
     /// A sentence for `status_detail` and the deliveries log.
     public var summary: String {
+        if let refusal { return refusal.detail }
+        if let statusCode, let errorMessage { return "\(errorMessage) (HTTP \(statusCode))" }
         if let statusCode { return "the endpoint answered HTTP \(statusCode)" }
         return errorMessage ?? "the attempt failed (\(errorClass?.rawValue ?? "unknown"))"
     }

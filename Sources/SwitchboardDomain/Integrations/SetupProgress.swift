@@ -15,6 +15,11 @@ public struct SetupProgress: Codable, Sendable, Equatable {
         self.finished = finished
     }
 
+    enum CodingKeys: String, CodingKey {
+        case authorized, finished
+        case missingSettings = "missing_settings"
+    }
+
     /// Every step is done: the integration may become active.
     public var isComplete: Bool { authorized && missingSettings.isEmpty && finished }
 

@@ -15,15 +15,19 @@ public struct DeliveryDispatcher: Service {
     let secrets: SecretBox
     let configuration: DispatcherConfiguration
     let localDispatch: LocalDispatch
+    let catalogue: ProviderCatalogue
+    let sessions: ContactSyncSessions
     let logger: Logger
 
-    /// A dispatcher; `localDispatch` is shared with the local ingest path.
+    /// A dispatcher; `localDispatch` is shared with the local ingest path, `sessions` with resync jobs.
     public init(
         store: Store,
         sender: WebhookSender,
         secrets: SecretBox,
         configuration: DispatcherConfiguration,
         localDispatch: LocalDispatch,
+        catalogue: ProviderCatalogue = ProviderCatalogue(),
+        sessions: ContactSyncSessions = ContactSyncSessions(),
         logger: Logger
     ) {
         self.store = store
@@ -31,6 +35,8 @@ public struct DeliveryDispatcher: Service {
         self.secrets = secrets
         self.configuration = configuration
         self.localDispatch = localDispatch
+        self.catalogue = catalogue
+        self.sessions = sessions
         self.logger = logger
     }
 
@@ -206,11 +212,16 @@ public struct DeliveryDispatcher: Service {
     /// A claimed delivery with everything needed to send it.
     struct Prepared: Sendable {
         let delivery: Delivery
-        let url: String
+        let route: Route
         let body: [UInt8]
-        let secrets: [SigningSecret]
         /// The last moment its attempt may start under the claim.
         let startBy: Date
+    }
+
+    /// Where a delivery goes: a signed POST to a webhook endpoint, or a contact-sync provider's API.
+    enum Route: Sendable {
+        case webhook(url: String, secrets: [SigningSecret])
+        case contactSync(any ContactSyncProvider, ContactSyncConnection)
     }
 
     private func claim(
@@ -260,7 +271,7 @@ public struct DeliveryDispatcher: Service {
                 }
             }
             let integrations = try await store.integrations(ids: Array(Set(deliveries.map(\.integrationId))))
-            var targets: [String: (url: String, secrets: [SigningSecret])] = [:]
+            var targets: [String: Route] = [:]
             for (id, integration) in integrations where integration.deletedAt == nil && integration.status != .paused {
                 // One integration whose settings or secrets cannot be read holds up only its own deliveries (they lapse
                 // with the claim and are tried again), never the rest of the batch.
@@ -278,7 +289,7 @@ public struct DeliveryDispatcher: Service {
                     let leaseEnds = delivery.nextAttemptAt
                 else { return nil }
                 let startBy = Timestamp.date(milliseconds: leaseEnds).addingTimeInterval(-margin)
-                return Prepared(delivery: delivery, url: target.url, body: body, secrets: target.secrets, startBy: startBy)
+                return Prepared(delivery: delivery, route: target, body: body, startBy: startBy)
             }
         } catch {
             // The claims lapse at the end of their lease and the deliveries come due again.
@@ -299,15 +310,26 @@ public struct DeliveryDispatcher: Service {
         }
     }
 
-    /// The URL and the secrets to sign with: the current one, and the previous one during its 24 hours of grace.
-    private func target(of integration: Integration, now: Date) throws -> (url: String, secrets: [SigningSecret]) {
+    /// Where an integration's deliveries go. A webhook's URL and the secrets to sign with: the current one, and
+    /// the previous one during its 24 hours of grace. A provider's API with the opened credentials.
+    private func target(of integration: Integration, now: Date) throws -> Route {
+        if let provider = catalogue.contactSync(integration.provider) {
+            let budget = sessions.budget(for: integration.id, provider: provider)
+            return .contactSync(provider, try integration.connection(opening: secrets, budget: budget))
+        }
         let settings = try JSONDecoder().decode(WebhookSettings.self, from: Data(integration.settings.utf8))
         let secrets = try integration.signingSecrets(opening: self.secrets, now: now)
-        return (settings.url, secrets)
+        return .webhook(url: settings.url, secrets: secrets)
     }
 
     private func attempt(_ item: Prepared) async -> AttemptResult {
-        let outcome = await sender.send(url: item.url, messageID: item.delivery.id, body: item.body, secrets: item.secrets)
+        let outcome: AttemptOutcome
+        switch item.route {
+        case .webhook(let url, let secrets):
+            outcome = await sender.send(url: url, messageID: item.delivery.id, body: item.body, secrets: secrets)
+        case .contactSync(let provider, let connection):
+            outcome = await sync(item, provider: provider, connection: connection)
+        }
         let decision = DeliveryDecision.after(
             outcome,
             previousFailures: item.delivery.consecutiveFailures,
@@ -315,5 +337,29 @@ public struct DeliveryDispatcher: Service {
             now: Date()
         )
         return AttemptResult(delivery: item.delivery, outcome: outcome, decision: decision)
+    }
+
+    /// Hands a delivery's activity to its provider, batched with the integration's other deliveries.
+    private func sync(_ item: Prepared, provider: any ContactSyncProvider, connection: ContactSyncConnection) async -> AttemptOutcome {
+        let (started, clock) = (Date(), ContinuousClock.now)
+        let name = provider.description.displayName
+        guard let payload = try? JSONDecoder().decode(JSONValue.self, from: Data(item.body)), let activity = ContactActivity(payload: payload) else {
+            return AttemptOutcome(
+                provider: .invalid("\(name) receives registrations and attendance only"),
+                providerName: name,
+                provider: provider.description.provider,
+                startedAt: started,
+                durationMilliseconds: 0
+            )
+        }
+        let failure = await sessions.sync(activity, over: connection, provider: provider)
+        let duration = ContinuousClock.now - clock
+        return AttemptOutcome(
+            provider: failure,
+            providerName: name,
+            provider: provider.description.provider,
+            startedAt: started,
+            durationMilliseconds: Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        )
     }
 }

@@ -10,6 +10,8 @@ public enum IntegrationError: Error, Sendable, Equatable {
     case unsupported(String)
     /// The integration's state forbids it now, e.g. resuming while validation still fails.
     case conflict(reason: String, detail: String)
+    /// The provider could not be asked now (outage, rate limit): nothing was changed (HTTP 502).
+    case providerUnavailable(String)
     /// The store failed: not the caller's fault (HTTP 500); the description is for the logs only.
     case storeFailure(String)
 }

@@ -3,81 +3,84 @@ import Logging
 import SwitchboardDomain
 import SwitchboardStore
 
-/// The Manage Integration actions (SPEC §6) for webhook integrations: create, change, pause, resume,
-/// test, and the signing secret. The HTTP layer only translates requests into these calls.
+/// The Manage Integration actions (SPEC §6): create, change, pause, resume, delete, and per provider kind
+/// test and signing secret (webhooks, `IntegrationService+Webhook`) or setup, options and validation
+/// (contact sync, `IntegrationService+ContactSync`). The HTTP layer only translates requests into these calls.
 public struct IntegrationService: Sendable {
     let store: Store
     let secrets: SecretBox
     let endpointGuard: EndpointGuard
     let sender: WebhookSender
+    let catalogue: ProviderCatalogue
+    let sessions: ContactSyncSessions
 
     /// How long a replaced signing secret keeps signing deliveries (SPEC §4).
     public static let secretGracePeriod: TimeInterval = 24 * 3600
 
-    /// A service over the store, the operator's secret box, and the sender used by Test.
-    public init(store: Store, secrets: SecretBox, endpointGuard: EndpointGuard, sender: WebhookSender) {
+    /// A service over the store, the operator's secret box, the sender used by Test, the providers, and the
+    /// sessions that hold each integration's share of its provider's rate limit.
+    public init(
+        store: Store,
+        secrets: SecretBox,
+        endpointGuard: EndpointGuard,
+        sender: WebhookSender,
+        catalogue: ProviderCatalogue = ProviderCatalogue(),
+        sessions: ContactSyncSessions = ContactSyncSessions()
+    ) {
         self.store = store
         self.secrets = secrets
         self.endpointGuard = endpointGuard
         self.sender = sender
+        self.catalogue = catalogue
+        self.sessions = sessions
     }
 
     /// What a create or update asks for; absent fields stay as they are.
     public struct Changes: Sendable {
         public var label: String?
+        /// The provider's settings object as given (for webhooks `url` and `events`, read into the fields below).
+        public var settings: [String: JSONValue]?
+        /// The provider's credential fields as given.
+        public var credentials: [String: JSONValue]?
         public var url: String?
         public var events: [String]?
 
-        public init(label: String? = nil, url: String? = nil, events: [String]? = nil) {
+        public init(
+            label: String? = nil,
+            settings: [String: JSONValue]? = nil,
+            credentials: [String: JSONValue]? = nil,
+            url: String? = nil,
+            events: [String]? = nil
+        ) {
             self.label = label
+            self.settings = settings
+            self.credentials = credentials
             self.url = url
             self.events = events
         }
     }
 
-    /// Creates a webhook integration with a new signing secret; it is `active` at once.
+    /// Creates an integration: a webhook is `active` at once with a new signing secret; a contact-sync
+    /// integration starts `setup_incomplete` (SPEC §2).
     public func create(workspaceID: String, provider: String, changes: Changes, now: Date = Date()) async throws(IntegrationError) -> Integration {
-        guard provider == "webhook" else {
+        if provider == ProviderCatalogue.webhook.provider {
+            return try await createWebhook(workspaceID: workspaceID, changes: changes, now: now)
+        }
+        guard let contactSync = catalogue.contactSync(provider) else {
             throw .invalid([
-                FieldError(
-                    field: "provider",
-                    message: "unknown provider; available: \(ProviderCatalogue.all.map(\.provider).joined(separator: ", "))"
-                )
+                FieldError(field: "provider", message: "unknown provider; available: \(catalogue.all.map(\.provider).joined(separator: ", "))")
             ])
         }
-        var errors: [FieldError] = []
-        if changes.url == nil { errors.append(FieldError(field: "settings/url", message: "is required")) }
-        if changes.events == nil { errors.append(FieldError(field: "settings/events", message: "is required")) }
-        let settings = try await validatedSettings(url: changes.url ?? "", events: changes.events ?? [], label: changes.label, errors: errors)
-        let integration = Integration(
-            id: Identifier.make("int", at: now),
-            workspaceId: workspaceID,
-            provider: provider,
-            label: changes.label ?? "Webhook",
-            settings: encode(settings),
-            health: .active,
-            signingSecret: secrets.seal(SigningSecret.generate().text),
-            createdAt: Timestamp.milliseconds(now)
-        )
-        try await storeCall { try await store.insertIntegration(integration) }
-        return integration
+        return try await createContactSync(contactSync, workspaceID: workspaceID, changes: changes, now: now)
     }
 
-    /// Applies Manage Integration changes; a new URL is checked before anything is saved.
+    /// Applies Manage Integration changes; what the provider must check is checked before anything is saved.
     public func update(workspaceID: String, id: String, changes: Changes, now: Date = Date()) async throws(IntegrationError) -> Integration {
-        var integration = try await load(workspaceID: workspaceID, id: id)
-        let current = try decodeSettings(integration)
-        let settings = try await validatedSettings(
-            url: changes.url ?? current.url,
-            events: changes.events ?? current.events.map(\.rawValue),
-            label: changes.label,
-            errors: []
-        )
-        if let label = changes.label { integration.label = label }
-        integration.settings = encode(settings)
-        integration.updatedAt = Timestamp.milliseconds(now)
-        try await storeCall { [integration] in try await store.updateIntegration(integration) }
-        return integration
+        let integration = try await load(workspaceID: workspaceID, id: id)
+        if let provider = catalogue.contactSync(integration.provider) {
+            return try await updateContactSync(integration, provider: provider, changes: changes, now: now)
+        }
+        return try await updateWebhook(integration, changes: changes, now: now)
     }
 
     /// Pauses by a manager's hand: nothing is sent, new events are recorded as skipped.
@@ -95,11 +98,15 @@ public struct IntegrationService: Sendable {
     public func resume(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) -> Integration {
         var integration = try await load(workspaceID: workspaceID, id: id)
         guard integration.status == .paused else { return integration }
-        let settings = try decodeSettings(integration)
-        do {
-            try await endpointGuard.check(settings.url)
-        } catch {
-            throw .conflict(reason: "validation_failed", detail: "The endpoint URL is refused: \(error.description). Change the URL, then resume.")
+        if let provider = catalogue.contactSync(integration.provider) {
+            if let failure = try await validate(integration, provider: provider) {
+                throw .conflict(
+                    reason: failure.pauseReason.rawValue,
+                    detail: failure.detail(providerName: provider.description.displayName, provider: integration.provider)
+                )
+            }
+        } else {
+            try await checkEndpoint(of: integration)
         }
         var health = integration.health
         health.resume()
@@ -110,48 +117,6 @@ public struct IntegrationService: Sendable {
         return integration
     }
 
-    /// Sends a signed sample `registration.created` to the endpoint and returns the attempt at once.
-    public func test(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) -> AttemptOutcome {
-        let integration = try await load(workspaceID: workspaceID, id: id)
-        let settings = try decodeSettings(integration)
-        let data: [String: JSONValue] = [
-            "broadcast": .object(["id": .string("brd_test"), "title": .string("Switchboard test broadcast")]),
-            "registrant": .object(["email": .string("test@example.com"), "first_name": .string("Test"), "last_name": .string("Registrant")]),
-            "test": .bool(true),
-        ]
-        let body = WebhookPayload.body(type: .registrationCreated, occurredAt: now, data: data)
-        return await sender.send(
-            url: settings.url,
-            messageID: Identifier.make("msg_test", at: now),
-            body: body,
-            secrets: try signingSecrets(of: integration, now: now),
-            now: now
-        )
-    }
-
-    /// The current signing secret in its `whsec_` form.
-    public func signingSecret(workspaceID: String, id: String) async throws(IntegrationError) -> String {
-        let integration = try await load(workspaceID: workspaceID, id: id)
-        guard let sealed = integration.signingSecret, let secret = try? secrets.open(sealed) else {
-            throw .unsupported("this integration has no signing secret")
-        }
-        return secret
-    }
-
-    /// Replaces the signing secret; the previous one keeps signing alongside it for 24 hours.
-    public func rotateSigningSecret(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) -> (String, Date) {
-        var integration = try await load(workspaceID: workspaceID, id: id)
-        guard integration.provider == "webhook" else { throw .unsupported("only webhook integrations have a signing secret") }
-        let fresh = SigningSecret.generate().text
-        let expires = now.addingTimeInterval(Self.secretGracePeriod)
-        integration.previousSigningSecret = integration.signingSecret
-        integration.previousSecretExpiresAt = Timestamp.milliseconds(expires)
-        integration.signingSecret = secrets.seal(fresh)
-        integration.updatedAt = Timestamp.milliseconds(now)
-        try await storeCall { [integration] in try await store.updateIntegration(integration) }
-        return (fresh, expires)
-    }
-
     /// Deletes the integration and cancels its pending deliveries.
     public func delete(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) {
         let deleted = try await storeCall { try await store.deleteIntegration(workspaceID: workspaceID, id: id, now: now) }
@@ -160,67 +125,15 @@ public struct IntegrationService: Sendable {
 
     // MARK: - Helpers
 
-    func signingSecrets(of integration: Integration, now: Date) throws(IntegrationError) -> [SigningSecret] {
-        do {
-            return try integration.signingSecrets(opening: secrets, now: now)
-        } catch {
-            throw .unsupported("the signing secret cannot be decrypted: is SWITCHBOARD_SECRET_KEY the key it was sealed with?")
-        }
-    }
-
-    private func load(workspaceID: String, id: String) async throws(IntegrationError) -> Integration {
+    func load(workspaceID: String, id: String) async throws(IntegrationError) -> Integration {
         guard let integration = try await storeCall({ try await store.integration(workspaceID: workspaceID, id: id) }) else { throw .notFound }
         return integration
     }
 
-    private func validatedSettings(
-        url: String,
-        events: [String],
-        label: String?,
-        errors: [FieldError]
-    ) async throws(IntegrationError) -> WebhookSettings {
-        var errors = errors
-        if let label, label.trimmingCharacters(in: .whitespaces).isEmpty || label.count > 200 {
-            errors.append(FieldError(field: "label", message: "must be 1 to 200 characters"))
-        }
-        var types: [OutboundEventType] = []
-        for (index, name) in events.enumerated() {
-            if let type = OutboundEventType(rawValue: name) {
-                if !types.contains(type) { types.append(type) }
-            } else {
-                errors.append(
-                    FieldError(
-                        field: "settings/events/\(index)",
-                        message: "unknown event; expected one of \(OutboundEventType.allCases.map(\.rawValue).joined(separator: ", "))"
-                    )
-                )
-            }
-        }
-        if types.isEmpty && errors.allSatisfy({ !$0.field.hasPrefix("settings/events") }) {
-            errors.append(FieldError(field: "settings/events", message: "select at least one event"))
-        }
-        if !url.isEmpty || !errors.contains(where: { $0.field == "settings/url" }) {
-            do {
-                try await endpointGuard.check(url)
-            } catch {
-                errors.append(FieldError(field: "settings/url", message: error.description))
-            }
-        }
-        guard errors.isEmpty else { throw .invalid(errors) }
-        return WebhookSettings(url: url, events: types)
-    }
-
-    private func decodeSettings(_ integration: Integration) throws(IntegrationError) -> WebhookSettings {
-        guard let settings = try? JSONDecoder().decode(WebhookSettings.self, from: Data(integration.settings.utf8)) else {
-            throw .unsupported("this integration has no webhook settings")
-        }
-        return settings
-    }
-
-    private func encode(_ settings: WebhookSettings) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(settings)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    /// Errors of a label, when one is given.
+    static func labelErrors(_ label: String?) -> [FieldError] {
+        guard let label, label.trimmingCharacters(in: .whitespaces).isEmpty || label.count > 200 else { return [] }
+        return [FieldError(field: "label", message: "must be 1 to 200 characters")]
     }
 }
 
@@ -230,5 +143,18 @@ func storeCall<T: Sendable>(_ body: () async throws -> T) async throws(Integrati
         return try await body()
     } catch {
         throw .storeFailure(String(describing: error))
+    }
+}
+
+extension IntegrationService {
+    /// What the API may show of an integration's credentials: each field masked to a hint
+    /// (`pat-…a1b2`), never the value (SPEC §9).
+    public func credentialHints(of integration: Integration) -> [String: String] {
+        guard let fields = try? integration.openCredentials(secrets) else { return [:] }
+        return fields.mapValues(Self.mask)
+    }
+
+    static func mask(_ value: String) -> String {
+        value.count >= 16 ? "\(value.prefix(4))…\(value.suffix(4))" : "…\(value.suffix(2))"
     }
 }

@@ -9,6 +9,7 @@ enum EngineMetrics {
     static let succeeded = Counter(label: "switchboard_deliveries_total", dimensions: [("outcome", "succeeded")])
     static let retrying = Counter(label: "switchboard_deliveries_total", dimensions: [("outcome", "retrying")])
     static let failed = Counter(label: "switchboard_deliveries_total", dimensions: [("outcome", "failed")])
+    static let deferred = Counter(label: "switchboard_deliveries_total", dimensions: [("outcome", "deferred")])
 
     static func recorded(_ batch: [AttemptResult]) {
         for result in batch {
@@ -16,6 +17,7 @@ enum EngineMetrics {
             case .succeeded: succeeded.increment()
             case .retry: retrying.increment()
             case .failed: failed.increment()
+            case .deferred: deferred.increment()
             }
             attemptDuration.recordMilliseconds(result.outcome.durationMilliseconds)
         }

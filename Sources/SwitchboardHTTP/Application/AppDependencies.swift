@@ -7,14 +7,24 @@ import SwitchboardStore
 public struct AppDependencies: Sendable {
     public var store: Store
     public var integrations: IntegrationService
+    /// The providers this process can connect (`GET /v1/providers`).
+    public var catalogue: ProviderCatalogue
     public var localDispatch: LocalDispatch
     /// Where `/metrics` reads from; the process bootstraps swift-metrics with it.
     public var metrics: PrometheusCollectorRegistry
     public var logger: Logger
 
-    public init(store: Store, integrations: IntegrationService, localDispatch: LocalDispatch, metrics: PrometheusCollectorRegistry, logger: Logger) {
+    public init(
+        store: Store,
+        integrations: IntegrationService,
+        catalogue: ProviderCatalogue = ProviderCatalogue(),
+        localDispatch: LocalDispatch,
+        metrics: PrometheusCollectorRegistry,
+        logger: Logger
+    ) {
         self.store = store
         self.integrations = integrations
+        self.catalogue = catalogue
         self.localDispatch = localDispatch
         self.metrics = metrics
         self.logger = logger

@@ -8,7 +8,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<SwitchboardRe
     OpenAPIController().register(on: router)
 
     let v1 = router.group("v1").add(middleware: AuthMiddleware(store: dependencies.store))
-    ProvidersController().register(on: v1)
+    ProvidersController(catalogue: dependencies.catalogue).register(on: v1)
     IntegrationsController(dependencies: dependencies).register(on: v1.group("integrations"))
     EventsController(dependencies: dependencies).register(on: v1.group("events"))
     DeliveriesController(dependencies: dependencies).register(on: v1.group("deliveries"))

@@ -4,7 +4,8 @@ import SwitchboardDomain
 import SwitchboardEngine
 import SwitchboardStore
 
-/// `/v1/integrations`: Manage Integration, pause, resume, test, signing secret, bulk re-send.
+/// `/v1/integrations`: Manage Integration, pause, resume, test, signing secret, bulk re-send, and for
+/// contact-sync providers Finish (complete-setup) and the selector options.
 struct IntegrationsController {
     let dependencies: AppDependencies
     var store: Store { dependencies.store }
@@ -22,6 +23,8 @@ struct IntegrationsController {
         group.get(":id/secret", use: secret)
         group.post(":id/secret/rotate", use: rotateSecret)
         group.post(":id/redeliver", use: redeliver)
+        group.post(":id/complete-setup", use: completeSetup)
+        group.get(":id/options", use: options)
     }
 
     @Sendable func create(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
@@ -29,16 +32,13 @@ struct IntegrationsController {
         let body = try await request.jsonObject(context: context)
         var reader = FieldReader(body)
         let provider = reader.string("provider")
-        let changes = try readChanges(body, reader: &reader)
+        let changes = try readChanges(body, provider: provider, reader: &reader)
         if provider == nil && !reader.errors.contains(where: { $0.field == "provider" }) {
             reader.errors.append(FieldError(field: "provider", message: "is required"))
         }
-        if body["credentials"].map({ $0 != .null && $0.objectValue?.isEmpty != true }) == true && provider == "webhook" {
-            reader.errors.append(FieldError(field: "credentials", message: "webhook integrations take no credentials"))
-        }
         guard reader.errors.isEmpty, let provider else { throw APIError.invalid(reader.errors) }
         let integration = try await service.create(workspaceID: workspaceID, provider: provider, changes: changes)
-        return try JSONResponse.make(IntegrationResponse(integration: integration, counts: [:]), status: .created)
+        return try await respond(integration, status: .created)
     }
 
     @Sendable func list(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
@@ -46,30 +46,28 @@ struct IntegrationsController {
         let (limit, cursor) = try request.pagination()
         let page = try await store.integrations(workspaceID: workspaceID, limit: limit, cursor: cursor)
         let counts = try await store.deliveryCounts(integrationIDs: page.items.map(\.id))
-        let items = page.items.map { IntegrationResponse(integration: $0, counts: counts[$0.id] ?? [:]) }
+        let items = page.items.map {
+            IntegrationResponse(integration: $0, counts: counts[$0.id] ?? [:], credentialHints: service.credentialHints(of: $0))
+        }
         return try JSONResponse.make(ListResponse(data: items, nextCursor: page.nextCursor))
     }
 
     @Sendable func show(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
-        let integration = try await load(request, context: context)
-        return try JSONResponse.make(
-            IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: integration.id))
-        )
+        try await respond(try await load(request, context: context))
     }
 
     @Sendable func update(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let workspaceID = try context.managerWorkspaceID()
         let id = try context.parameters.require("id")
-        _ = try await load(request, context: context)
+        let current = try await load(request, context: context)
         let body = try await request.jsonObject(context: context)
         var reader = FieldReader(body)
-        let changes = try readChanges(body, reader: &reader)
+        let changes = try readChanges(body, provider: current.provider, reader: &reader)
         for key in body.keys where !["label", "settings", "credentials"].contains(key) {
             reader.errors.append(FieldError(field: key, message: "cannot be changed"))
         }
         guard reader.errors.isEmpty else { throw APIError.invalid(reader.errors) }
-        let integration = try await service.update(workspaceID: workspaceID, id: id, changes: changes)
-        return try JSONResponse.make(IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: id)))
+        return try await respond(try await service.update(workspaceID: workspaceID, id: id, changes: changes))
     }
 
     @Sendable func delete(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
@@ -80,18 +78,44 @@ struct IntegrationsController {
 
     @Sendable func pause(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let workspaceID = try context.managerWorkspaceID()
-        let integration = try await service.pause(workspaceID: workspaceID, id: try context.parameters.require("id"))
-        return try JSONResponse.make(
-            IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: integration.id))
-        )
+        return try await respond(try await service.pause(workspaceID: workspaceID, id: try context.parameters.require("id")))
     }
 
     @Sendable func resume(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let workspaceID = try context.managerWorkspaceID()
         let integration = try await service.resume(workspaceID: workspaceID, id: try context.parameters.require("id"))
         dependencies.localDispatch.wake()
-        return try JSONResponse.make(
-            IntegrationResponse(integration: integration, counts: try await store.deliveryCounts(integrationID: integration.id))
+        return try await respond(integration)
+    }
+
+    @Sendable func completeSetup(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let workspaceID = try context.managerWorkspaceID()
+        return try await respond(try await service.completeSetup(workspaceID: workspaceID, id: try context.parameters.require("id")))
+    }
+
+    struct OptionsResponse: Encodable {
+        struct Option: Encodable {
+            let id: String
+            let name: String
+        }
+        let options: [String: [Option]]
+    }
+
+    @Sendable func options(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let workspaceID = try context.workspaceID()
+        let options = try await service.options(workspaceID: workspaceID, id: try context.parameters.require("id"))
+        return try JSONResponse.make(OptionsResponse(options: options.mapValues { $0.map { OptionsResponse.Option(id: $0.id, name: $0.name) } }))
+    }
+
+    /// The integration as the API shows it, with its delivery counts and masked credentials.
+    private func respond(_ integration: Integration, status: HTTPResponse.Status = .ok) async throws -> Response {
+        try JSONResponse.make(
+            IntegrationResponse(
+                integration: integration,
+                counts: try await store.deliveryCounts(integrationID: integration.id),
+                credentialHints: service.credentialHints(of: integration)
+            ),
+            status: status
         )
     }
 
@@ -150,12 +174,19 @@ struct IntegrationsController {
         return integration
     }
 
-    private func readChanges(_ body: [String: JSONValue], reader: inout FieldReader) throws -> IntegrationService.Changes {
+    private func readChanges(_ body: [String: JSONValue], provider: String?, reader: inout FieldReader) throws -> IntegrationService.Changes {
         let label = reader.string("label")
-        var settingsReader = FieldReader(reader.object("settings") ?? [:], prefix: "settings/")
-        let url = settingsReader.string("url")
-        let events = settingsReader.strings("events")
-        reader.errors += settingsReader.errors
-        return IntegrationService.Changes(label: label, url: url, events: events)
+        let settings = reader.object("settings")
+        let credentials = reader.object("credentials")
+        var url: String?
+        var events: [String]?
+        if provider == ProviderCatalogue.webhook.provider {
+            // Webhook settings are read here; other providers read their own (`ContactSyncProvider.settings`).
+            var settingsReader = FieldReader(settings ?? [:], prefix: "settings/")
+            url = settingsReader.string("url")
+            events = settingsReader.strings("events")
+            reader.errors += settingsReader.errors
+        }
+        return IntegrationService.Changes(label: label, settings: settings, credentials: credentials, url: url, events: events)
     }
 }

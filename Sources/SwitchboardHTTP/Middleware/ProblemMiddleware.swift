@@ -31,6 +31,13 @@ struct ProblemMiddleware: RouterMiddleware {
             case .unsupported(let detail):
                 return APIError(status: .unprocessableContent, code: "unsupported_operation", title: "Unsupported", detail: detail)
             case .conflict(let code, let detail): return .conflict(code: code, detail: detail)
+            case .providerUnavailable(let detail):
+                return APIError(
+                    status: .badGateway,
+                    code: "provider_unavailable",
+                    title: "Provider unavailable",
+                    detail: detail + " Nothing was changed."
+                )
             case .storeFailure: return .unexpected
             }
         case let error as InvalidEvent: return .invalid(error.errors)

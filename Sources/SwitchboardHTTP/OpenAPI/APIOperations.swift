@@ -63,6 +63,20 @@ enum APIOperations {
             responses: [(200, "TestAttempt"), (404, "Problem")]
         ),
         APIOperation(
+            "post",
+            "/v1/integrations/{id}/complete-setup",
+            "Finish setup of a CRM or email integration: validates, then makes it active",
+            tag: "Integrations",
+            responses: [(200, "Integration"), (409, "Problem"), (502, "Problem")]
+        ),
+        APIOperation(
+            "get",
+            "/v1/integrations/{id}/options",
+            "Fresh selector options from the provider: lists, audiences, properties, merge fields",
+            tag: "Integrations",
+            responses: [(200, "ProviderOptions"), (409, "Problem"), (502, "Problem")]
+        ),
+        APIOperation(
             "get",
             "/v1/integrations/{id}/secret",
             "The webhook signing secret (managers only)",

@@ -26,6 +26,21 @@ enum OpenAPISchemas {
         let events = OutboundEventType.allCases.map(\.rawValue)
         let webhookSettings = object(
             ["url": ["type": "string", "format": "uri"], "events": .object(["type": "array", "items": enumeration(events)])])
+        let hubspotSettings = object([
+            "list_id": string, "list_name": string, "attended_list_id": string, "overwrite_names": ["type": "boolean"],
+            "properties": .object(["type": "object", "description": "HubSpot property → registrant field", "additionalProperties": string]),
+        ])
+        let mailchimpSettings = object([
+            "audience_id": string, "audience_name": string, "tags": .object(["type": "array", "items": string]),
+            "status_if_new": enumeration(["subscribed", "pending", "unsubscribed", "transactional"]),
+            "merge_fields": .object(["type": "object", "description": "merge tag → registrant field", "additionalProperties": string]),
+        ])
+        let providerSettings: JSONValue = .object(["oneOf": .array([webhookSettings, hubspotSettings, mailchimpSettings])])
+        let credentials: JSONValue = .object([
+            "type": "object",
+            "description": "hubspot: {access_token}; mailchimp: {api_key}; never returned, only masked hints",
+            "additionalProperties": string,
+        ])
         return [
             "Problem": object(
                 [
@@ -43,12 +58,21 @@ enum OpenAPISchemas {
                 ]),
             "ProviderList": list("Provider"),
             "IntegrationCreate": object(
-                ["provider": enumeration(["webhook"]), "label": string, "settings": webhookSettings, "credentials": ["type": "object"]],
+                [
+                    "provider": enumeration(["webhook", "hubspot", "mailchimp"]), "label": string, "settings": providerSettings,
+                    "credentials": credentials,
+                ],
                 required: ["provider", "settings"]
             ),
-            "IntegrationUpdate": object(["label": string, "settings": webhookSettings, "credentials": ["type": "object"]]),
+            "IntegrationUpdate": object(["label": string, "settings": providerSettings, "credentials": credentials]),
+            "ProviderOptions": object([
+                "options": .object([
+                    "type": "object", "description": "selector name (lists, properties, audiences, merge_fields) → choices",
+                    "additionalProperties": .object(["type": "array", "items": object(["id": string, "name": string])]),
+                ])
+            ]),
             "Integration": object([
-                "id": string, "provider": string, "category": string, "label": string, "settings": webhookSettings,
+                "id": string, "provider": string, "category": string, "label": string, "settings": providerSettings,
                 "status": enumeration(IntegrationStatus.allCases.map(\.rawValue)),
                 "pause_reason": enumeration(PauseReason.allCases.map(\.rawValue), nullable: true), "status_detail": nullableString,
                 "credentials": ["type": "object", "description": "masked hints only"], "setup": ["type": ["object", "null"]],
@@ -110,11 +134,4 @@ enum OpenAPISchemas {
             "APIKeyList": list("APIKey"),
         ]
     }
-}
-
-extension JSONValue: ExpressibleByStringLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByIntegerLiteral {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(Dictionary(uniqueKeysWithValues: elements)) }
-    public init(integerLiteral value: Int) { self = .number(Double(value)) }
 }

@@ -6,6 +6,8 @@ import SwitchboardStore
 struct IntegrationResponse: Encodable {
     let integration: Integration
     let counts: [DeliveryStatus: Int]
+    /// Masked hints of the credential fields.
+    var credentialHints: [String: String] = [:]
 
     enum CodingKeys: String, CodingKey {
         case id, provider, category, label, settings, status, credentials, setup, counts
@@ -28,8 +30,12 @@ struct IntegrationResponse: Encodable {
         try container.encode(integration.status, forKey: .status)
         try container.encode(integration.pauseReason, forKey: .pauseReason)
         try container.encode(integration.statusDetail, forKey: .statusDetail)
-        try container.encode([String: String](), forKey: .credentials)
-        try container.encodeNil(forKey: .setup)
+        try container.encode(credentialHints, forKey: .credentials)
+        if let setup = integration.setup, let progress = try? JSONDecoder().decode(JSONValue.self, from: Data(setup.utf8)) {
+            try container.encode(progress, forKey: .setup)
+        } else {
+            try container.encodeNil(forKey: .setup)
+        }
         try container.encode(integration.lastSuccessAt.map(format), forKey: .lastSuccessAt)
         try container.encode(integration.lastFailureAt.map(format), forKey: .lastFailureAt)
         try container.encode(format(integration.createdAt), forKey: .createdAt)

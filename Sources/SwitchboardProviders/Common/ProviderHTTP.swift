@@ -2,10 +2,30 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SwitchboardDomain
+import SwitchboardEngine
 
 /// One JSON call to a provider's API: what every provider client sends and reads the same way. Answers of
-/// any status come back for the client to interpret; only an unreachable provider is a failure here.
+/// any status come back for the client to interpret; only an unreachable provider is a failure here. Each
+/// call first takes a request from the integration's budget; a client that reads a 429 stops the budget for
+/// the wait the provider asks for (`Pacing.note`), so that every caller of that integration slows down together.
 struct ProviderHTTP {
+    /// The rate budget calls take from, and for whom.
+    struct Pacing: Sendable {
+        let budget: RequestBudget
+        let priority: RequestBudget.Priority
+
+        static func of(_ connection: ContactSyncConnection) -> Pacing {
+            Pacing(budget: connection.budget, priority: connection.priority)
+        }
+
+        /// Passes a failure through, stopping the budget first when it is a throttle.
+        func note(_ failure: ProviderFailure) -> ProviderFailure {
+            if case .throttled(let retryAfter) = failure { budget.throttled(retryAfter: retryAfter) }
+            return failure
+        }
+    }
+
     struct Answer {
         let status: Int
         let headers: HTTPHeaders
@@ -21,12 +41,18 @@ struct ProviderHTTP {
         _ url: String,
         authorization: String?,
         json: Any?,
-        provider: String
+        provider: String,
+        pacing: Pacing?
     ) async throws(ProviderFailure) -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let authorization { request.headers.add(name: "authorization", value: authorization) }
         request.headers.add(name: "user-agent", value: "Switchboard/1.0")
+        do {
+            try await pacing?.budget.acquire(pacing?.priority ?? .live)
+        } catch {
+            throw .unavailable("cancelled while waiting for \(provider)'s rate limit")
+        }
         do {
             if let json {
                 request.headers.add(name: "content-type", value: "application/json")

@@ -12,11 +12,17 @@ public struct HubSpotClient: Sendable {
     let http: HTTPClient
     let baseURL: String
     let token: String
+    let pacing: ProviderHTTP.Pacing?
 
     public init(http: HTTPClient, baseURL: String = defaultBaseURL, token: String) {
+        self.init(http: http, baseURL: baseURL, token: token, pacing: nil)
+    }
+
+    init(http: HTTPClient, baseURL: String, token: String, pacing: ProviderHTTP.Pacing?) {
         self.http = http
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
+        self.pacing = pacing
     }
 
     /// A contact to create or update, identified by email.
@@ -43,6 +49,19 @@ public struct HubSpotClient: Sendable {
         return ids
     }
 
+    /// The named properties of the contacts that exist among `emails` (up to 100), by lowercased email.
+    public func readContacts(emails: [String], properties: [String]) async throws(ProviderFailure) -> [String: [String: String]] {
+        precondition(emails.count <= 100, "HubSpot takes at most 100 inputs per batch")
+        let body: [String: Any] = ["idProperty": "email", "inputs": emails.map { ["id": $0] }, "properties": properties]
+        let answer = try await call(.POST, "/crm/v3/objects/contacts/batch/read", json: body)
+        var found: [String: [String: String]] = [:]
+        for result in answer["results"] as? [[String: Any]] ?? [] {
+            let values = (result["properties"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
+            if let email = values["email"] { found[email.lowercased()] = values }
+        }
+        return found
+    }
+
     /// Adds contacts to a manual list; a deleted list is `list_not_found`.
     public func addToList(_ listID: String, contactIDs: [String]) async throws(ProviderFailure) {
         _ = try await call(.PUT, "/crm/v3/lists/\(listID)/memberships/add", json: contactIDs, missing: .listNotFound(name: listID))
@@ -67,6 +86,53 @@ public struct HubSpotClient: Sendable {
         return (answer["results"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
     }
 
+    /// Creates the marketing event of a broadcast; one that already exists (409) is fine.
+    public func createMarketingEvent(externalEventID: String, externalAccountID: String, name: String, startsAt: Date?) async throws(ProviderFailure)
+    {
+        var body: [String: Any] = [
+            "externalEventId": externalEventID, "externalAccountId": externalAccountID, "eventName": name, "eventOrganizer": "Switchboard",
+            "eventType": "WEBINAR",
+        ]
+        if let startsAt { body["startDateTime"] = Timestamp.format(startsAt) }
+        do {
+            _ = try await call(.POST, "/marketing/v3/marketing-events/events", json: body)
+        } catch .invalid(let message) where message.contains("answered 409") {
+            return
+        }
+    }
+
+    /// A participation to record on a marketing event: the contact's email, when, and details.
+    public struct Participation: Sendable, Equatable {
+        public var email: String
+        public var at: Date
+        public var properties: [String: String]
+
+        public init(email: String, at: Date, properties: [String: String] = [:]) {
+            self.email = email
+            self.at = at
+            self.properties = properties
+        }
+    }
+
+    /// Records `register`, `attend` or `cancel` participations by email on a marketing event.
+    public func recordParticipations(
+        externalEventID: String,
+        externalAccountID: String,
+        state: String,
+        _ participations: [Participation]
+    ) async throws(ProviderFailure) {
+        let inputs: [[String: Any]] = participations.map {
+            ["email": $0.email, "interactionDateTime": Int64($0.at.timeIntervalSince1970 * 1000), "properties": $0.properties]
+        }
+        let path =
+            "/marketing/v3/marketing-events/attendance/\(Self.pathSegment(externalEventID))/\(state)/email-create?externalAccountId=\(Self.pathSegment(externalAccountID))"
+        _ = try await call(.POST, path, json: ["inputs": inputs])
+    }
+
+    static func pathSegment(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~"))) ?? text
+    }
+
     /// The scopes granted to the token (a private-app token; 401 when it no longer works).
     public func grantedScopes() async throws(ProviderFailure) -> Set<String> {
         let answer = try await call(.POST, "/oauth/v2/private-apps/get/access-token-info", json: ["tokenKey": token], authorized: false)
@@ -88,10 +154,12 @@ public struct HubSpotClient: Sendable {
             baseURL + path,
             authorization: authorized ? "Bearer \(token)" : nil,
             json: json,
-            provider: "HubSpot"
+            provider: "HubSpot",
+            pacing: pacing
         )
         guard !answer.succeeded else { return answer.body ?? [:] }
-        throw Self.failure(status: answer.status, headers: answer.headers, body: answer.body ?? [:], missing: missing)
+        let failure = Self.failure(status: answer.status, headers: answer.headers, body: answer.body ?? [:], missing: missing)
+        throw pacing?.note(failure) ?? failure
     }
 
     /// Maps HubSpot's answer to what Switchboard does about it.

@@ -6,7 +6,8 @@ public enum HubSpotValidation {
     /// The scopes an integration with these settings needs.
     public static func requiredScopes(for settings: HubSpotSettings) -> Set<String> {
         var scopes: Set<String> = [HubSpotScopes.contactsWrite, HubSpotScopes.schemasRead, HubSpotScopes.marketingEventsWrite]
-        if settings.listID != nil { scopes.formUnion([HubSpotScopes.listsRead, HubSpotScopes.listsWrite]) }
+        if settings.listID != nil || settings.attendedListID != nil { scopes.formUnion([HubSpotScopes.listsRead, HubSpotScopes.listsWrite]) }
+        if !settings.overwriteNames { scopes.insert(HubSpotScopes.contactsRead) }
         return scopes
     }
 
@@ -16,11 +17,12 @@ public enum HubSpotValidation {
         do {
             let missing = requiredScopes(for: settings).subtracting(try await client.grantedScopes())
             guard missing.isEmpty else { return .missingPermissions(scopes: missing.sorted()) }
-            if let listID = settings.listID {
+            for (listID, name) in [(settings.listID, settings.listName), (settings.attendedListID, nil)] {
+                guard let listID else { continue }
                 do {
                     _ = try await client.list(listID)
                 } catch .refused(.listNotFound) {
-                    return .listNotFound(name: settings.listName.map { "“\($0)”" } ?? listID)
+                    return .listNotFound(name: name.map { "“\($0)”" } ?? listID)
                 }
             }
             return nil

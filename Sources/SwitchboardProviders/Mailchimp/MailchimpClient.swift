@@ -10,6 +10,7 @@ public struct MailchimpClient: Sendable {
     let http: HTTPClient
     let baseURL: String
     let authorization: String
+    var pacing: ProviderHTTP.Pacing?
 
     /// A client for `apiKey` (`<key>-<dc>`), at `https://<dc>.api.mailchimp.com` unless `baseURL` is given
     /// (`SWITCHBOARD_MAILCHIMP_URL`, e.g. the emulator). OAuth tokens have no data center: pass the `dc` that
@@ -72,9 +73,18 @@ public struct MailchimpClient: Sendable {
 
     private func call(_ method: HTTPMethod, _ path: String, json: Any? = nil, audience: String? = nil) async throws(ProviderFailure) -> [String: Any]
     {
-        let answer = try await ProviderHTTP.call(http, method, baseURL + path, authorization: authorization, json: json, provider: "Mailchimp")
+        let answer = try await ProviderHTTP.call(
+            http,
+            method,
+            baseURL + path,
+            authorization: authorization,
+            json: json,
+            provider: "Mailchimp",
+            pacing: pacing
+        )
         guard !answer.succeeded else { return answer.body ?? [:] }
-        throw Self.failure(status: answer.status, body: answer.body, audience: audience)
+        let failure = Self.failure(status: answer.status, body: answer.body, audience: audience)
+        throw pacing?.note(failure) ?? failure
     }
 
     /// Maps Mailchimp's answer to what Switchboard does about it.

@@ -8,8 +8,13 @@ public struct Integration: Codable, Sendable, Equatable {
     public var label: String
     /// The provider's settings as JSON text (for webhooks, `WebhookSettings`).
     public var settings: String
-    /// Sealed credentials, if the provider has any.
+    /// Sealed credentials (a JSON object of the provider's credential fields), if the provider has any.
     public var credentials: String?
+    /// The outbound event types it receives, comma-separated; nil for webhook rows older than this column,
+    /// whose settings name them.
+    public var events: String?
+    /// The setup progress (`SetupProgress` as JSON) of providers that have a setup; nil for others.
+    public var setup: String?
     public var status: IntegrationStatus
     public var pauseReason: PauseReason?
     public var statusDetail: String?
@@ -34,6 +39,7 @@ public struct Integration: Codable, Sendable, Equatable {
         label: String,
         settings: String,
         credentials: String? = nil,
+        events: [OutboundEventType]? = nil,
         health: IntegrationHealth,
         signingSecret: String? = nil,
         createdAt: Int64
@@ -44,6 +50,7 @@ public struct Integration: Codable, Sendable, Equatable {
         self.label = label
         self.settings = settings
         self.credentials = credentials
+        self.events = events.map(Self.eventsColumn)
         self.status = health.status
         self.pauseReason = health.pauseReason
         self.statusDetail = health.statusDetail
@@ -62,6 +69,11 @@ public struct Integration: Codable, Sendable, Equatable {
         }
     }
 
+    /// The event types an integration receives, as the `events` column holds them.
+    public static func eventsColumn(_ events: [OutboundEventType]) -> String {
+        events.map(\.rawValue).joined(separator: ",")
+    }
+
     /// Column names, spelt out: cheaper than a key strategy on every row.
     enum CodingKeys: String, CodingKey {
         case id
@@ -70,6 +82,8 @@ public struct Integration: Codable, Sendable, Equatable {
         case label
         case settings
         case credentials
+        case events
+        case setup
         case status
         case pauseReason = "pause_reason"
         case statusDetail = "status_detail"

@@ -1,3 +1,6 @@
+import Foundation
+import SwitchboardDomain
+
 /// Long background work with progress (bulk re-send, later resync).
 public struct Job: Codable, Sendable, Equatable {
     public enum Status: String, Codable, Sendable, CaseIterable {
@@ -72,6 +75,19 @@ public struct Notification: Codable, Sendable, Equatable {
         self.title = title
         self.body = body
         self.createdAt = createdAt
+    }
+
+    /// The notice that an integration was paused, saying why and what to do.
+    public static func paused(_ integration: Integration, at now: Date) -> Notification {
+        Notification(
+            id: Identifier.make("ntf", at: now),
+            workspaceId: integration.workspaceId,
+            integrationId: integration.id,
+            kind: "integration.paused",
+            title: "\(integration.label) was paused",
+            body: integration.statusDetail ?? "",
+            createdAt: now.storeMilliseconds
+        )
     }
 
     /// Column names, spelt out: cheaper than a key strategy on every row.

@@ -176,17 +176,24 @@ extension Store {
     static func subscribers(workspaceID: String, in db: any SQLDatabase) async throws -> [Subscriber] {
         let rows = try await db.raw(
             """
-            SELECT id, settings, status FROM integrations WHERE workspace_id = \(bind: workspaceID) AND deleted_at IS NULL
-            AND provider = 'webhook' AND status <> 'setup_incomplete'
+            SELECT id, events, settings, status FROM integrations WHERE workspace_id = \(bind: workspaceID) AND deleted_at IS NULL
+            AND status <> 'setup_incomplete'
             """
         ).all()
         return try rows.compactMap { row in
-            let settings = try row.decode(column: "settings", as: String.self)
-            guard let webhook = try? JSONDecoder().decode(WebhookSettings.self, from: Data(settings.utf8)) else { return nil }
+            let events: Set<OutboundEventType>
+            if let names = try row.decode(column: "events", as: String?.self) {
+                events = Set(names.split(separator: ",").compactMap { OutboundEventType(rawValue: String($0)) })
+            } else {
+                // A webhook stored before integrations named their events: its settings do.
+                let settings = try row.decode(column: "settings", as: String.self)
+                guard let webhook = try? JSONDecoder().decode(WebhookSettings.self, from: Data(settings.utf8)) else { return nil }
+                events = Set(webhook.events)
+            }
             return Subscriber(
                 integrationID: try row.decode(column: "id", as: String.self),
                 paused: try row.decode(column: "status", as: String.self) == IntegrationStatus.paused.rawValue,
-                events: Set(webhook.events)
+                events: events
             )
         }
     }

@@ -39,10 +39,25 @@ extension Store {
     }
 
     /// Saves every field of an integration. When the change pauses it, its pending deliveries become
-    /// `skipped` in the same transaction, so nothing is sent while paused.
-    public func updateIntegration(_ integration: Integration) async throws {
+    /// `skipped` in the same transaction, so nothing is sent while paused; a `notification` for the
+    /// workspace's managers is stored with it.
+    public func updateIntegration(_ integration: Integration, notification: Notification? = nil) async throws {
         try await database.transaction { db in
             try await Self.save(integration, in: db)
+            if let notification { try await Self.insertNotification(notification, in: db) }
+        }
+    }
+
+    /// Integrations of these providers in these statuses, across workspaces: for the validation sweep.
+    public func integrations(providers: [String], statuses: [IntegrationStatus]) async throws -> [Integration] {
+        guard !providers.isEmpty, !statuses.isEmpty else { return [] }
+        return try await database.withConnection { db in
+            try await db.raw(
+                """
+                SELECT * FROM integrations WHERE deleted_at IS NULL AND provider IN (\(binds: providers))
+                AND status IN (\(binds: statuses.map(\.rawValue))) ORDER BY id
+                """
+            ).all(decoding: Integration.self, with: Self.rowDecoder)
         }
     }
 

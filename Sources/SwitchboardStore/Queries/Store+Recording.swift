@@ -64,8 +64,15 @@ extension Store {
     static func updateDeliveries(_ results: [AttemptResult], at: Int64, in db: any SQLDatabase) async throws -> [String] {
         var rows: [SQLQueryString] = []
         for result in results {
-            let failures = result.decision == .succeeded ? 0 : result.delivery.consecutiveFailures + 1
-            let next: Int64? = if case .retry(let date) = result.decision { date.storeMilliseconds } else { nil }
+            let failures: Int
+            let next: Int64?
+            switch result.decision {
+            case .succeeded: (failures, next) = (0, nil)
+            case .failed: (failures, next) = (result.delivery.consecutiveFailures + 1, nil)
+            case .retry(let date): (failures, next) = (result.delivery.consecutiveFailures + 1, date.storeMilliseconds)
+            // Throttled or refused: waits without using up an attempt of the schedule.
+            case .deferred(let date): (failures, next) = (result.delivery.consecutiveFailures, date.storeMilliseconds)
+            }
             rows.append(
                 """
                 (\(bind: result.delivery.id), \(bind: result.delivery.claimToken ?? ""), \(bind: result.decision.status.rawValue), \(bind: failures), \
@@ -97,7 +104,15 @@ extension Store {
             let before = integration
             for result in results where result.delivery.integrationId == integration.id {
                 let at = result.outcome.startedAt.storeMilliseconds
-                if result.outcome.succeeded {
+                if let refusal = result.outcome.refusal {
+                    // The provider refused the credentials or the selection: pause until a manager fixes it.
+                    var health = integration.health
+                    health.pause(refusal.reason, detail: refusal.detail)
+                    integration.health = health
+                } else if result.outcome.throttled {
+                    // Slowed down, not failed: the health stays as it is.
+                    continue
+                } else if result.outcome.succeeded {
                     var health = integration.health
                     health.recordSuccess()
                     integration.health = health
@@ -114,7 +129,7 @@ extension Store {
                     integration.failingSince = integration.failingSince ?? at
                 }
             }
-            if let since = integration.failingSince, integration.status != .paused,
+            if integration.provider == "webhook", let since = integration.failingSince, integration.status != .paused,
                 now.storeMilliseconds - since >= Int64(endpointFailingAfter * 1000)
             {
                 var health = integration.health
@@ -132,18 +147,7 @@ extension Store {
             if integration.health != before.health {
                 changes.append(HealthChange(workspaceID: integration.workspaceId, integrationID: integration.id, health: integration.health))
                 if integration.status == .paused {
-                    try await insertNotification(
-                        Notification(
-                            id: Identifier.make("ntf", at: now),
-                            workspaceId: integration.workspaceId,
-                            integrationId: integration.id,
-                            kind: "integration.paused",
-                            title: "\(integration.label) was paused",
-                            body: integration.statusDetail ?? "",
-                            createdAt: now.storeMilliseconds
-                        ),
-                        in: db
-                    )
+                    try await insertNotification(.paused(integration, at: now), in: db)
                 }
             }
         }

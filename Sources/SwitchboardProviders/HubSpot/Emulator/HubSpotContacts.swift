@@ -49,6 +49,24 @@ enum HubSpotContacts {
         return .ok(["status": "COMPLETE", "results": results, "startedAt": iso(now), "completedAt": iso(Date())])
     }
 
+    /// `POST /crm/v3/objects/contacts/batch/read` with `{"idProperty": "email", "inputs": [{"id"}], "properties": [...]}`:
+    /// the contacts that exist, with the asked properties; unknown emails are left out.
+    static func batchRead(_ body: Any?, in portal: HubSpotEmulatorState.Portal) -> HubSpotReply {
+        guard let fields = body as? [String: Any], let inputs = fields["inputs"] as? [[String: Any]] else {
+            return .invalid("Invalid input JSON on line 1: the request body must be an object with an inputs array")
+        }
+        guard inputs.count <= maximumBatch else { return .invalid("Batch input size \(inputs.count) exceeds the limit of \(maximumBatch)") }
+        guard fields["idProperty"] as? String == "email" else { return .invalid("idProperty must be email") }
+        let wanted = Set((fields["properties"] as? [String] ?? []) + ["email"])
+        let results: [[String: Any]] = inputs.compactMap { input in
+            guard let email = (input["id"] as? String)?.lowercased(), let id = portal.contactByEmail[email], let contact = portal.contacts[id] else {
+                return nil
+            }
+            return ["id": id, "properties": contact.properties.filter { wanted.contains($0.key) }, "archived": false]
+        }
+        return .ok(["status": "COMPLETE", "results": results])
+    }
+
     static func json(_ property: HubSpotEmulatorState.Property) -> [String: Any] {
         ["name": property.name, "label": property.label, "type": property.type, "fieldType": "text", "groupName": "contactinformation"]
     }

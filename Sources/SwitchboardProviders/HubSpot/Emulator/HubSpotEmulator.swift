@@ -27,6 +27,9 @@ public struct HubSpotEmulator: Sendable {
         router.post("/crm/v3/objects/contacts/batch/upsert") { request, _ in
             await handle(request, scope: HubSpotScopes.contactsWrite) { portal, body in HubSpotContacts.batchUpsert(body, in: &portal) }
         }
+        router.post("/crm/v3/objects/contacts/batch/read") { request, _ in
+            await handle(request, scope: HubSpotScopes.contactsRead) { portal, body in HubSpotContacts.batchRead(body, in: portal) }
+        }
         router.get("/crm/v3/properties/contacts") { request, _ in
             await handle(request, scope: HubSpotScopes.schemasRead) { portal, _ in
                 .ok(["results": portal.properties.values.sorted { $0.name < $1.name }.map(HubSpotContacts.json)])

@@ -1,5 +1,4 @@
 import Foundation
-import SwitchboardDomain
 
 /// What went wrong in a call to a provider, in the terms that decide what Switchboard does next.
 public enum ProviderFailure: Error, Sendable, Equatable {

@@ -1,0 +1,249 @@
+import Foundation
+import SwitchboardDomain
+import SwitchboardStore
+
+/// Contact-sync providers (HubSpot, Mailchimp): credentials sealed at rest, settings checked by the provider,
+/// the setup steps of SPEC §2 (authorized, required settings, Finish), the selector options, and validation
+/// before anything that would let a refused integration run.
+extension IntegrationService {
+    /// What validation against the provider came to.
+    enum Check {
+        case passed
+        case refused(ValidationFailure)
+        /// The provider could not answer (outage, rate limit): nothing can be concluded.
+        case unknown(String)
+    }
+
+    func createContactSync(
+        _ provider: any ContactSyncProvider,
+        workspaceID: String,
+        changes: Changes,
+        now: Date
+    ) async throws(IntegrationError) -> Integration {
+        var errors = Self.labelErrors(changes.label)
+        if changes.credentials == nil { errors.append(FieldError(field: "credentials", message: "is required")) }
+        let credentials = collect(provider.credentials(from: changes.credentials ?? [:]), into: &errors)
+        let settings = collect(provider.settings(from: changes.settings ?? [:]), into: &errors)
+        guard errors.isEmpty, let credentials, let settings else { throw .invalid(errors) }
+        var integration = Integration(
+            id: Identifier.make("int", at: now),
+            workspaceId: workspaceID,
+            provider: provider.description.provider,
+            label: changes.label ?? provider.description.displayName,
+            settings: encodeSettings(settings),
+            credentials: Integration.sealCredentials(credentials, with: secrets),
+            events: provider.description.events.compactMap(OutboundEventType.init(rawValue:)),
+            health: IntegrationHealth(status: .setupIncomplete),
+            createdAt: Timestamp.milliseconds(now)
+        )
+        let check = await check(credentials: credentials, settings: settings, integrationID: integration.id, provider: provider)
+        recordSetup(check, finished: false, settings: settings, provider: provider, in: &integration)
+        try await storeCall { [integration] in try await store.insertIntegration(integration) }
+        return integration
+    }
+
+    func updateContactSync(
+        _ integration: Integration,
+        provider: any ContactSyncProvider,
+        changes: Changes,
+        now: Date
+    ) async throws(IntegrationError) -> Integration {
+        var integration = integration
+        var errors = Self.labelErrors(changes.label)
+        let newCredentials = changes.credentials.flatMap { collect(provider.credentials(from: $0), into: &errors) }
+        var settings = try currentSettings(of: integration)
+        if let changed = changes.settings {
+            // Settings change by field: a field given replaces the stored one, `null` removes it.
+            var merged = settings.objectValue ?? [:]
+            for (key, value) in changed { merged[key] = value == .null ? nil : value }
+            settings = collect(provider.settings(from: merged), into: &errors) ?? settings
+        }
+        guard errors.isEmpty else { throw .invalid(errors) }
+        if let label = changes.label { integration.label = label }
+        if newCredentials != nil || changes.settings != nil {
+            // New credentials or another selection: validate before saving (SPEC §2).
+            let credentials: [String: String]
+            if let newCredentials { credentials = newCredentials } else { credentials = try opened(integration) }
+            let check = await check(credentials: credentials, settings: settings, integrationID: integration.id, provider: provider)
+            if integration.status == .setupIncomplete {
+                recordSetup(check, finished: false, settings: settings, provider: provider, in: &integration)
+            } else {
+                // A running integration keeps working only with settings the provider accepts, all of them chosen.
+                let missing = provider.missingSettings(settings)
+                guard missing.isEmpty else { throw .invalid(missing.map { FieldError(field: "settings", message: "choose \($0)") }) }
+                try refuseUnlessPassed(check, provider: provider)
+            }
+            if let newCredentials { integration.credentials = Integration.sealCredentials(newCredentials, with: secrets) }
+            integration.settings = encodeSettings(settings)
+        }
+        integration.updatedAt = Timestamp.milliseconds(now)
+        try await storeCall { [integration] in try await store.updateIntegration(integration) }
+        return integration
+    }
+
+    /// The manager's "Finish" (`POST /v1/integrations/{id}/complete-setup`): validates once more and makes
+    /// the integration `active` when every step is done; otherwise answers 409 with what is left.
+    public func completeSetup(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) -> Integration {
+        var integration = try await load(workspaceID: workspaceID, id: id)
+        guard let provider = catalogue.contactSync(integration.provider) else {
+            throw .unsupported("\(catalogue.displayName(integration.provider)) integrations have no setup to complete")
+        }
+        guard integration.status == .setupIncomplete else { return integration }
+        let settings = try currentSettings(of: integration)
+        let check = await check(credentials: try opened(integration), settings: settings, integrationID: integration.id, provider: provider)
+        try refuseUnlessPassed(check, provider: provider)
+        let missing = provider.missingSettings(settings)
+        guard missing.isEmpty else {
+            throw .conflict(
+                reason: "setup_incomplete",
+                detail: "Setup is not finished: choose \(missing.joined(separator: ", ")), then press Finish."
+            )
+        }
+        recordSetup(check, finished: true, settings: settings, provider: provider, in: &integration)
+        integration.updatedAt = Timestamp.milliseconds(now)
+        try await storeCall { [integration] in try await store.updateIntegration(integration) }
+        return integration
+    }
+
+    /// Fresh choices for the selectors, straight from the provider (`GET /v1/integrations/{id}/options`).
+    public func options(workspaceID: String, id: String) async throws(IntegrationError) -> [String: [ProviderResource]] {
+        let integration = try await load(workspaceID: workspaceID, id: id)
+        guard let provider = catalogue.contactSync(integration.provider) else {
+            throw .unsupported("\(catalogue.displayName(integration.provider)) integrations have no provider options")
+        }
+        let connection = try connection(
+            credentials: try opened(integration),
+            settings: try currentSettings(of: integration),
+            integrationID: id,
+            provider: provider
+        )
+        do {
+            return try await provider.options(connection)
+        } catch {
+            try refuseUnlessPassed(Self.check(after: error), provider: provider)
+            return [:]
+        }
+    }
+
+    /// Validation of a stored integration, for resume: the provider's refusal, or nil when it passes.
+    func validate(_ integration: Integration, provider: any ContactSyncProvider) async throws(IntegrationError) -> ValidationFailure? {
+        let check = await check(
+            credentials: try opened(integration),
+            settings: try currentSettings(of: integration),
+            integrationID: integration.id,
+            provider: provider
+        )
+        switch check {
+        case .passed: return nil
+        case .refused(let failure): return failure
+        case .unknown(let why): throw .providerUnavailable(why)
+        }
+    }
+
+    // MARK: - Helpers
+
+    func check(credentials: [String: String], settings: JSONValue, integrationID: String, provider: any ContactSyncProvider) async -> Check {
+        do {
+            let connection = try connection(credentials: credentials, settings: settings, integrationID: integrationID, provider: provider)
+            return try await provider.validate(connection).map(Check.refused) ?? .passed
+        } catch let failure as ProviderFailure {
+            return Self.check(after: failure)
+        } catch {
+            return .unknown("\(error)")
+        }
+    }
+
+    static func check(after failure: ProviderFailure) -> Check {
+        switch failure {
+        case .refused(let validation): .refused(validation)
+        case .throttled: .unknown("the provider is rate limiting Switchboard; try again in a few seconds")
+        case .invalid(let why), .unavailable(let why): .unknown(why)
+        }
+    }
+
+    /// Records a check in a setup that is not finished: what is done, what is left, and what the provider said.
+    func recordSetup(_ check: Check, finished: Bool, settings: JSONValue, provider: any ContactSyncProvider, in integration: inout Integration) {
+        let name = provider.description.displayName
+        var missing = provider.missingSettings(settings)
+        var authorized = false
+        switch check {
+        case .passed: authorized = true
+        case .refused(.listNotFound):
+            authorized = true
+            missing.append("another list")
+        case .refused, .unknown: break
+        }
+        let progress = SetupProgress(authorized: authorized, missingSettings: missing, finished: finished)
+        var health = integration.health
+        health.updateSetup(progress, providerName: name)
+        if case .refused(let failure) = check { health.validationFailed(failure, providerName: name, provider: integration.provider) }
+        integration.health = health
+        if case .unknown(let why) = check, integration.status == .setupIncomplete {
+            integration.statusDetail = "\(name) could not be reached to check the connection (\(why)): save again or press Finish to retry."
+        }
+        integration.setup = encodeSetup(progress)
+    }
+
+    /// Passes a check that passed; otherwise the 409 (refused) or 502 (provider unreachable) that says why.
+    func refuseUnlessPassed(_ check: Check, provider: any ContactSyncProvider) throws(IntegrationError) {
+        switch check {
+        case .passed: return
+        case .refused(let failure):
+            throw .conflict(
+                reason: failure.pauseReason.rawValue,
+                detail: failure.detail(providerName: provider.description.displayName, provider: provider.description.provider)
+            )
+        case .unknown(let why): throw .providerUnavailable("\(provider.description.displayName) could not be reached: \(why)")
+        }
+    }
+
+    func connection(
+        credentials: [String: String],
+        settings: JSONValue,
+        integrationID: String,
+        provider: any ContactSyncProvider
+    ) throws(IntegrationError) -> ContactSyncConnection {
+        ContactSyncConnection(
+            integrationID: integrationID,
+            credentials: credentials,
+            settings: settings,
+            budget: sessions.budget(for: integrationID, provider: provider)
+        )
+    }
+
+    func opened(_ integration: Integration) throws(IntegrationError) -> [String: String] {
+        do {
+            return try integration.openCredentials(secrets)
+        } catch {
+            throw .unsupported("the credentials cannot be decrypted: is SWITCHBOARD_SECRET_KEY the key they were sealed with?")
+        }
+    }
+
+    func currentSettings(of integration: Integration) throws(IntegrationError) -> JSONValue {
+        guard let settings = try? JSONDecoder().decode(JSONValue.self, from: Data(integration.settings.utf8)) else {
+            throw .storeFailure("the settings of \(integration.id) are not JSON")
+        }
+        return settings
+    }
+
+    private func collect<T>(_ result: Result<T, FieldErrors>, into errors: inout [FieldError]) -> T? {
+        switch result {
+        case .success(let value): return value
+        case .failure(let failure):
+            errors += failure.errors
+            return nil
+        }
+    }
+
+    private func encodeSettings(_ settings: JSONValue) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(settings)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    private func encodeSetup(_ progress: SetupProgress) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(progress)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}

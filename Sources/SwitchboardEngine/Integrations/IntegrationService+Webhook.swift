@@ -1,0 +1,158 @@
+import Foundation
+import SwitchboardDomain
+import SwitchboardStore
+
+/// The webhook provider: URL and events, the Test action, and the signing secret (SPEC §4–§6).
+extension IntegrationService {
+    func createWebhook(workspaceID: String, changes: Changes, now: Date) async throws(IntegrationError) -> Integration {
+        if let credentials = changes.credentials, !credentials.isEmpty {
+            throw .invalid([FieldError(field: "credentials", message: "webhook integrations take no credentials")])
+        }
+        var errors: [FieldError] = []
+        if changes.url == nil { errors.append(FieldError(field: "settings/url", message: "is required")) }
+        if changes.events == nil { errors.append(FieldError(field: "settings/events", message: "is required")) }
+        let settings = try await validatedSettings(url: changes.url ?? "", events: changes.events ?? [], label: changes.label, errors: errors)
+        let integration = Integration(
+            id: Identifier.make("int", at: now),
+            workspaceId: workspaceID,
+            provider: ProviderCatalogue.webhook.provider,
+            label: changes.label ?? "Webhook",
+            settings: encode(settings),
+            events: settings.events,
+            health: .active,
+            signingSecret: secrets.seal(SigningSecret.generate().text),
+            createdAt: Timestamp.milliseconds(now)
+        )
+        try await storeCall { try await store.insertIntegration(integration) }
+        return integration
+    }
+
+    func updateWebhook(_ integration: Integration, changes: Changes, now: Date) async throws(IntegrationError) -> Integration {
+        if let credentials = changes.credentials, !credentials.isEmpty {
+            throw .invalid([FieldError(field: "credentials", message: "webhook integrations take no credentials")])
+        }
+        var integration = integration
+        let current = try decodeSettings(integration)
+        let settings = try await validatedSettings(
+            url: changes.url ?? current.url,
+            events: changes.events ?? current.events.map(\.rawValue),
+            label: changes.label,
+            errors: []
+        )
+        if let label = changes.label { integration.label = label }
+        integration.settings = encode(settings)
+        integration.events = Integration.eventsColumn(settings.events)
+        integration.updatedAt = Timestamp.milliseconds(now)
+        try await storeCall { [integration] in try await store.updateIntegration(integration) }
+        return integration
+    }
+
+    /// Resuming a webhook checks its endpoint again.
+    func checkEndpoint(of integration: Integration) async throws(IntegrationError) {
+        let settings = try decodeSettings(integration)
+        do {
+            try await endpointGuard.check(settings.url)
+        } catch {
+            throw .conflict(reason: "validation_failed", detail: "The endpoint URL is refused: \(error.description). Change the URL, then resume.")
+        }
+    }
+
+    /// Sends a signed sample `registration.created` to the endpoint and returns the attempt at once.
+    public func test(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) -> AttemptOutcome {
+        let integration = try await load(workspaceID: workspaceID, id: id)
+        let settings = try decodeSettings(integration)
+        let data: [String: JSONValue] = [
+            "broadcast": .object(["id": .string("brd_test"), "title": .string("Switchboard test broadcast")]),
+            "registrant": .object(["email": .string("test@example.com"), "first_name": .string("Test"), "last_name": .string("Registrant")]),
+            "test": .bool(true),
+        ]
+        let body = WebhookPayload.body(type: .registrationCreated, occurredAt: now, data: data)
+        return await sender.send(
+            url: settings.url,
+            messageID: Identifier.make("msg_test", at: now),
+            body: body,
+            secrets: try signingSecrets(of: integration, now: now),
+            now: now
+        )
+    }
+
+    /// The current signing secret in its `whsec_` form.
+    public func signingSecret(workspaceID: String, id: String) async throws(IntegrationError) -> String {
+        let integration = try await load(workspaceID: workspaceID, id: id)
+        guard let sealed = integration.signingSecret, let secret = try? secrets.open(sealed) else {
+            throw .unsupported("this integration has no signing secret")
+        }
+        return secret
+    }
+
+    /// Replaces the signing secret; the previous one keeps signing alongside it for 24 hours.
+    public func rotateSigningSecret(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) -> (String, Date) {
+        var integration = try await load(workspaceID: workspaceID, id: id)
+        guard integration.provider == ProviderCatalogue.webhook.provider else {
+            throw .unsupported("only webhook integrations have a signing secret")
+        }
+        let fresh = SigningSecret.generate().text
+        let expires = now.addingTimeInterval(Self.secretGracePeriod)
+        integration.previousSigningSecret = integration.signingSecret
+        integration.previousSecretExpiresAt = Timestamp.milliseconds(expires)
+        integration.signingSecret = secrets.seal(fresh)
+        integration.updatedAt = Timestamp.milliseconds(now)
+        try await storeCall { [integration] in try await store.updateIntegration(integration) }
+        return (fresh, expires)
+    }
+
+    func signingSecrets(of integration: Integration, now: Date) throws(IntegrationError) -> [SigningSecret] {
+        do {
+            return try integration.signingSecrets(opening: secrets, now: now)
+        } catch {
+            throw .unsupported("the signing secret cannot be decrypted: is SWITCHBOARD_SECRET_KEY the key it was sealed with?")
+        }
+    }
+
+    private func validatedSettings(
+        url: String,
+        events: [String],
+        label: String?,
+        errors: [FieldError]
+    ) async throws(IntegrationError) -> WebhookSettings {
+        var errors = errors + Self.labelErrors(label)
+        var types: [OutboundEventType] = []
+        for (index, name) in events.enumerated() {
+            if let type = OutboundEventType(rawValue: name) {
+                if !types.contains(type) { types.append(type) }
+            } else {
+                errors.append(
+                    FieldError(
+                        field: "settings/events/\(index)",
+                        message: "unknown event; expected one of \(OutboundEventType.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
+                )
+            }
+        }
+        if types.isEmpty && errors.allSatisfy({ !$0.field.hasPrefix("settings/events") }) {
+            errors.append(FieldError(field: "settings/events", message: "select at least one event"))
+        }
+        if !url.isEmpty || !errors.contains(where: { $0.field == "settings/url" }) {
+            do {
+                try await endpointGuard.check(url)
+            } catch {
+                errors.append(FieldError(field: "settings/url", message: error.description))
+            }
+        }
+        guard errors.isEmpty else { throw .invalid(errors) }
+        return WebhookSettings(url: url, events: types)
+    }
+
+    private func decodeSettings(_ integration: Integration) throws(IntegrationError) -> WebhookSettings {
+        guard let settings = try? JSONDecoder().decode(WebhookSettings.self, from: Data(integration.settings.utf8)) else {
+            throw .unsupported("this integration has no webhook settings")
+        }
+        return settings
+    }
+
+    private func encode(_ settings: WebhookSettings) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(settings)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import SwitchboardDomain
+import Synchronization
+
+/// The process's contact-sync traffic per integration: one rate budget each, shared by live sync and resync,
+/// and one batcher each that gathers deliveries attempted at the same time into the provider's batch calls.
+///
+/// The dispatcher attempts deliveries one by one, as for webhooks; while a call for an integration is out,
+/// the next deliveries wait here and go together in the next call (up to the provider's batch size), so a
+/// burst of registrations becomes a few batch upserts instead of a request each.
+public final class ContactSyncSessions: Sendable {
+    private let state = Mutex<[String: Entry]>([:])
+
+    private struct Entry {
+        let budget: RequestBudget
+        let batcher: Batcher
+    }
+
+    public init() {}
+
+    /// The rate budget of an integration (made on first use).
+    public func budget(for integrationID: String, provider: any ContactSyncProvider) -> RequestBudget {
+        entry(integrationID, provider).budget
+    }
+
+    /// Syncs one activity, batched with others of the same integration; nil when the provider took it.
+    public func sync(_ activity: ContactActivity, over connection: ContactSyncConnection, provider: any ContactSyncProvider) async -> ProviderFailure?
+    {
+        await entry(connection.integrationID, provider).batcher.submit(activity, over: connection)
+    }
+
+    private func entry(_ integrationID: String, _ provider: any ContactSyncProvider) -> Entry {
+        state.withLock { entries in
+            if let entry = entries[integrationID] { return entry }
+            let entry = Entry(budget: provider.makeBudget(), batcher: Batcher(provider: provider))
+            entries[integrationID] = entry
+            return entry
+        }
+    }
+
+    /// Gathers one integration's activities into batch calls, at most `concurrentCalls` at a time.
+    actor Batcher {
+        let provider: any ContactSyncProvider
+        private var waiting: [(ContactActivity, ContactSyncConnection, CheckedContinuation<ProviderFailure?, Never>)] = []
+        private var running = 0
+
+        init(provider: any ContactSyncProvider) {
+            self.provider = provider
+        }
+
+        func submit(_ activity: ContactActivity, over connection: ContactSyncConnection) async -> ProviderFailure? {
+            await withCheckedContinuation { continuation in
+                waiting.append((activity, connection, continuation))
+                startCalls()
+            }
+        }
+
+        private func startCalls() {
+            while running < provider.concurrentCalls && !waiting.isEmpty {
+                let batch = Array(waiting.prefix(provider.batchSize))
+                waiting.removeFirst(batch.count)
+                running += 1
+                // The newest connection of the batch: settings or credentials may have changed meanwhile.
+                let (provider, connection) = (provider, batch[batch.count - 1].1)
+                Task {
+                    let results = await provider.sync(batch.map(\.0), over: connection)
+                    self.finished(batch.map(\.2), results)
+                }
+            }
+        }
+
+        private func finished(_ continuations: [CheckedContinuation<ProviderFailure?, Never>], _ results: [ProviderFailure?]) {
+            running -= 1
+            for (index, continuation) in continuations.enumerated() {
+                continuation.resume(returning: index < results.count ? results[index] : .unavailable("the provider gave no result"))
+            }
+            startCalls()
+        }
+    }
+}
+
+extension AttemptOutcome {
+    /// What a provider's answer to one synced activity means for its delivery and its integration.
+    public init(provider failure: ProviderFailure?, providerName: String, provider: String, startedAt: Date, durationMilliseconds: Int) {
+        self.init(startedAt: startedAt, durationMilliseconds: durationMilliseconds)
+        switch failure {
+        case nil:
+            statusCode = 200
+            responseBody = "synced to \(providerName)"
+        case .throttled(let retryAfter):
+            statusCode = 429
+            throttled = true
+            self.retryAfter = retryAfter
+            errorMessage = "\(providerName) asked Switchboard to slow down"
+        case .refused(let validation):
+            statusCode =
+                switch validation {
+                case .expiredCredentials: 401
+                case .missingPermissions: 403
+                case .listNotFound, .channelUnavailable: 404
+                }
+            refusal = Refusal(reason: validation.pauseReason, detail: validation.detail(providerName: providerName, provider: provider))
+            errorMessage = refusal?.detail
+        case .invalid(let message):
+            statusCode = 400
+            permanent = true
+            errorMessage = message
+        case .unavailable(let message):
+            errorClass = .io
+            errorMessage = message
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import SwitchboardDomain
+import SwitchboardStore
+
+extension Integration {
+    /// The provider connection of a contact-sync integration: its credentials opened from the secret box.
+    func connection(opening box: SecretBox, budget: RequestBudget) throws -> ContactSyncConnection {
+        ContactSyncConnection(
+            integrationID: id,
+            credentials: try openCredentials(box),
+            settings: try JSONDecoder().decode(JSONValue.self, from: Data(settings.utf8)),
+            budget: budget
+        )
+    }
+
+    /// The credential fields, opened; empty when the integration has none.
+    func openCredentials(_ box: SecretBox) throws -> [String: String] {
+        guard let sealed = credentials else { return [:] }
+        return try JSONDecoder().decode([String: String].self, from: Data(try box.open(sealed).utf8))
+    }
+
+    /// Seals credential fields for the `credentials` column.
+    static func sealCredentials(_ fields: [String: String], with box: SecretBox) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return box.seal(String(decoding: (try? encoder.encode(fields)) ?? Data("{}".utf8), as: UTF8.self))
+    }
+}

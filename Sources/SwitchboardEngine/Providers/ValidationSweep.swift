@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchboardDomain
+import SwitchboardStore
+
+/// The periodic part of the validation process (SPEC §2): every `interval`, each running contact-sync
+/// integration is checked against its provider; one the provider refuses is paused with the reason, and
+/// the workspace's managers are notified. A provider that cannot answer decides nothing.
+public struct ValidationSweep: Service {
+    let store: Store
+    let integrations: IntegrationService
+    let interval: Duration
+    let logger: Logger
+
+    public init(store: Store, integrations: IntegrationService, interval: Duration, logger: Logger) {
+        self.store = store
+        self.integrations = integrations
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            guard !Task.isShuttingDownGracefully && !Task.isCancelled else { return }
+            await sweep()
+        }
+    }
+
+    /// Checks every running contact-sync integration once; returns how many were paused.
+    @discardableResult
+    public func sweep(now: Date = Date()) async -> Int {
+        let providers = integrations.catalogue.contactSync.keys.sorted()
+        guard let running = try? await store.integrations(providers: providers, statuses: [.active, .failedSync]) else {
+            logger.warning("validation sweep could not read integrations")
+            return 0
+        }
+        var paused = 0
+        for integration in running {
+            guard let provider = integrations.catalogue.contactSync(integration.provider) else { continue }
+            do {
+                guard let failure = try await integrations.validate(integration, provider: provider) else { continue }
+                if try await integrations.pauseAfterValidation(integration, failure: failure, provider: provider, now: now) { paused += 1 }
+            } catch {
+                logger.info("validation could not run", metadata: ["integration": "\(integration.id)", "error": "\(error)"])
+            }
+        }
+        return paused
+    }
+}
+
+extension IntegrationService {
+    /// Pauses an integration its provider refused, with the reason and a notification for the managers, unless
+    /// it changed since it was read (a manager's edit wins; the next check sees it). Returns whether it paused.
+    func pauseAfterValidation(
+        _ integration: Integration,
+        failure: ValidationFailure,
+        provider: any ContactSyncProvider,
+        now: Date
+    ) async throws(IntegrationError) -> Bool {
+        guard var current = try await storeCall({ try await store.integration(workspaceID: integration.workspaceId, id: integration.id) }),
+            current.updatedAt == integration.updatedAt
+        else { return false }
+        var health = current.health
+        health.validationFailed(failure, providerName: provider.description.displayName, provider: current.provider)
+        current.health = health
+        current.updatedAt = Timestamp.milliseconds(now)
+        try await storeCall { [current] in try await store.updateIntegration(current, notification: .paused(current, at: now)) }
+        return true
+    }
+}

@@ -1,0 +1,229 @@
+import AsyncHTTPClient
+import Foundation
+import SwitchboardDomain
+import SwitchboardEngine
+import Synchronization
+
+/// HubSpot as a contact-sync provider: registrants become contacts (batch upsert by email, up to 100 per
+/// call) with the mapped properties, join the chosen list, and each broadcast becomes a marketing event
+/// with `register` and `attend` participations.
+public final class HubSpotProvider: ContactSyncProvider {
+    let http: HTTPClient
+    let baseURL: String
+    /// Marketing events known to exist, per integration and broadcast, so each is created once per process.
+    private let createdEvents = Mutex<Set<String>>([])
+
+    public init(http: HTTPClient, baseURL: String = HubSpotClient.defaultBaseURL) {
+        self.http = http
+        self.baseURL = baseURL
+    }
+
+    public var description: ProviderDescription {
+        ProviderDescription(
+            provider: "hubspot",
+            category: "CRM & Email Providers",
+            displayName: "HubSpot",
+            credentials: ["access_token"],
+            settings: ["list_id", "list_name", "attended_list_id", "properties", "overwrite_names"],
+            events: [OutboundEventType.registrationCreated.rawValue, OutboundEventType.attendanceRecorded.rawValue]
+        )
+    }
+
+    public var batchSize: Int { 100 }
+    public var concurrentCalls: Int { 2 }
+
+    /// A private app's limit: 100 requests in any 10 seconds.
+    public func makeBudget() -> RequestBudget {
+        RequestBudget(limit: 100, window: 10)
+    }
+
+    public func credentials(from fields: [String: JSONValue]) -> Result<[String: String], FieldErrors> {
+        var reader = SettingsReader(fields, prefix: "credentials/", allowed: ["access_token"])
+        let token = reader.string("access_token", required: true)
+        return reader.result(token.map { ["access_token": $0] } ?? [:])
+    }
+
+    public func settings(from fields: [String: JSONValue]) -> Result<JSONValue, FieldErrors> {
+        read(fields).map(Self.json)
+    }
+
+    public func missingSettings(_ settings: JSONValue) -> [String] { [] }
+
+    public func validate(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> ValidationFailure? {
+        try await HubSpotValidation.check(client(connection), settings: decode(connection.settings))
+    }
+
+    public func options(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> [String: [ProviderResource]] {
+        let client = client(connection)
+        let lists = try await client.lists()
+        let properties = try await client.contactProperties().sorted().map { ProviderResource(id: $0, name: $0) }
+        return ["lists": lists, "properties": properties]
+    }
+
+    public func sync(_ activities: [ContactActivity], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
+        let client = client(connection)
+        let settings = decode(connection.settings)
+        var results = [ProviderFailure?](repeating: nil, count: activities.count)
+        // Contacts first: every activity needs its contact; a registration brings its fields.
+        let contacts = activities.map { activity -> Contact in
+            if case .registered = activity.kind { return activity.contact }
+            return Contact(email: activity.contact.email)
+        }
+        let ids: [String: String]
+        do {
+            ids = try await upsert(contacts, settings: settings, client: client)
+        } catch {
+            return results.map { _ in error }
+        }
+        func fail(_ indices: [Int], _ failure: ProviderFailure) {
+            for index in indices where results[index] == nil { results[index] = failure }
+        }
+        let registered = activities.indices.filter { if case .registered = activities[$0].kind { true } else { false } }
+        let attended = activities.indices.filter { !registered.contains($0) }
+        for (listID, indices) in [(settings.listID, registered), (settings.attendedListID, attended)] {
+            guard let listID, !indices.isEmpty else { continue }
+            do {
+                try await client.addToList(listID, contactIDs: Array(Set(indices.compactMap { ids[activities[$0].contact.email] })))
+            } catch {
+                fail(indices, Self.naming(error, settings: settings, listID: listID))
+            }
+        }
+        // Provider-native activity: the broadcast's marketing event with the contact's participation.
+        let groups = Dictionary(grouping: activities.indices) { index in
+            let attendedEvent = if case .attended = activities[index].kind { true } else { false }
+            return EventGroup(broadcast: activities[index].broadcast, attended: attendedEvent)
+        }
+        for (group, indices) in groups.sorted(by: { $0.key.broadcast.id < $1.key.broadcast.id }) {
+            do {
+                try await ensureEvent(group.broadcast, connection: connection, client: client)
+                let participations = indices.map { index in
+                    HubSpotClient.Participation(
+                        email: activities[index].contact.email,
+                        at: activities[index].occurredAt,
+                        properties: Self.participationProperties(activities[index])
+                    )
+                }
+                try await client.recordParticipations(
+                    externalEventID: group.broadcast.id,
+                    externalAccountID: connection.integrationID,
+                    state: group.attended ? "attend" : "register",
+                    participations
+                )
+            } catch {
+                fail(indices, error)
+            }
+        }
+        return results
+    }
+
+    public func resync(_ contacts: [Contact], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
+        let client = client(connection)
+        let settings = decode(connection.settings)
+        do throws(ProviderFailure) {
+            let ids = try await upsert(contacts, settings: settings, client: client)
+            if let listID = settings.listID {
+                do {
+                    try await client.addToList(listID, contactIDs: Array(Set(ids.values)))
+                } catch {
+                    throw Self.naming(error, settings: settings, listID: listID)
+                }
+            }
+            return contacts.map { ids[$0.email] == nil ? .invalid("HubSpot did not return the contact") : nil }
+        } catch {
+            return contacts.map { _ in error }
+        }
+    }
+
+    // MARK: - Mapping
+
+    struct EventGroup: Hashable {
+        let broadcast: BroadcastReference
+        let attended: Bool
+    }
+
+    /// Upserts contacts (unique by email, the last one's fields winning) with their mapped properties; first
+    /// and last names that HubSpot already has are kept unless the settings allow overwriting them.
+    private func upsert(_ contacts: [Contact], settings: HubSpotSettings, client: HubSpotClient) async throws(ProviderFailure) -> [String: String] {
+        var latest: [String: Contact] = [:]
+        var order: [String] = []
+        for contact in contacts {
+            if latest[contact.email] == nil { order.append(contact.email) }
+            latest[contact.email] = contact
+        }
+        var keepNames: [String: [String: String]] = [:]
+        if !settings.overwriteNames, latest.values.contains(where: { $0.firstName != nil || $0.lastName != nil }) {
+            keepNames = try await client.readContacts(emails: order, properties: ["firstname", "lastname"])
+        }
+        let inputs = order.compactMap { latest[$0] }.map { contact in
+            var properties: [String: String] = [:]
+            let existing = keepNames[contact.email] ?? [:]
+            if let first = contact.firstName, existing["firstname"]?.isEmpty ?? true { properties["firstname"] = first }
+            if let last = contact.lastName, existing["lastname"]?.isEmpty ?? true { properties["lastname"] = last }
+            for (property, field) in settings.properties {
+                if let value = contact.field(field) { properties[property] = value }
+            }
+            return HubSpotClient.ContactInput(email: contact.email, properties: properties)
+        }
+        return try await client.upsertContacts(inputs)
+    }
+
+    private func ensureEvent(_ broadcast: BroadcastReference, connection: ContactSyncConnection, client: HubSpotClient) async throws(ProviderFailure)
+    {
+        let key = connection.integrationID + "\u{0}" + broadcast.id
+        guard !createdEvents.withLock({ $0.contains(key) }) else { return }
+        try await client.createMarketingEvent(
+            externalEventID: broadcast.id,
+            externalAccountID: connection.integrationID,
+            name: broadcast.title ?? broadcast.id,
+            startsAt: broadcast.startsAt
+        )
+        _ = createdEvents.withLock { $0.insert(key) }
+    }
+
+    static func participationProperties(_ activity: ContactActivity) -> [String: String] {
+        guard case .attended(let joined, let left, let seconds) = activity.kind else { return [:] }
+        var properties = ["watch_seconds": String(seconds)]
+        if let joined { properties["joinedAt"] = Timestamp.format(joined) }
+        if let left { properties["leftAt"] = Timestamp.format(left) }
+        return properties
+    }
+
+    /// A missing list named as the manager chose it.
+    static func naming(_ failure: ProviderFailure, settings: HubSpotSettings, listID: String) -> ProviderFailure {
+        guard case .refused(.listNotFound) = failure else { return failure }
+        let name = listID == settings.listID ? settings.listName.map { "“\($0)”" } ?? listID : listID
+        return .refused(.listNotFound(name: name))
+    }
+
+    private func client(_ connection: ContactSyncConnection) -> HubSpotClient {
+        HubSpotClient(http: http, baseURL: baseURL, token: connection.credentials["access_token"] ?? "", pacing: .of(connection))
+    }
+
+    // MARK: - Settings
+
+    private func read(_ fields: [String: JSONValue]) -> Result<HubSpotSettings, FieldErrors> {
+        var reader = SettingsReader(fields, allowed: Set(description.settings))
+        let settings = HubSpotSettings(
+            listID: reader.string("list_id"),
+            listName: reader.string("list_name"),
+            attendedListID: reader.string("attended_list_id"),
+            properties: reader.fieldMapping("properties"),
+            overwriteNames: reader.bool("overwrite_names", default: false)
+        )
+        return reader.result(settings)
+    }
+
+    private func decode(_ settings: JSONValue) -> HubSpotSettings {
+        (try? read(settings.objectValue ?? [:]).get()) ?? HubSpotSettings()
+    }
+
+    static func json(_ settings: HubSpotSettings) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "properties": .object(settings.properties.mapValues(JSONValue.string)), "overwrite_names": .bool(settings.overwriteNames),
+        ]
+        if let listID = settings.listID { object["list_id"] = .string(listID) }
+        if let listName = settings.listName { object["list_name"] = .string(listName) }
+        if let attended = settings.attendedListID { object["attended_list_id"] = .string(attended) }
+        return .object(object)
+    }
+}

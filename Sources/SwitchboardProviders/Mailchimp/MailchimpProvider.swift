@@ -1,0 +1,202 @@
+import AsyncHTTPClient
+import Foundation
+import SwitchboardDomain
+import SwitchboardEngine
+
+/// Mailchimp as a contact-sync provider: registrants become members of the chosen audience (upsert by
+/// subscriber hash) with mapped merge fields and tags; registration and attendance are member events.
+public struct MailchimpProvider: ContactSyncProvider {
+    let http: HTTPClient
+    /// Overrides the data-centre URL derived from the key (`SWITCHBOARD_MAILCHIMP_URL`, e.g. the emulator).
+    let baseURL: String?
+
+    public init(http: HTTPClient, baseURL: String? = nil) {
+        self.http = http
+        self.baseURL = baseURL
+    }
+
+    public var description: ProviderDescription {
+        ProviderDescription(
+            provider: "mailchimp",
+            category: "CRM & Email Providers",
+            displayName: "Mailchimp",
+            credentials: ["api_key"],
+            settings: ["audience_id", "audience_name", "merge_fields", "tags", "status_if_new"],
+            events: [OutboundEventType.registrationCreated.rawValue, OutboundEventType.attendanceRecorded.rawValue]
+        )
+    }
+
+    /// Members are written one by one; Mailchimp allows 10 simultaneous connections per key.
+    public var batchSize: Int { 1 }
+    public var concurrentCalls: Int { 10 }
+
+    /// Mailchimp limits connections, not a request rate: the budget only carries its back-off after a 429.
+    public func makeBudget() -> RequestBudget { .unlimited() }
+
+    public func credentials(from fields: [String: JSONValue]) -> Result<[String: String], FieldErrors> {
+        var reader = SettingsReader(fields, prefix: "credentials/", allowed: ["api_key"])
+        let key = reader.string("api_key", required: true)
+        if let key, key.wholeMatch(of: /[0-9a-zA-Z]{16,64}-[a-z]+[0-9]+/) == nil {
+            reader.fail("api_key", "must be a Mailchimp API key: its characters, a dash and the data centre (…-us6)")
+        }
+        return reader.result(key.map { ["api_key": $0] } ?? [:])
+    }
+
+    public func settings(from fields: [String: JSONValue]) -> Result<JSONValue, FieldErrors> {
+        read(fields).map(\.json)
+    }
+
+    public func missingSettings(_ settings: JSONValue) -> [String] {
+        decode(settings).audienceID == nil ? ["an audience"] : []
+    }
+
+    public func validate(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> ValidationFailure? {
+        let client = client(connection)
+        let settings = decode(connection.settings)
+        do {
+            try await client.ping()
+            if let audience = settings.audienceID {
+                do {
+                    _ = try await client.audience(audience)
+                } catch .refused(.listNotFound) {
+                    return .listNotFound(name: settings.audienceName.map { "“\($0)”" } ?? audience)
+                }
+            }
+            return nil
+        } catch .refused(let failure) {
+            return failure
+        }
+    }
+
+    public func options(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> [String: [ProviderResource]] {
+        let client = client(connection)
+        var options = ["audiences": try await client.audiences()]
+        if let audience = decode(connection.settings).audienceID {
+            options["merge_fields"] = try await client.mergeFields(audience: audience).map { ProviderResource(id: $0, name: $0) }
+        }
+        return options
+    }
+
+    public func sync(_ activities: [ContactActivity], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
+        let client = client(connection)
+        let settings = decode(connection.settings)
+        var results: [ProviderFailure?] = []
+        for activity in activities {
+            do throws(ProviderFailure) {
+                let contact = activity.kind == .registered ? activity.contact : Contact(email: activity.contact.email)
+                try await write(contact, settings: settings, client: client)
+                let (name, properties) = Self.event(activity)
+                try await client.recordEvent(audience: try audience(settings), email: contact.email, name: name, properties: properties)
+                results.append(nil)
+            } catch {
+                results.append(naming(error, settings: settings))
+            }
+        }
+        return results
+    }
+
+    public func resync(_ contacts: [Contact], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
+        let client = client(connection)
+        let settings = decode(connection.settings)
+        var results: [ProviderFailure?] = []
+        for contact in contacts {
+            do throws(ProviderFailure) {
+                try await write(contact, settings: settings, client: client)
+                results.append(nil)
+            } catch {
+                results.append(naming(error, settings: settings))
+            }
+        }
+        return results
+    }
+
+    // MARK: - Mapping
+
+    /// Upserts the member with its merge fields, then applies the tags.
+    private func write(_ contact: Contact, settings: MailchimpSettings, client: MailchimpClient) async throws(ProviderFailure) {
+        let audience = try audience(settings)
+        var merge: [String: String] = [:]
+        for (tag, field) in settings.mergeFields {
+            if let value = contact.field(field) { merge[tag] = value }
+        }
+        try await client.upsertMember(audience: audience, email: contact.email, mergeFields: merge, statusIfNew: settings.statusIfNew)
+        if !settings.tags.isEmpty { try await client.tag(audience: audience, email: contact.email, tags: settings.tags) }
+    }
+
+    /// The member event of an activity: its name (2–30 characters) and properties.
+    static func event(_ activity: ContactActivity) -> (String, [String: String]) {
+        var properties = ["broadcast_id": activity.broadcast.id]
+        if let title = activity.broadcast.title { properties["broadcast_title"] = title }
+        switch activity.kind {
+        case .registered:
+            return ("webinar_registered", properties)
+        case .attended(let joined, let left, let seconds):
+            properties["watch_seconds"] = String(seconds)
+            if let joined { properties["joined_at"] = Timestamp.format(joined) }
+            if let left { properties["left_at"] = Timestamp.format(left) }
+            return ("webinar_attended", properties)
+        }
+    }
+
+    private func audience(_ settings: MailchimpSettings) throws(ProviderFailure) -> String {
+        guard let audience = settings.audienceID else { throw .invalid("no audience is selected") }
+        return audience
+    }
+
+    /// A missing audience named as the manager chose it.
+    private func naming(_ failure: ProviderFailure, settings: MailchimpSettings) -> ProviderFailure {
+        guard case .refused(.listNotFound) = failure, let name = settings.audienceName else { return failure }
+        return .refused(.listNotFound(name: "“\(name)”"))
+    }
+
+    private func client(_ connection: ContactSyncConnection) -> MailchimpClient {
+        var client = MailchimpClient(http: http, apiKey: connection.credentials["api_key"] ?? "", baseURL: baseURL)
+        client.pacing = .of(connection)
+        return client
+    }
+
+    // MARK: - Settings
+
+    private func read(_ fields: [String: JSONValue]) -> Result<MailchimpSettings, FieldErrors> {
+        var reader = SettingsReader(fields, allowed: Set(description.settings))
+        var settings = MailchimpSettings(
+            audienceID: reader.string("audience_id"),
+            audienceName: reader.string("audience_name"),
+            mergeFields: fields["merge_fields"] == nil ? MailchimpSettings.defaultMergeFields : reader.fieldMapping("merge_fields"),
+            tags: reader.strings("tags"),
+            statusIfNew: reader.string("status_if_new") ?? "subscribed"
+        )
+        if !["subscribed", "pending", "unsubscribed", "transactional"].contains(settings.statusIfNew) {
+            reader.fail("status_if_new", "must be subscribed, pending, unsubscribed or transactional")
+            settings.statusIfNew = "subscribed"
+        }
+        return reader.result(settings)
+    }
+
+    private func decode(_ settings: JSONValue) -> MailchimpSettings {
+        (try? read(settings.objectValue ?? [:]).get()) ?? MailchimpSettings()
+    }
+}
+
+/// A Mailchimp integration's settings.
+struct MailchimpSettings: Sendable, Equatable {
+    static let defaultMergeFields = ["FNAME": "first_name", "LNAME": "last_name"]
+
+    var audienceID: String?
+    var audienceName: String?
+    /// Merge field tag → registrant field.
+    var mergeFields: [String: String] = defaultMergeFields
+    var tags: [String] = []
+    /// The status a new member gets: `subscribed` (registrants opted in), `pending` (double opt-in), …
+    var statusIfNew = "subscribed"
+
+    var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "merge_fields": .object(mergeFields.mapValues(JSONValue.string)), "tags": .array(tags.map(JSONValue.string)),
+            "status_if_new": .string(statusIfNew),
+        ]
+        if let audienceID { object["audience_id"] = .string(audienceID) }
+        if let audienceName { object["audience_name"] = .string(audienceName) }
+        return .object(object)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import SwitchboardDomain
+import SwitchboardProviders
+import SwitchboardTestSupport
+import Testing
+
+/// The contact-sync routes over HTTP: create with credentials (never echoed), Finish, options, and the
+/// tenancy rules of the foundation for them.
+@Suite("Contact-sync integrations over the API")
+struct ContactSyncAPITests {
+    @Test("HubSpot: created setup_incomplete with masked credentials; Finish and options follow the tenancy rules")
+    func hubspotOverHTTP() async throws {
+        let emulator = HubSpotEmulator()
+        let token = emulator.state.issueToken()
+        let listID = emulator.state.createList(named: "Webinar registrants")
+        try await emulator.run { url in
+            try await withAPI(.sqlite, catalogue: { Providers.catalogue(http: $0, baseURLs: .init(hubspot: url)) }) { api in
+                let providers = try await api.call(.get, "/v1/providers", key: api.memberKey)
+                #expect(providers.json["data"].map { "\($0)" }?.contains("hubspot") == true)
+
+                let invalid = try await api.call(
+                    .post,
+                    "/v1/integrations",
+                    key: api.managerKey,
+                    json: #"{"provider": "hubspot", "settings": {"list_id": 7, "properties": {"jobtitle": "shoe_size"}}, "credentials": {}}"#
+                )
+                #expect(invalid.status == 400)
+                #expect(invalid.text.contains("credentials/access_token") && invalid.text.contains("settings/properties/jobtitle"))
+                #expect(try await api.store.integrations(workspaceID: api.workspace.id, limit: 10, cursor: nil).items.isEmpty)
+
+                let created = try await api.call(
+                    .post,
+                    "/v1/integrations",
+                    key: api.managerKey,
+                    json: #"{"provider": "hubspot", "settings": {"list_id": "\#(listID)"}, "credentials": {"access_token": "\#(token)"}}"#
+                )
+                #expect(created.status == 201)
+                #expect(!created.text.contains(token))
+                #expect(created.json["status"] == "setup_incomplete")
+                #expect(created.json["setup"]?["authorized"] == .bool(true))
+                #expect(created.json["credentials"]?["access_token"]?.stringValue?.contains("…") == true)
+                let id = try #require(created.json["id"]?.stringValue)
+
+                #expect(try await api.call(.post, "/v1/integrations/\(id)/complete-setup", key: api.memberKey).status == 403)
+                #expect(try await api.call(.post, "/v1/integrations/\(id)/complete-setup", key: api.otherManagerKey).status == 404)
+                #expect(try await api.call(.get, "/v1/integrations/\(id)/options", key: api.otherManagerKey).status == 404)
+                let options = try await api.call(.get, "/v1/integrations/\(id)/options", key: api.memberKey)
+                #expect(options.status == 200)
+                #expect(options.json["options"]?["lists"] == [["id": .string(listID), "name": "Webinar registrants"]])
+
+                let finished = try await api.call(.post, "/v1/integrations/\(id)/complete-setup", key: api.managerKey)
+                #expect(finished.json["status"] == "active")
+
+                // A selection HubSpot refuses is not saved: 409 with the reason.
+                emulator.state.deleteList(listID)
+                let other = emulator.state.createList(named: "Other")
+                emulator.state.deleteList(other)
+                let refused = try await api.call(
+                    .patch,
+                    "/v1/integrations/\(id)",
+                    key: api.managerKey,
+                    json: #"{"settings": {"list_id": "\#(other)"}}"#
+                )
+                #expect(refused.status == 409)
+                #expect(refused.json["code"] == "list_not_found")
+                let stored = try await api.call(.get, "/v1/integrations/\(id)", key: api.managerKey)
+                #expect(stored.json["settings"]?["list_id"]?.stringValue == listID)
+            }
+        }
+    }
+}
