@@ -70,12 +70,7 @@ struct ContactSyncEngineTests {
         try await emulator.run { url in
             try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, baseURLs: .init(hubspot: url)) }) { harness in
                 let workspace = harness.workspace.id
-                let created = try await harness.integrations.create(
-                    workspaceID: workspace,
-                    provider: "hubspot",
-                    changes: .init(settings: [:], credentials: ["access_token": .string(token)])
-                )
-                let id = try await harness.integrations.completeSetup(workspaceID: workspace, id: created.id).id
+                let id = try await connectHubSpot(harness, token: token, settings: [:])
                 emulator.state.revoke(token)
                 try await harness.ingest([registration("ada@example.com", role: "CTO"), registration("alan@example.com", role: "Dev")])
                 #expect(try await harness.settle())
@@ -116,12 +111,7 @@ struct ContactSyncEngineTests {
         try await emulator.run { url in
             try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, baseURLs: .init(hubspot: url)) }) { harness in
                 let workspace = harness.workspace.id
-                let created = try await harness.integrations.create(
-                    workspaceID: workspace,
-                    provider: "hubspot",
-                    changes: .init(settings: ["list_id": .string(listID)], credentials: ["access_token": .string(token)])
-                )
-                let id = try await harness.integrations.completeSetup(workspaceID: workspace, id: created.id).id
+                let id = try await connectHubSpot(harness, token: token, settings: ["list_id": .string(listID)])
                 let sweep = ValidationSweep(
                     store: harness.store,
                     integrations: harness.integrations,
@@ -149,12 +139,7 @@ struct ContactSyncEngineTests {
         try await emulator.run { url in
             try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, baseURLs: .init(hubspot: url)) }) { harness in
                 let workspace = harness.workspace.id
-                let created = try await harness.integrations.create(
-                    workspaceID: workspace,
-                    provider: "hubspot",
-                    changes: .init(settings: ["overwrite_names": true], credentials: ["access_token": .string(token)])
-                )
-                let id = try await harness.integrations.completeSetup(workspaceID: workspace, id: created.id).id
+                let id = try await connectHubSpot(harness, token: token, settings: ["overwrite_names": true])
                 let emails = (0..<30).map { "person\($0)@example.com" }
                 for (index, email) in emails.enumerated() {
                     try await harness.ingest([registration(email, role: "R", broadcast: "brd_\(index % 4)")])
@@ -214,6 +199,16 @@ struct ContactSyncEngineTests {
                 #expect(paused.statusDetail?.contains("“Webinars”") == true)
             }
         }
+    }
+
+    /// Creates a HubSpot integration and presses Finish, as a manager would; returns its id.
+    func connectHubSpot(_ harness: EngineHarness, token: String, settings: [String: JSONValue]) async throws -> String {
+        let created = try await harness.integrations.create(
+            workspaceID: harness.workspace.id,
+            provider: "hubspot",
+            changes: .init(settings: settings, credentials: ["access_token": .string(token)])
+        )
+        return try await harness.integrations.completeSetup(workspaceID: harness.workspace.id, id: created.id).id
     }
 
     func registration(_ email: String, role: String, broadcast: String = "brd_1") -> InboundEvent {

@@ -80,28 +80,32 @@ public struct MailchimpProvider: ContactSyncProvider {
     public func sync(_ activities: [ContactActivity], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
         let client = client(connection)
         let settings = decode(connection.settings)
-        var results: [ProviderFailure?] = []
-        for activity in activities {
-            do throws(ProviderFailure) {
-                let contact = activity.kind == .registered ? activity.contact : Contact(email: activity.contact.email)
-                try await write(contact, settings: settings, client: client)
-                let (name, properties) = Self.event(activity)
-                try await client.recordEvent(audience: try audience(settings), email: contact.email, name: name, properties: properties)
-                results.append(nil)
-            } catch {
-                results.append(naming(error, settings: settings))
-            }
+        return await each(activities, settings: settings) { activity throws(ProviderFailure) in
+            let contact = activity.kind == .registered ? activity.contact : Contact(email: activity.contact.email)
+            try await write(contact, settings: settings, client: client)
+            let (name, properties) = Self.event(activity)
+            try await client.recordEvent(audience: try audience(settings), email: contact.email, name: name, properties: properties)
         }
-        return results
     }
 
     public func resync(_ contacts: [Contact], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
         let client = client(connection)
         let settings = decode(connection.settings)
+        return await each(contacts, settings: settings) { contact throws(ProviderFailure) in
+            try await write(contact, settings: settings, client: client)
+        }
+    }
+
+    /// Runs `work` for each item in turn; one result per item.
+    private func each<Item>(
+        _ items: [Item],
+        settings: MailchimpSettings,
+        _ work: (Item) async throws(ProviderFailure) -> Void
+    ) async -> [ProviderFailure?] {
         var results: [ProviderFailure?] = []
-        for contact in contacts {
-            do throws(ProviderFailure) {
-                try await write(contact, settings: settings, client: client)
+        for item in items {
+            do {
+                try await work(item)
                 results.append(nil)
             } catch {
                 results.append(naming(error, settings: settings))
