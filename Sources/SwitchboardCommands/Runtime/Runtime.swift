@@ -19,6 +19,7 @@ public final class Runtime: Sendable {
     public let client: HTTPClient
     public let dispatcher: DeliveryDispatcher
     public let validationSweep: ValidationSweep
+    public let resyncRunner: ResyncRunner
     public let dependencies: AppDependencies
     public let logger: Logger
 
@@ -29,10 +30,12 @@ public final class Runtime: Sendable {
         client: HTTPClient,
         dispatcher: DeliveryDispatcher,
         validationSweep: ValidationSweep,
+        resyncRunner: ResyncRunner,
         dependencies: AppDependencies,
         logger: Logger
     ) {
         self.validationSweep = validationSweep
+        self.resyncRunner = resyncRunner
         self.database = database
         self.store = store
         self.secrets = secrets
@@ -93,6 +96,7 @@ public final class Runtime: Sendable {
             interval: .milliseconds(Int64(max(1, engine.validationInterval) * 1000)),
             logger: logger
         )
+        let resyncRunner = ResyncRunner(store: store, integrations: integrations, workerID: configuration.workerID, logger: logger)
         let dependencies = AppDependencies(
             store: store,
             integrations: integrations,
@@ -109,6 +113,7 @@ public final class Runtime: Sendable {
             client: client,
             dispatcher: dispatcher,
             validationSweep: validationSweep,
+            resyncRunner: resyncRunner,
             dependencies: dependencies,
             logger: logger
         )
@@ -131,7 +136,7 @@ public final class Runtime: Sendable {
         try await database.whileRunning {
             try await Migrator(database: database).migrate(logger: logger)
             var services: [any Service] = [HTTPClientService(client: client)]
-            if dispatch { services += [dispatcher, validationSweep] }
+            if dispatch { services += [dispatcher, validationSweep, resyncRunner] }
             services += try await makeServices()
             let group = ServiceGroup(
                 configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -13,6 +13,8 @@ public protocol ContactSyncProvider: Sendable {
     var batchSize: Int { get }
     /// How many calls may run at once for one integration (Mailchimp: 10 simultaneous connections).
     var concurrentCalls: Int { get }
+    /// How many contacts one `resync` call takes: a resync checkpoint falls between pages.
+    var resyncPageSize: Int { get }
 
     /// A new integration's share of the provider's rate limit.
     func makeBudget() -> RequestBudget
@@ -33,7 +35,7 @@ public protocol ContactSyncProvider: Sendable {
     /// Live sync: creates or updates the contacts, applies lists, tags and fields, and records the
     /// provider-native activity. One result per activity, in order (nil: done).
     func sync(_ activities: [ContactActivity], over connection: ContactSyncConnection) async -> [ProviderFailure?]
-    /// Resync of historical registrations: contacts, lists, tags and fields only, never activity.
+    /// Resync of historical registrations (one page): contacts, lists, tags and fields only, never activity.
     func resync(_ contacts: [Contact], over connection: ContactSyncConnection) async -> [ProviderFailure?]
 }
 

@@ -4,9 +4,10 @@ import NIOCore
 import SwitchboardDomain
 
 extension Request {
-    /// The body as JSON: 413 above 1 MiB, 400 when it is not JSON.
-    func jsonBody(context: SwitchboardRequestContext) async throws -> JSONValue {
+    /// The body as JSON: 413 above 1 MiB, 400 when it is not JSON (or empty, unless `allowEmpty`: then `{}`).
+    func jsonBody(context: SwitchboardRequestContext, allowEmpty: Bool = false) async throws -> JSONValue {
         let buffer = try await body.collect(upTo: context.maxUploadSize)
+        if buffer.readableBytes == 0 && allowEmpty { return .object([:]) }
         guard buffer.readableBytes > 0 else { throw APIError.malformed("The request body is empty; send a JSON document.") }
         do {
             return try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
@@ -16,8 +17,8 @@ extension Request {
     }
 
     /// The body as a JSON object (400 otherwise).
-    func jsonObject(context: SwitchboardRequestContext) async throws -> [String: JSONValue] {
-        guard let object = try await jsonBody(context: context).objectValue else {
+    func jsonObject(context: SwitchboardRequestContext, allowEmpty: Bool = false) async throws -> [String: JSONValue] {
+        guard let object = try await jsonBody(context: context, allowEmpty: allowEmpty).objectValue else {
             throw APIError.malformed("The request body must be a JSON object.")
         }
         return object

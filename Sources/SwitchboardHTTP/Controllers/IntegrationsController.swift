@@ -25,6 +25,7 @@ struct IntegrationsController {
         group.post(":id/redeliver", use: redeliver)
         group.post(":id/complete-setup", use: completeSetup)
         group.get(":id/options", use: options)
+        group.post(":id/resync", use: resync)
     }
 
     @Sendable func create(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
@@ -105,6 +106,20 @@ struct IntegrationsController {
         let workspaceID = try context.workspaceID()
         let options = try await service.options(workspaceID: workspaceID, id: try context.parameters.require("id"))
         return try JSONResponse.make(OptionsResponse(options: options.mapValues { $0.map { OptionsResponse.Option(id: $0.id, name: $0.name) } }))
+    }
+
+    /// Resync Historical Contacts: `{"broadcast_ids": [...]}` (optional; all registrations when absent) → 202 with the job.
+    @Sendable func resync(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let workspaceID = try context.managerWorkspaceID()
+        let id = try context.parameters.require("id")
+        _ = try await load(request, context: context)
+        let body = try await request.jsonObject(context: context, allowEmpty: true)
+        var reader = FieldReader(body)
+        let broadcasts = reader.strings("broadcast_ids") ?? []
+        for key in body.keys where key != "broadcast_ids" { reader.errors.append(FieldError(field: key, message: "is not a resync option")) }
+        guard reader.errors.isEmpty else { throw APIError.invalid(reader.errors) }
+        let job = try await service.startResync(workspaceID: workspaceID, id: id, broadcasts: broadcasts)
+        return try JSONResponse.make(JobResponse(job: job), status: .accepted)
     }
 
     /// The integration as the API shows it, with its delivery counts and masked credentials.

@@ -77,6 +77,14 @@ enum APIOperations {
             responses: [(200, "ProviderOptions"), (409, "Problem"), (502, "Problem")]
         ),
         APIOperation(
+            "post",
+            "/v1/integrations/{id}/resync",
+            "Resync Historical Contacts: a job over stored registrations (optionally of some broadcasts)",
+            tag: "Integrations",
+            body: "ResyncRequest",
+            responses: [(202, "Job"), (400, "Problem"), (409, "Problem")]
+        ),
+        APIOperation(
             "get",
             "/v1/integrations/{id}/secret",
             "The webhook signing secret (managers only)",

@@ -65,6 +65,7 @@ enum OpenAPISchemas {
                 required: ["provider", "settings"]
             ),
             "IntegrationUpdate": object(["label": string, "settings": providerSettings, "credentials": credentials]),
+            "ResyncRequest": object(["broadcast_ids": .object(["type": "array", "items": string])]),
             "ProviderOptions": object([
                 "options": .object([
                     "type": "object", "description": "selector name (lists, properties, audiences, merge_fields) → choices",

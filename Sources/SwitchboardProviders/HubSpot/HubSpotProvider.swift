@@ -10,12 +10,16 @@ import Synchronization
 public final class HubSpotProvider: ContactSyncProvider {
     let http: HTTPClient
     let baseURL: String
+    /// Requests per rolling window each token may send (private apps: 100 per 10 s; more on Pro and
+    /// Enterprise accounts).
+    let rateLimit: (requests: Int, window: TimeInterval)
     /// Marketing events known to exist, per integration and broadcast, so each is created once per process.
     private let createdEvents = Mutex<Set<String>>([])
 
-    public init(http: HTTPClient, baseURL: String = HubSpotClient.defaultBaseURL) {
+    public init(http: HTTPClient, baseURL: String = HubSpotClient.defaultBaseURL, rateLimit: (requests: Int, window: TimeInterval) = (100, 10)) {
         self.http = http
         self.baseURL = baseURL
+        self.rateLimit = rateLimit
     }
 
     public var description: ProviderDescription {
@@ -31,10 +35,12 @@ public final class HubSpotProvider: ContactSyncProvider {
 
     public var batchSize: Int { 100 }
     public var concurrentCalls: Int { 2 }
+    /// Pages of 5,000: 50 batch upserts and one list call, so list membership costs 2% of the rate limit.
+    public var resyncPageSize: Int { 5000 }
 
-    /// A private app's limit: 100 requests in any 10 seconds.
+    /// The token's limit (a private app's: 100 requests in any 10 seconds).
     public func makeBudget() -> RequestBudget {
-        RequestBudget(limit: 100, window: 10)
+        RequestBudget(limit: rateLimit.requests, window: rateLimit.window)
     }
 
     public func credentials(from fields: [String: JSONValue]) -> Result<[String: String], FieldErrors> {
@@ -119,19 +125,27 @@ public final class HubSpotProvider: ContactSyncProvider {
     public func resync(_ contacts: [Contact], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
         let client = client(connection)
         let settings = decode(connection.settings)
-        do throws(ProviderFailure) {
-            let ids = try await upsert(contacts, settings: settings, client: client)
-            if let listID = settings.listID {
-                do {
-                    try await client.addToList(listID, contactIDs: Array(Set(ids.values)))
-                } catch {
-                    throw Self.naming(error, settings: settings, listID: listID)
-                }
+        var results = [ProviderFailure?](repeating: nil, count: contacts.count)
+        var ids: [String: String] = [:]
+        for chunk in Array(contacts.indices).chunked(into: batchSize) {
+            do {
+                ids.merge(try await upsert(chunk.map { contacts[$0] }, settings: settings, client: client)) { _, new in new }
+            } catch {
+                for index in chunk { results[index] = error }
             }
-            return contacts.map { ids[$0.email] == nil ? .invalid("HubSpot did not return the contact") : nil }
-        } catch {
-            return contacts.map { _ in error }
         }
+        for index in contacts.indices where results[index] == nil && ids[contacts[index].email] == nil {
+            results[index] = .invalid("HubSpot did not return the contact")
+        }
+        if let listID = settings.listID, !ids.isEmpty {
+            // One membership call for the whole page: HubSpot takes many record ids per call.
+            do {
+                try await client.addToList(listID, contactIDs: Array(Set(ids.values)))
+            } catch {
+                for index in contacts.indices where results[index] == nil { results[index] = Self.naming(error, settings: settings, listID: listID) }
+            }
+        }
+        return results
     }
 
     // MARK: - Mapping

@@ -26,9 +26,11 @@ public struct MailchimpProvider: ContactSyncProvider {
         )
     }
 
-    /// Members are written one by one; Mailchimp allows 10 simultaneous connections per key.
+    /// Members are written one by one; Mailchimp allows 10 simultaneous connections per key, and Switchboard
+    /// keeps two in hand (a connection is still counted for a moment after its answer arrives).
     public var batchSize: Int { 1 }
-    public var concurrentCalls: Int { 10 }
+    public var concurrentCalls: Int { 8 }
+    public var resyncPageSize: Int { 100 }
 
     /// Mailchimp limits connections, not a request rate: the budget only carries its back-off after a 429.
     public func makeBudget() -> RequestBudget { .unlimited() }
@@ -88,11 +90,23 @@ public struct MailchimpProvider: ContactSyncProvider {
         }
     }
 
+    /// Members are written `concurrentCalls` at a time, each member's calls in order.
     public func resync(_ contacts: [Contact], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
         let client = client(connection)
         let settings = decode(connection.settings)
-        return await each(contacts, settings: settings) { contact throws(ProviderFailure) in
-            try await write(contact, settings: settings, client: client)
+        let lanes = Array(contacts.indices).chunked(into: max(1, (contacts.count + concurrentCalls - 1) / concurrentCalls))
+        return await withTaskGroup(of: [(Int, ProviderFailure?)].self) { group in
+            for lane in lanes {
+                group.addTask {
+                    let results = await each(lane.map { contacts[$0] }, settings: settings) { contact throws(ProviderFailure) in
+                        try await write(contact, settings: settings, client: client)
+                    }
+                    return Array(zip(lane, results))
+                }
+            }
+            var results = [ProviderFailure?](repeating: nil, count: contacts.count)
+            for await lane in group { for (index, result) in lane { results[index] = result } }
+            return results
         }
     }
 

@@ -36,7 +36,7 @@ public enum DatabaseURL: Sendable, Equatable {
 public enum StoreDialect: String, Sendable {
     case sqlite, postgres
 
-    /// Appended to the claim sub-select so that concurrent workers skip each other's rows (PostgreSQL only:
+    /// Appended to claim sub-selects (deliveries, jobs) so that concurrent workers skip each other's rows (PostgreSQL only:
     /// SQLite has a single writer, so its claims are already serialised).
     var claimLockClause: String {
         switch self {

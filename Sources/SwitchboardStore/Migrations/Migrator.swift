@@ -12,7 +12,7 @@ public struct Migrator: Sendable {
     }
 
     /// Every migration, oldest first.
-    static let all: [Migration] = [initialSchema, dueIndexCoversIntegration, dueIndexPerIntegration, integrationEventsAndSetup]
+    static let all: [Migration] = [initialSchema, dueIndexCoversIntegration, dueIndexPerIntegration, integrationEventsAndSetup, resumableJobs]
 
     /// The newest version this build knows.
     public static var latestVersion: Int { all.last?.version ?? 0 }

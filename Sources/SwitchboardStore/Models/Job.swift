@@ -21,6 +21,11 @@ public struct Job: Codable, Sendable, Equatable {
     public var errors: String
     public var createdAt: Int64
     public var updatedAt: Int64
+    /// Where a long job continues after a restart (resync: the last email done).
+    public var checkpoint: String?
+    /// The worker running it, until `leaseUntil`; then any worker may continue it.
+    public var claimedBy: String?
+    public var leaseUntil: Int64?
 
     /// A new queued job with no progress.
     public init(id: String, workspaceId: String, integrationId: String?, kind: String, parameters: String, createdAt: Int64) {
@@ -52,6 +57,9 @@ public struct Job: Codable, Sendable, Equatable {
         case errors
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case checkpoint
+        case claimedBy = "claimed_by"
+        case leaseUntil = "lease_until"
     }
 }
 

@@ -294,10 +294,3 @@ private let jsonColumnEncoder: JSONEncoder = {
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     return encoder
 }()
-
-extension Array {
-    /// Consecutive slices of at most `size` elements.
-    func chunked(into size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
-    }
-}
