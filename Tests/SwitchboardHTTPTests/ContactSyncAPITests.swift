@@ -51,6 +51,20 @@ struct ContactSyncAPITests {
                 let finished = try await api.call(.post, "/v1/integrations/\(id)/complete-setup", key: api.managerKey)
                 #expect(finished.json["status"] == "active")
 
+                // Resync: a job with progress, cancellable; only managers, only this workspace.
+                #expect(try await api.call(.post, "/v1/integrations/\(id)/resync", key: api.memberKey).status == 403)
+                #expect(try await api.call(.post, "/v1/integrations/\(id)/resync", key: api.otherManagerKey).status == 404)
+                let badResync = try await api.call(.post, "/v1/integrations/\(id)/resync", key: api.managerKey, json: #"{"broadcasts": 1}"#)
+                #expect(badResync.status == 400)
+                let resync = try await api.call(.post, "/v1/integrations/\(id)/resync", key: api.managerKey, json: #"{"broadcast_ids": ["brd_1"]}"#)
+                #expect(resync.status == 202)
+                #expect(resync.json["kind"] == "resync" && resync.json["status"] == "queued")
+                #expect(resync.json["progress"] == ["done": 0, "total": 0, "failed": 0])
+                #expect(try await api.call(.post, "/v1/integrations/\(id)/resync", key: api.managerKey).status == 409)
+                let jobID = try #require(resync.json["id"]?.stringValue)
+                let cancelled = try await api.call(.post, "/v1/jobs/\(jobID)/cancel", key: api.managerKey)
+                #expect(cancelled.json["status"] == "cancelled")
+
                 // A selection HubSpot refuses is not saved: 409 with the reason.
                 emulator.state.deleteList(listID)
                 let other = emulator.state.createList(named: "Other")
