@@ -1,5 +1,8 @@
 import Foundation
+import Logging
 import NIOSSL
+import SwitchboardDomain
+import SwitchboardStore
 import SwitchboardTestSupport
 import Testing
 
@@ -38,6 +41,45 @@ struct SMTPClientTests {
         try await body(port)
         let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         return try text.split(separator: "\n").map { try JSONDecoder().decode(Accepted.self, from: Data($0.utf8)) }
+    }
+
+    @Test("notifications are emailed once to the workspace's managers; a refused send is tried again later", arguments: StoreEngine.allCases)
+    func notificationMailer(_ engine: StoreEngine) async throws {
+        let accepted = try await withSink { port in
+            try await withStore(engine) { store in
+                let workspace = try await store.createWorkspace(name: "Acme")
+                _ = try await store.createAPIKey(workspaceID: workspace.id, role: .manager, label: "ada", email: "ada@example.com")
+                _ = try await store.createAPIKey(workspaceID: workspace.id, role: .manager, label: "no email")
+                let (gone, _) = try await store.createAPIKey(workspaceID: workspace.id, role: .manager, label: "left", email: "left@example.com")
+                _ = try await store.revokeAPIKey(workspaceID: workspace.id, id: gone.id)
+                let other = try await store.createWorkspace(name: "Other")
+                _ = try await store.createAPIKey(workspaceID: other.id, role: .manager, label: "x", email: "x@refused.test")
+                for (workspaceID, title) in [(workspace.id, "HubSpot was paused"), (other.id, "Other's notice")] {
+                    try await store.insertNotification(
+                        SwitchboardStore.Notification(
+                            id: Identifier.make("ntf", at: Date()),
+                            workspaceId: workspaceID,
+                            integrationId: nil,
+                            kind: "integration.paused",
+                            title: title,
+                            body: "HubSpot rejected the credentials: reconnect HubSpot, then resume the integration.",
+                            createdAt: Timestamp.milliseconds(Date())
+                        )
+                    )
+                }
+                let smtp = SMTPClient(configuration: try SMTPConfiguration(url: "smtp://127.0.0.1:\(port)?from=alerts@switchboard.test"))
+                let mailer = NotificationMailer(store: store, smtp: smtp, logger: Logger(label: "test"))
+                #expect(await mailer.sendPending() == 2)
+                // The refused one waits for another try; the sent one is never sent again.
+                let retried = try await store.claimUnsentNotifications(limit: 10)
+                #expect(retried.map(\.title) == ["Other's notice"])
+                #expect(retried.first?.emailAttempts == 2)
+                #expect(await mailer.sendPending() == 0)
+            }
+        }
+        #expect(accepted.count == 1)
+        #expect(accepted.first?.to == ["ada@example.com"])
+        #expect(accepted.first?.data.contains("Subject: [Switchboard] HubSpot was paused") == true)
     }
 
     @Test("a message reaches the server with its sender, recipients, encoded subject and body")

@@ -83,3 +83,26 @@ struct ContactSyncAPITests {
         }
     }
 }
+
+/// Manager keys may carry the holder's email: notifications are emailed there.
+@Suite("API keys with notification emails")
+struct APIKeyEmailTests {
+    @Test("a manager key takes an email; a member key or a malformed address is refused and nothing is stored")
+    func emails() async throws {
+        try await withAPI(.sqlite) { api in
+            let created = try await api.call(.post, "/v1/api-keys", key: api.managerKey, json: #"{"role": "manager", "email": "ada@example.com"}"#)
+            #expect(created.status == 201)
+            #expect(created.json["email"] == "ada@example.com")
+            let member = try await api.call(.post, "/v1/api-keys", key: api.managerKey, json: #"{"role": "member", "email": "bob@example.com"}"#)
+            #expect(member.status == 400)
+            let malformed = try await api.call(
+                .post,
+                "/v1/api-keys",
+                key: api.managerKey,
+                json: #"{"role": "manager", "email": "ada@\nexample.com"}"#
+            )
+            #expect(malformed.status == 400)
+            #expect(try await api.store.managerEmails(workspaceID: api.workspace.id) == ["ada@example.com"])
+        }
+    }
+}

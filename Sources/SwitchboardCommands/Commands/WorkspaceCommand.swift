@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SwitchboardDomain
 import SwitchboardStore
 
 /// `switchboard workspace …`: tenant administration for the operator.
@@ -15,11 +16,17 @@ struct WorkspaceCommand: AsyncParsableCommand {
         @Option(help: "The workspace's name.")
         var name: String
 
+        @Option(help: "The email of the manager holding the key: notifications are emailed there (with SWITCHBOARD_SMTP_URL).")
+        var email: String?
+
         @Flag(help: "Print {\"workspace_id\": …, \"api_key\": …} as JSON.")
         var json = false
 
         func validate() throws {
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--name must not be empty") }
+            if let email, !EmailAddress.isValid(email) {
+                throw ValidationError("--email must be an email address")
+            }
         }
 
         func run() async throws {
@@ -28,7 +35,11 @@ struct WorkspaceCommand: AsyncParsableCommand {
             let database = try await Database.open(try shared.database(), logger: logger)
             let (workspace, key): (Workspace, String) = try await database.whileRunning {
                 try await Migrator(database: database).migrate(logger: logger)
-                return try await Store(database: database).createWorkspace(name: name, managerKeyLabel: "created by workspace create")
+                return try await Store(database: database).createWorkspace(
+                    name: name,
+                    managerKeyLabel: "created by workspace create",
+                    managerEmail: email
+                )
             }
             if json {
                 let output = try JSONSerialization.data(withJSONObject: ["workspace_id": workspace.id, "api_key": key], options: [.sortedKeys])

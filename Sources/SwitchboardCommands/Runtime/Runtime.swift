@@ -20,6 +20,7 @@ public final class Runtime: Sendable {
     public let dispatcher: DeliveryDispatcher
     public let validationSweep: ValidationSweep
     public let resyncRunner: ResyncRunner
+    public let mailer: NotificationMailer?
     public let dependencies: AppDependencies
     public let logger: Logger
 
@@ -31,9 +32,11 @@ public final class Runtime: Sendable {
         dispatcher: DeliveryDispatcher,
         validationSweep: ValidationSweep,
         resyncRunner: ResyncRunner,
+        mailer: NotificationMailer?,
         dependencies: AppDependencies,
         logger: Logger
     ) {
+        self.mailer = mailer
         self.validationSweep = validationSweep
         self.resyncRunner = resyncRunner
         self.database = database
@@ -96,6 +99,10 @@ public final class Runtime: Sendable {
             interval: .milliseconds(Int64(max(1, engine.validationInterval) * 1000)),
             logger: logger
         )
+        let mailer = try engine.smtpURL.map { url in
+            NotificationMailer(store: store, smtp: SMTPClient(configuration: try SMTPConfiguration(url: url)), logger: logger)
+        }
+        if mailer == nil { logger.notice("SWITCHBOARD_SMTP_URL is not set: notifications are in-app only") }
         let resyncRunner = ResyncRunner(store: store, integrations: integrations, workerID: configuration.workerID, logger: logger)
         let dependencies = AppDependencies(
             store: store,
@@ -114,6 +121,7 @@ public final class Runtime: Sendable {
             dispatcher: dispatcher,
             validationSweep: validationSweep,
             resyncRunner: resyncRunner,
+            mailer: mailer,
             dependencies: dependencies,
             logger: logger
         )
@@ -136,7 +144,7 @@ public final class Runtime: Sendable {
         try await database.whileRunning {
             try await Migrator(database: database).migrate(logger: logger)
             var services: [any Service] = [HTTPClientService(client: client)]
-            if dispatch { services += [dispatcher, validationSweep, resyncRunner] }
+            if dispatch { services += [dispatcher, validationSweep, resyncRunner] + (mailer.map { [$0] } ?? []) }
             services += try await makeServices()
             let group = ServiceGroup(
                 configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

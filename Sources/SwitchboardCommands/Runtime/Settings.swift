@@ -46,6 +46,9 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Mailchimp API base URL (env SWITCHBOARD_MAILCHIMP_URL; default https://<dc>.api.mailchimp.com from the key).")
     var mailchimpURL: String?
 
+    @Option(help: "SMTP relay for email notifications: smtp://user:pass@host:587?from=alerts@example.com (env SWITCHBOARD_SMTP_URL).")
+    var smtpURL: String?
+
     @Option(help: "Seconds between validation sweeps of CRM and email integrations (env SWITCHBOARD_VALIDATION_INTERVAL; default 3600).")
     var validationInterval: Double?
 
@@ -61,6 +64,7 @@ struct EngineOptions: ParsableArguments {
             hubspot: hubspotURL ?? Environment.value("SWITCHBOARD_HUBSPOT_URL"),
             mailchimp: mailchimpURL ?? Environment.value("SWITCHBOARD_MAILCHIMP_URL")
         )
+        settings.smtpURL = smtpURL ?? Environment.value("SWITCHBOARD_SMTP_URL")
         settings.validationInterval = validationInterval ?? Environment.value("SWITCHBOARD_VALIDATION_INTERVAL").flatMap(Double.init) ?? 3600
         return settings
     }
@@ -76,6 +80,8 @@ public struct EngineSettings: Sendable {
     public var providerURLs = Providers.BaseURLs()
     /// Seconds between validation sweeps of contact-sync integrations.
     public var validationInterval: Double = 3600
+    /// The SMTP relay that emails notifications to managers; none: notifications stay in-app only.
+    public var smtpURL: String?
 
     public init(allowPrivateTargets: Bool = false, maxInFlight: Int? = nil, retryScale: Double? = nil, leaseSeconds: Double? = nil) {
         self.allowPrivateTargets = allowPrivateTargets

@@ -22,10 +22,15 @@ struct APIKeysController {
         var reader = FieldReader(try await request.jsonObject(context: context))
         let roleText = reader.string("role")
         let label = reader.string("label") ?? "API key"
+        let email = reader.string("email")
         let role = roleText.flatMap(APIKeyRole.init(rawValue:))
         if role == nil { reader.errors.append(FieldError(field: "role", message: "must be \"manager\" or \"member\"")) }
+        if let email, !EmailAddress.isValid(email) { reader.errors.append(FieldError(field: "email", message: "must be an email address")) }
+        if email != nil, role == .member {
+            reader.errors.append(FieldError(field: "email", message: "only manager keys receive notifications; leave it out for member keys"))
+        }
         guard reader.errors.isEmpty, let role else { throw APIError.invalid(reader.errors) }
-        let (key, plaintext) = try await store.createAPIKey(workspaceID: workspaceID, role: role, label: label)
+        let (key, plaintext) = try await store.createAPIKey(workspaceID: workspaceID, role: role, label: label, email: email)
         return try JSONResponse.make(APIKeyResponse(key: key, plaintext: plaintext), status: .created)
     }
 

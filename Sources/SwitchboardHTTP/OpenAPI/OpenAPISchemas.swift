@@ -127,9 +127,13 @@ enum OpenAPISchemas {
                 "created_at": time, "read_at": nullableTime,
             ]),
             "NotificationList": list("Notification"),
-            "APIKeyCreate": object(["role": enumeration(["manager", "member"]), "label": string], required: ["role"]),
+            "APIKeyCreate": object(
+                ["role": enumeration(["manager", "member"]), "label": string, "email": .object(["type": "string", "format": "email"])],
+                required: ["role"]
+            ),
             "APIKey": object([
-                "id": string, "role": enumeration(["manager", "member"]), "hint": string, "label": string, "created_at": time,
+                "id": string, "role": enumeration(["manager", "member"]), "hint": string, "label": string, "email": nullableString,
+                "created_at": time,
                 "revoked_at": nullableTime, "key": ["type": "string", "description": "only in the answer to its creation"],
             ]),
             "APIKeyList": list("APIKey"),

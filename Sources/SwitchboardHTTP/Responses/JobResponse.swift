@@ -60,7 +60,7 @@ struct APIKeyResponse: Encodable {
     let plaintext: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, role, hint, label, key
+        case id, role, hint, label, key, email
         case createdAt = "created_at"
         case revokedAt = "revoked_at"
     }
@@ -71,6 +71,7 @@ struct APIKeyResponse: Encodable {
         try container.encode(key.role, forKey: .role)
         try container.encode(key.hint, forKey: .hint)
         try container.encode(key.label, forKey: .label)
+        try container.encode(key.email, forKey: .email)
         try container.encode(format(key.createdAt), forKey: .createdAt)
         try container.encode(key.revokedAt.map(format), forKey: .revokedAt)
         if let plaintext { try container.encode(plaintext, forKey: .key) }

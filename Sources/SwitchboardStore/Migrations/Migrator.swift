@@ -12,7 +12,9 @@ public struct Migrator: Sendable {
     }
 
     /// Every migration, oldest first.
-    static let all: [Migration] = [initialSchema, dueIndexCoversIntegration, dueIndexPerIntegration, integrationEventsAndSetup, resumableJobs]
+    static let all: [Migration] = [
+        initialSchema, dueIndexCoversIntegration, dueIndexPerIntegration, integrationEventsAndSetup, resumableJobs, emailNotifications,
+    ]
 
     /// The newest version this build knows.
     public static var latestVersion: Int { all.last?.version ?? 0 }

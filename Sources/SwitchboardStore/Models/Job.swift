@@ -73,6 +73,9 @@ public struct Notification: Codable, Sendable, Equatable {
     public var body: String
     public var createdAt: Int64
     public var readAt: Int64?
+    /// When it was emailed to the managers (or given up on); nil while waiting for the mailer.
+    public var emailedAt: Int64?
+    public var emailAttempts = 0
 
     /// A new unread notification.
     public init(id: String, workspaceId: String, integrationId: String?, kind: String, title: String, body: String, createdAt: Int64) {
@@ -108,5 +111,7 @@ public struct Notification: Codable, Sendable, Equatable {
         case body
         case createdAt = "created_at"
         case readAt = "read_at"
+        case emailedAt = "emailed_at"
+        case emailAttempts = "email_attempts"
     }
 }

@@ -29,6 +29,8 @@ public struct APIKey: Codable, Sendable, Equatable {
     /// The first characters of the key, so that a manager can tell keys apart.
     public var hint: String
     public var label: String
+    /// The address of the person holding a manager key: notifications are emailed there.
+    public var email: String?
     public var createdAt: Int64
     public var revokedAt: Int64?
 
@@ -40,6 +42,7 @@ public struct APIKey: Codable, Sendable, Equatable {
         case keyHash = "key_hash"
         case hint
         case label
+        case email
         case createdAt = "created_at"
         case revokedAt = "revoked_at"
     }

@@ -36,4 +36,40 @@ extension Store {
                 .first(decoding: Notification.self, with: Self.rowDecoder)
         }
     }
+
+    /// Takes up to `limit` notifications not yet emailed, marking them emailed now so that no other worker
+    /// sends them too; a failed send hands one back with `notificationEmailFailed`.
+    public func claimUnsentNotifications(limit: Int, now: Date = Date()) async throws -> [Notification] {
+        let lock = database.dialect.claimLockClause
+        return try await database.transaction { db in
+            try await db.raw(
+                """
+                UPDATE notifications SET emailed_at = \(bind: now.storeMilliseconds), email_attempts = email_attempts + 1
+                WHERE id IN (SELECT id FROM notifications WHERE emailed_at IS NULL ORDER BY created_at LIMIT \(bind: limit)\(unsafeRaw: lock))
+                RETURNING *
+                """
+            ).all(decoding: Notification.self, with: Self.rowDecoder)
+        }
+    }
+
+    /// A send failed: the notification waits for another try, unless it has had `maxAttempts`.
+    public func notificationEmailFailed(id: String, maxAttempts: Int) async throws {
+        try await database.withConnection { db in
+            try await db.raw(
+                "UPDATE notifications SET emailed_at = NULL WHERE id = \(bind: id) AND email_attempts < \(bind: maxAttempts)"
+            ).run()
+        }
+    }
+
+    /// The addresses of the workspace's managers: the emails of its unrevoked manager keys.
+    public func managerEmails(workspaceID: String) async throws -> [String] {
+        try await database.withConnection { db in
+            try await db.raw(
+                """
+                SELECT DISTINCT email FROM api_keys WHERE workspace_id = \(bind: workspaceID) AND role = 'manager'
+                AND revoked_at IS NULL AND email IS NOT NULL ORDER BY email
+                """
+            ).all().map { try $0.decode(column: "email", as: String.self) }
+        }
+    }
 }

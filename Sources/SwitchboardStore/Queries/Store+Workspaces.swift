@@ -14,10 +14,16 @@ extension Store {
     }
 
     /// Creates a workspace with its first manager key, in one transaction; the key's plaintext is returned once.
-    public func createWorkspace(name: String, managerKeyLabel: String, now: Date = Date()) async throws -> (Workspace, String) {
+    public func createWorkspace(
+        name: String,
+        managerKeyLabel: String,
+        managerEmail: String? = nil,
+        now: Date = Date()
+    ) async throws -> (Workspace, String) {
         let workspace = Workspace(id: Identifier.make("wsp", at: now), name: name, createdAt: now.storeMilliseconds)
-        let (key, plaintext) = Self.newAPIKey(workspaceID: workspace.id, role: .manager, label: managerKeyLabel, now: now)
-        try await database.transaction { db in
+        var (key, plaintext) = Self.newAPIKey(workspaceID: workspace.id, role: .manager, label: managerKeyLabel, now: now)
+        key.email = managerEmail
+        try await database.transaction { [key] db in
             try await db.insert(into: "workspaces").model(workspace, with: Self.rowEncoder).run()
             try await db.insert(into: "api_keys").model(key, with: Self.rowEncoder).run()
         }
@@ -32,9 +38,16 @@ extension Store {
     }
 
     /// Creates an API key and returns it with its plaintext, which is never stored and shown only now.
-    public func createAPIKey(workspaceID: String, role: APIKeyRole, label: String, now: Date = Date()) async throws -> (APIKey, String) {
-        let (key, plaintext) = Self.newAPIKey(workspaceID: workspaceID, role: role, label: label, now: now)
-        try await database.withConnection { db in
+    public func createAPIKey(
+        workspaceID: String,
+        role: APIKeyRole,
+        label: String,
+        email: String? = nil,
+        now: Date = Date()
+    ) async throws -> (APIKey, String) {
+        var (key, plaintext) = Self.newAPIKey(workspaceID: workspaceID, role: role, label: label, now: now)
+        key.email = email
+        try await database.withConnection { [key] db in
             try await db.insert(into: "api_keys").model(key, with: Self.rowEncoder).run()
         }
         return (key, plaintext)
@@ -50,6 +63,7 @@ extension Store {
             keyHash: hashAPIKey(plaintext),
             hint: String(plaintext.prefix(10)),
             label: label,
+            email: nil,
             createdAt: now.storeMilliseconds,
             revokedAt: nil
         )
