@@ -159,6 +159,34 @@ struct ContactSyncEngineTests {
         }
     }
 
+    @Test("HubSpot: a 5xx marks the integration failed_sync; the retry that succeeds makes it active again")
+    func hubspotOutage() async throws {
+        let emulator = HubSpotEmulator()
+        let token = emulator.state.issueToken()
+        try await emulator.run { url in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, baseURLs: .init(hubspot: url)) }) { harness in
+                let id = try await connectHubSpot(harness, token: token, settings: ["overwrite_names": true])
+                // Fails the upsert and the first retry; the fast schedule retries after 50 ms and 100 ms.
+                emulator.state.failNext(2, status: 503)
+                var seen: [IntegrationStatus] = []
+                try await harness.ingest([registration("ada@example.com", role: "CTO")])
+                let deadline = ContinuousClock.now + .seconds(10)
+                while ContinuousClock.now < deadline {
+                    let status = try #require(try await harness.store.integration(workspaceID: harness.workspace.id, id: id)).status
+                    if seen.last != status { seen.append(status) }
+                    if status == .active && emulator.state.contactsByEmail["ada@example.com"] != nil { break }
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                #expect(seen.contains(.failedSync))
+                #expect(seen.last == .active)
+                let delivery = try #require(
+                    try await harness.store.deliveries(workspaceID: harness.workspace.id, filter: .init(), limit: 1, cursor: nil).items.first
+                )
+                #expect(delivery.status == .succeeded && delivery.attempts == 3)
+            }
+        }
+    }
+
     @Test("Mailchimp: members with merge fields, tags and member events; a deleted audience pauses with list_not_found")
     func mailchimpLiveSync() async throws {
         let emulator = MailchimpEmulator()
