@@ -69,3 +69,41 @@ struct DispatchQueuesTests {
         #expect(queues.totalWaiting == 0)
     }
 }
+
+/// The rate budget shared by live sync and resync.
+@Suite("Request budget")
+struct RequestBudgetTests {
+    @Test("background work leaves a reserve and yields to live requests; a 429 stops everyone")
+    func priorities() async throws {
+        let budget = RequestBudget(limit: 10, window: 0.5, reserve: 2)
+        for _ in 0..<8 { try await budget.acquire(.background) }
+        #expect(budget.contended)
+        // The reserve is there for live sync at once.
+        let started = ContinuousClock.now
+        try await budget.acquire(.live)
+        try await budget.acquire(.live)
+        #expect(ContinuousClock.now - started < .milliseconds(50))
+        // Window full: a live and a background request wait; the live one gets the first freed slot.
+        let order = OrderLog()
+        async let background: Void = {
+            try await budget.acquire(.background)
+            await order.append("background")
+        }()
+        try await Task.sleep(for: .milliseconds(20))
+        async let live: Void = {
+            try await budget.acquire(.live)
+            await order.append("live")
+        }()
+        _ = try await (background, live)
+        #expect(await order.entries == ["live", "background"])
+        budget.throttled(retryAfter: 0.3)
+        let blocked = ContinuousClock.now
+        try await budget.acquire(.live)
+        #expect(ContinuousClock.now - blocked >= .milliseconds(250))
+    }
+
+    actor OrderLog {
+        var entries: [String] = []
+        func append(_ entry: String) { entries.append(entry) }
+    }
+}

@@ -137,6 +137,7 @@ struct ResyncTests {
             workerID: "first",
             pollInterval: .milliseconds(20),
             lease: lease,
+            pageLimit: 2500,
             logger: Logger(label: "t")
         )
         let running = Task { try await first.run() }

@@ -50,6 +50,8 @@ public struct ResyncRunner: Service {
     let workerID: String
     let pollInterval: Duration
     let lease: TimeInterval
+    /// At most this many contacts per page, below the provider's page size (tests: more checkpoints).
+    let pageLimit: Int?
     let logger: Logger
 
     /// The most per-contact errors a job keeps to show.
@@ -61,8 +63,10 @@ public struct ResyncRunner: Service {
         workerID: String,
         pollInterval: Duration = .seconds(1),
         lease: TimeInterval = 60,
+        pageLimit: Int? = nil,
         logger: Logger
     ) {
+        self.pageLimit = pageLimit
         self.store = store
         self.integrations = integrations
         self.workerID = workerID
@@ -113,7 +117,7 @@ public struct ResyncRunner: Service {
                     workspaceID: job.workspaceId,
                     broadcasts: broadcasts,
                     after: job.checkpoint,
-                    limit: provider.resyncPageSize
+                    limit: min(provider.resyncPageSize, pageLimit ?? .max)
                 )
             } catch {
                 logger.warning("reading registrants failed; the job continues later", metadata: ["job": "\(job.id)", "error": "\(error)"])

@@ -23,10 +23,15 @@ public final class ContactSyncSessions: Sendable {
         entry(integrationID, provider).budget
     }
 
+    /// How long live activity gathers before a call while a resync uses most of the integration's rate limit:
+    /// one call then carries everything that arrived meanwhile.
+    static let contendedGather: Duration = .seconds(2)
+
     /// Syncs one activity, batched with others of the same integration; nil when the provider took it.
     public func sync(_ activity: ContactActivity, over connection: ContactSyncConnection, provider: any ContactSyncProvider) async -> ProviderFailure?
     {
-        await entry(connection.integrationID, provider).batcher.submit(activity, over: connection)
+        let entry = entry(connection.integrationID, provider)
+        return await entry.batcher.submit(activity, over: connection, gather: entry.budget.contended ? Self.contendedGather : nil)
     }
 
     private func entry(_ integrationID: String, _ provider: any ContactSyncProvider) -> Entry {
@@ -48,11 +53,27 @@ public final class ContactSyncSessions: Sendable {
             self.provider = provider
         }
 
-        func submit(_ activity: ContactActivity, over connection: ContactSyncConnection) async -> ProviderFailure? {
+        /// Queues an activity for the next call; with `gather`, the first of a batch waits that long for others.
+        func submit(_ activity: ContactActivity, over connection: ContactSyncConnection, gather: Duration?) async -> ProviderFailure? {
             await withCheckedContinuation { continuation in
                 waiting.append((activity, connection, continuation))
-                startCalls()
+                if let gather, !gathering, waiting.count < provider.batchSize {
+                    gathering = true
+                    Task {
+                        try? await Task.sleep(for: gather)
+                        self.gathered()
+                    }
+                } else if !gathering {
+                    startCalls()
+                }
             }
+        }
+
+        private var gathering = false
+
+        private func gathered() {
+            gathering = false
+            startCalls()
         }
 
         private func startCalls() {

@@ -4,11 +4,12 @@ import Synchronization
 /// A provider's rate limit for one integration, shared by everything that calls the provider for it: live
 /// sync and resync take requests from the same budget, so that together they stay under the limit.
 ///
-/// The limit is a rolling window (HubSpot: 100 requests in any 10 s). Background work (resync) may use all
-/// but a reserve, so that live events always find room. A 429 stops every caller until the provider's
+/// The limit is a rolling window (HubSpot: 100 requests in any 10 s). Live sync comes first: while a live
+/// request waits, background work (resync) takes nothing, so a live request gets the next slot that frees
+/// up; background work also leaves a small reserve unused. A 429 stops every caller until the provider's
 /// wait is over (adaptive: the budget believes the provider over its own count).
 public final class RequestBudget: Sendable {
-    /// Who is asking: live sync may use the whole window, background work all but the reserve.
+    /// Who is asking: live sync goes first; background work yields to it.
     public enum Priority: Sendable {
         case live
         case background
@@ -24,6 +25,10 @@ public final class RequestBudget: Sendable {
         /// Start times of the requests in the current window, oldest first.
         var sent: [ContinuousClock.Instant] = []
         var blockedUntil: ContinuousClock.Instant?
+        /// Live requests waiting for a slot: background work waits while there are any.
+        var liveWaiting = 0
+        /// When background work last took a request: live sync gathers more per call while it runs.
+        var lastBackground: ContinuousClock.Instant?
     }
 
     /// A budget of `limit` requests per rolling `window`. The window is measured from when a request leaves
@@ -31,22 +36,35 @@ public final class RequestBudget: Sendable {
     public init(limit: Int, window: TimeInterval, reserve: Int? = nil) {
         self.limit = max(1, limit)
         self.window = window
-        self.reserve = min(max(0, reserve ?? max(1, limit / 20)), max(0, limit - 1))
+        self.reserve = min(max(0, reserve ?? max(1, limit / 50)), max(0, limit - 1))
         state = Mutex(State())
     }
 
-    /// A budget that never waits (providers without a request-rate limit).
+    /// A budget that never waits (providers without a request-rate limit) except after a 429.
     public static func unlimited() -> RequestBudget {
         RequestBudget(limit: .max / 2, window: 0, reserve: 0)
     }
 
     /// The margin added to the window for travel time.
-    static let margin: Duration = .milliseconds(150)
+    static let margin: Duration = .milliseconds(100)
+
+    /// Whether background work used the budget in the last window: requests are scarce, so live sync
+    /// should gather more activity into each call.
+    public var contended: Bool {
+        guard window > 0 else { return false }
+        return state.withLock { state in
+            state.lastBackground.map { ContinuousClock.now - $0 < .milliseconds(Int64(window * 1000)) } ?? false
+        }
+    }
 
     /// Waits until a request may be sent, and counts it.
     public func acquire(_ priority: Priority = .live) async throws {
         let allowed = priority == .live ? limit : limit - reserve
         let span = Duration.milliseconds(Int64(window * 1000)) + Self.margin
+        var waiting = false
+        defer {
+            if waiting { state.withLock { $0.liveWaiting -= 1 } }
+        }
         while true {
             let wait: Duration? = state.withLock { state in
                 let now = ContinuousClock.now
@@ -57,10 +75,17 @@ public final class RequestBudget: Sendable {
                 } else if let last = state.sent.last, now - last >= span {
                     state.sent.removeAll(keepingCapacity: true)
                 }
-                if state.sent.count < allowed {
+                let yielding = priority == .background && state.liveWaiting > 0
+                if state.sent.count < allowed && !yielding {
                     state.sent.append(now)
+                    if priority == .background { state.lastBackground = now }
                     return nil
                 }
+                if priority == .live && !waiting {
+                    waiting = true
+                    state.liveWaiting += 1
+                }
+                if yielding || state.sent.count < allowed { return .milliseconds(5) }
                 // The request that leaves the window soonest makes room.
                 return state.sent[state.sent.count - allowed] + span - now
             }

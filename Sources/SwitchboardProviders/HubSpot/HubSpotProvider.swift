@@ -35,8 +35,8 @@ public final class HubSpotProvider: ContactSyncProvider {
 
     public var batchSize: Int { 100 }
     public var concurrentCalls: Int { 2 }
-    /// Pages of 5,000: 50 batch upserts and one list call, so list membership costs 2% of the rate limit.
-    public var resyncPageSize: Int { 5000 }
+    /// Pages of 10,000: 100 batch upserts and one list call, so list membership costs 1% of the rate limit.
+    public var resyncPageSize: Int { 10_000 }
 
     /// The token's limit (a private app's: 100 requests in any 10 seconds).
     public func makeBudget() -> RequestBudget {
