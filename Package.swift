@@ -118,6 +118,7 @@ let package = Package(
             name: "switchboard-bench",
             dependencies: [
                 "SwitchboardCommands",
+                "SwitchboardProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -8,11 +8,21 @@ import SwitchboardCommands
 import SwitchboardDomain
 import SwitchboardStore
 
-/// `switchboard-bench`: events through the real ingest API into the durable store, delivered to webhook
-/// integrations on a local nginx sink, measured end to end, beside the HTTP client's and wrk's ceilings.
+/// `switchboard-bench`: Switchboard's benchmarks. Without a subcommand it measures deliveries.
 @main
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "switchboard-bench", abstract: "Measure Switchboard's delivery throughput.")
+    static let configuration = CommandConfiguration(
+        commandName: "switchboard-bench",
+        abstract: "Measure Switchboard.",
+        subcommands: [DeliveryBench.self, ResyncBench.self],
+        defaultSubcommand: DeliveryBench.self
+    )
+}
+
+/// `switchboard-bench deliveries`: events through the real ingest API into the durable store, delivered to
+/// webhook integrations on a local nginx sink, measured end to end, beside the HTTP client's and wrk's ceilings.
+struct DeliveryBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "deliveries", abstract: "Measure webhook delivery throughput and latency.")
 
     @Option(help: "Events to ingest at full speed.")
     var events = 100_000

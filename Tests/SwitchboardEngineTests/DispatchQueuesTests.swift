@@ -75,7 +75,8 @@ struct DispatchQueuesTests {
 struct RequestBudgetTests {
     @Test("background work leaves a reserve and yields to live requests; a 429 stops everyone")
     func priorities() async throws {
-        let budget = RequestBudget(limit: 10, window: 0.5, reserve: 2)
+        // A window long against scheduling delays on a busy machine: the waits below are about 2 s.
+        let budget = RequestBudget(limit: 10, window: 2, reserve: 2)
         for _ in 0..<8 { try await budget.acquire(.background) }
         #expect(budget.contended)
         // The reserve is there for live sync at once.
@@ -89,7 +90,7 @@ struct RequestBudgetTests {
             try await budget.acquire(.background)
             await order.append("background")
         }()
-        try await Task.sleep(for: .milliseconds(20))
+        try await Task.sleep(for: .milliseconds(200))
         async let live: Void = {
             try await budget.acquire(.live)
             await order.append("live")

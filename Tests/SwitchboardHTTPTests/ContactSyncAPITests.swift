@@ -14,7 +14,7 @@ struct ContactSyncAPITests {
         let token = emulator.state.issueToken()
         let listID = emulator.state.createList(named: "Webinar registrants")
         try await emulator.run { url in
-            try await withAPI(.sqlite, catalogue: { Providers.catalogue(http: $0, baseURLs: .init(hubspot: url)) }) { api in
+            try await withAPI(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { api in
                 let providers = try await api.call(.get, "/v1/providers", key: api.memberKey)
                 #expect(providers.json["data"].map { "\($0)" }?.contains("hubspot") == true)
 
@@ -80,6 +80,24 @@ struct ContactSyncAPITests {
                 let stored = try await api.call(.get, "/v1/integrations/\(id)", key: api.managerKey)
                 #expect(stored.json["settings"]?["list_id"]?.stringValue == listID)
             }
+        }
+    }
+}
+
+/// The OAuth callback: no API key, a page for the manager's browser, nothing changed on a bad state.
+@Suite("OAuth callback")
+struct OAuthCallbackTests {
+    @Test("a forged state or a refusal answers an HTML page with 400 and changes nothing")
+    func refusals() async throws {
+        try await withAPI(.sqlite) { api in
+            let forged = try await api.call(.get, "/v1/oauth/callback?code=abc&state=forged", key: nil)
+            #expect(forged.status == 400)
+            #expect(forged.contentType?.hasPrefix("text/html") == true)
+            #expect(forged.text.contains("state is not a state Switchboard issued"))
+            let denied = try await api.call(.get, "/v1/oauth/callback?error=access_denied&state=x", key: nil)
+            #expect(denied.status == 400 && denied.text.contains("access_denied"))
+            let authorize = try await api.call(.post, "/v1/integrations/\(try await api.createWebhook())/authorize", key: api.managerKey)
+            #expect(authorize.status == 422)
         }
     }
 }

@@ -18,7 +18,7 @@ struct ContactSyncEngineTests {
         let listID = emulator.state.createList(named: "Webinar registrants")
         emulator.state.defineProperty("jobtitle", label: "Job Title")
         try await emulator.run { url in
-            try await withEngine(engine, catalogue: { Providers.catalogue(http: $0, baseURLs: .init(hubspot: url)) }) { harness in
+            try await withEngine(engine, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
                 let workspace = harness.workspace.id
                 var integration = try await harness.integrations.create(
                     workspaceID: workspace,
@@ -68,7 +68,7 @@ struct ContactSyncEngineTests {
         let emulator = HubSpotEmulator()
         let token = emulator.state.issueToken()
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, baseURLs: .init(hubspot: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
                 let workspace = harness.workspace.id
                 let id = try await connectHubSpot(harness, token: token, settings: [:])
                 emulator.state.revoke(token)
@@ -109,7 +109,7 @@ struct ContactSyncEngineTests {
         let token = emulator.state.issueToken()
         let listID = emulator.state.createList(named: "Leads")
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, baseURLs: .init(hubspot: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
                 let workspace = harness.workspace.id
                 let id = try await connectHubSpot(harness, token: token, settings: ["list_id": .string(listID)])
                 let sweep = ValidationSweep(
@@ -137,7 +137,7 @@ struct ContactSyncEngineTests {
         let emulator = HubSpotEmulator(requestsPerWindow: 10, window: 1)
         let token = emulator.state.issueToken()
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, baseURLs: .init(hubspot: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
                 let workspace = harness.workspace.id
                 let id = try await connectHubSpot(harness, token: token, settings: ["overwrite_names": true])
                 let emails = (0..<30).map { "person\($0)@example.com" }
@@ -164,7 +164,7 @@ struct ContactSyncEngineTests {
         let emulator = HubSpotEmulator()
         let token = emulator.state.issueToken()
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, baseURLs: .init(hubspot: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
                 let id = try await connectHubSpot(harness, token: token, settings: ["overwrite_names": true])
                 // Fails the upsert and the first retry; the fast schedule retries after 50 ms and 100 ms.
                 emulator.state.failNext(2, status: 503)
@@ -193,7 +193,7 @@ struct ContactSyncEngineTests {
         let key = emulator.state.issueKey()
         let audience = emulator.state.createAudience(named: "Webinars", mergeFields: ["FNAME": "First name", "LNAME": "Last name", "ROLE": "Role"])
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, baseURLs: .init(mailchimp: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(mailchimp: url)) }) { harness in
                 let workspace = harness.workspace.id
                 let created = try await harness.integrations.create(
                     workspaceID: workspace,

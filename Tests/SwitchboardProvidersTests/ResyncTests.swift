@@ -22,7 +22,7 @@ struct ResyncTests {
         emulator.state.defineProperty("jobtitle", label: "Job Title")
         try await emulator.run { url in
             let catalogue: @Sendable (HTTPClient) -> ProviderCatalogue = {
-                Providers.catalogue(http: $0, baseURLs: .init(hubspot: url, hubspotRequestsPer10Seconds: 1000))
+                Providers.catalogue(http: $0, configuration: .init(hubspot: url, hubspotRequestsPer10Seconds: 1000))
             }
             try await withEngine(.sqlite, catalogue: catalogue) { harness in
                 try await Self.storeHistory(harness)
@@ -62,7 +62,7 @@ struct ResyncTests {
         let key = emulator.state.issueKey()
         let audience = emulator.state.createAudience(named: "All", mergeFields: ["FNAME": "First", "ROLE": "Role"])
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, baseURLs: .init(mailchimp: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(mailchimp: url)) }) { harness in
                 try await Self.storeHistory(harness)
                 let created = try await harness.integrations.create(
                     workspaceID: harness.workspace.id,
@@ -94,7 +94,7 @@ struct ResyncTests {
         let token = emulator.state.issueToken()
         try await emulator.run { url in
             let catalogue: @Sendable (HTTPClient) -> ProviderCatalogue = {
-                Providers.catalogue(http: $0, baseURLs: .init(hubspot: url, hubspotRequestsPer10Seconds: 1000))
+                Providers.catalogue(http: $0, configuration: .init(hubspot: url, hubspotRequestsPer10Seconds: 1000))
             }
             try await withEngine(.sqlite, catalogue: catalogue) { harness in
                 try await Self.storeHistory(harness, count: 300)

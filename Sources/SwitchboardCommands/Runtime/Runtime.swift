@@ -73,7 +73,7 @@ public final class Runtime: Sendable {
         let endpointGuard = EndpointGuard(allowPrivateTargets: engine.allowPrivateTargets)
         let sender = WebhookSender(client: client, endpointGuard: endpointGuard)
         let localDispatch = LocalDispatch()
-        let catalogue = Providers.catalogue(http: client, baseURLs: engine.providerURLs)
+        let catalogue = Providers.catalogue(http: client, configuration: engine.providers)
         let sessions = ContactSyncSessions()
         let dispatcher = DeliveryDispatcher(
             store: store,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SwitchboardDomain
+import SwitchboardEngine
 import SwitchboardProviders
 import SwitchboardStore
 
@@ -60,10 +61,23 @@ struct EngineOptions: ParsableArguments {
             retryScale: retryScale ?? Environment.value("SWITCHBOARD_RETRY_SCALE").flatMap(Double.init),
             leaseSeconds: leaseSeconds ?? Environment.value("SWITCHBOARD_LEASE_SECONDS").flatMap(Double.init)
         )
-        settings.providerURLs = Providers.BaseURLs(
+        settings.providers = Providers.Configuration(
             hubspot: hubspotURL ?? Environment.value("SWITCHBOARD_HUBSPOT_URL"),
-            mailchimp: mailchimpURL ?? Environment.value("SWITCHBOARD_MAILCHIMP_URL")
+            mailchimp: mailchimpURL ?? Environment.value("SWITCHBOARD_MAILCHIMP_URL"),
+            hubspotRequestsPer10Seconds: Environment.value("SWITCHBOARD_HUBSPOT_RATE_LIMIT").flatMap(Int.init) ?? 100
         )
+        // OAuth apps: the provider sends managers back to <public URL>/v1/oauth/callback.
+        let publicURL = (Environment.value("SWITCHBOARD_PUBLIC_URL") ?? "http://127.0.0.1:8080").trimmingCharacters(
+            in: CharacterSet(charactersIn: "/")
+        )
+        func app(_ provider: String) -> OAuthApp? {
+            guard let id = Environment.value("SWITCHBOARD_\(provider)_CLIENT_ID"),
+                let secret = Environment.value("SWITCHBOARD_\(provider)_CLIENT_SECRET")
+            else { return nil }
+            return OAuthApp(clientID: id, clientSecret: secret, redirectURI: publicURL + "/v1/oauth/callback")
+        }
+        settings.providers.hubspotOAuth = app("HUBSPOT")
+        settings.providers.mailchimpOAuth = app("MAILCHIMP")
         settings.smtpURL = smtpURL ?? Environment.value("SWITCHBOARD_SMTP_URL")
         settings.validationInterval = validationInterval ?? Environment.value("SWITCHBOARD_VALIDATION_INTERVAL").flatMap(Double.init) ?? 3600
         return settings
@@ -76,8 +90,8 @@ public struct EngineSettings: Sendable {
     public var maxInFlight: Int?
     public var retryScale: Double?
     public var leaseSeconds: Double?
-    /// Where the providers' APIs are (the emulators in tests and the demo).
-    public var providerURLs = Providers.BaseURLs()
+    /// The providers' API URLs (the emulators in tests and the demo), HubSpot's rate limit, and OAuth apps.
+    public var providers = Providers.Configuration()
     /// Seconds between validation sweeps of contact-sync integrations.
     public var validationInterval: Double = 3600
     /// The SMTP relay that emails notifications to managers; none: notifications stay in-app only.

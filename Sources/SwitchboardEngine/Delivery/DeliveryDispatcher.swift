@@ -276,7 +276,12 @@ public struct DeliveryDispatcher: Service {
                 // One integration whose settings or secrets cannot be read holds up only its own deliveries (they lapse
                 // with the claim and are tried again), never the rest of the batch.
                 do {
-                    targets[id] = try target(of: integration, now: now)
+                    targets[id] = try await target(of: integration, now: now)
+                } catch ProviderFailure.refused(let failure) {
+                    // An OAuth refresh the provider refused: the credentials have expired.
+                    let name = catalogue.displayName(integration.provider)
+                    _ = try? await store.pause(integration, refusedWith: failure, providerName: name, now: now)
+                    logger.info("integration paused: its OAuth refresh was refused", metadata: ["integration": "\(id)"])
                 } catch {
                     logger.error("cannot prepare deliveries of an integration", metadata: ["integration": "\(id)", "error": "\(error)"])
                 }
@@ -312,10 +317,12 @@ public struct DeliveryDispatcher: Service {
 
     /// Where an integration's deliveries go. A webhook's URL and the secrets to sign with: the current one, and
     /// the previous one during its 24 hours of grace. A provider's API with the opened credentials.
-    private func target(of integration: Integration, now: Date) throws -> Route {
+    private func target(of integration: Integration, now: Date) async throws -> Route {
         if let provider = catalogue.contactSync(integration.provider) {
-            let budget = sessions.budget(for: integration.id, provider: provider)
-            return .contactSync(provider, try integration.connection(opening: secrets, budget: budget))
+            return .contactSync(
+                provider,
+                try await sessions.connection(for: integration, provider: provider, secrets: secrets, store: store, now: now)
+            )
         }
         let settings = try JSONDecoder().decode(WebhookSettings.self, from: Data(integration.settings.utf8))
         let secrets = try integration.signingSecrets(opening: self.secrets, now: now)

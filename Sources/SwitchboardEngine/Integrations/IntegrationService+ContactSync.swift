@@ -12,6 +12,8 @@ extension IntegrationService {
         case refused(ValidationFailure)
         /// The provider could not answer (outage, rate limit): nothing can be concluded.
         case unknown(String)
+        /// No credentials yet: the manager has still to authorize (OAuth) or give them.
+        case notConnected
     }
 
     func createContactSync(
@@ -21,8 +23,10 @@ extension IntegrationService {
         now: Date
     ) async throws(IntegrationError) -> Integration {
         var errors = Self.labelErrors(changes.label)
-        if changes.credentials == nil { errors.append(FieldError(field: "credentials", message: "is required")) }
-        let credentials = collect(provider.credentials(from: changes.credentials ?? [:]), into: &errors)
+        // Without credentials the manager connects through the provider's OAuth flow (`authorize`), when offered.
+        let viaOAuth = changes.credentials == nil && provider.authorizationURL(state: "") != nil
+        if changes.credentials == nil && !viaOAuth { errors.append(FieldError(field: "credentials", message: "is required")) }
+        let credentials = viaOAuth ? [:] : collect(provider.credentials(from: changes.credentials ?? [:]), into: &errors)
         let settings = collect(provider.settings(from: changes.settings ?? [:]), into: &errors)
         guard errors.isEmpty, let credentials, let settings else { throw .invalid(errors) }
         var integration = Integration(
@@ -31,12 +35,13 @@ extension IntegrationService {
             provider: provider.description.provider,
             label: changes.label ?? provider.description.displayName,
             settings: encodeSettings(settings),
-            credentials: Integration.sealCredentials(credentials, with: secrets),
+            credentials: viaOAuth ? nil : Integration.sealCredentials(credentials, with: secrets),
             events: provider.description.events.compactMap(OutboundEventType.init(rawValue:)),
             health: IntegrationHealth(status: .setupIncomplete),
             createdAt: Timestamp.milliseconds(now)
         )
-        let check = await check(credentials: credentials, settings: settings, integrationID: integration.id, provider: provider)
+        let check =
+            viaOAuth ? .notConnected : await check(credentials: credentials, settings: settings, integrationID: integration.id, provider: provider)
         recordSetup(check, finished: false, settings: settings, provider: provider, in: &integration)
         try await storeCall { [integration] in try await store.insertIntegration(integration) }
         return integration
@@ -62,9 +67,10 @@ extension IntegrationService {
         if let label = changes.label { integration.label = label }
         if newCredentials != nil || changes.settings != nil {
             // New credentials or another selection: validate before saving (SPEC §2).
-            let credentials: [String: String]
-            if let newCredentials { credentials = newCredentials } else { credentials = try opened(integration) }
-            let check = await check(credentials: credentials, settings: settings, integrationID: integration.id, provider: provider)
+            var candidate = integration
+            candidate.settings = encodeSettings(settings)
+            if let newCredentials { candidate.credentials = Integration.sealCredentials(newCredentials, with: secrets) }
+            let check = await storedCheck(candidate, provider: provider)
             if integration.status == .setupIncomplete {
                 recordSetup(check, finished: false, settings: settings, provider: provider, in: &integration)
             } else {
@@ -90,7 +96,7 @@ extension IntegrationService {
         }
         guard integration.status == .setupIncomplete else { return integration }
         let settings = try currentSettings(of: integration)
-        let check = await check(credentials: try opened(integration), settings: settings, integrationID: integration.id, provider: provider)
+        let check = await storedCheck(integration, provider: provider)
         try refuseUnlessPassed(check, provider: provider)
         let missing = provider.missingSettings(settings)
         guard missing.isEmpty else {
@@ -111,13 +117,8 @@ extension IntegrationService {
         guard let provider = catalogue.contactSync(integration.provider) else {
             throw .unsupported("\(catalogue.displayName(integration.provider)) integrations have no provider options")
         }
-        let connection = try connection(
-            credentials: try opened(integration),
-            settings: try currentSettings(of: integration),
-            integrationID: id,
-            provider: provider
-        )
         do {
+            let connection = try await storedConnection(integration, provider: provider)
             return try await provider.options(connection)
         } catch {
             try refuseUnlessPassed(Self.check(after: error), provider: provider)
@@ -127,20 +128,37 @@ extension IntegrationService {
 
     /// Validation of a stored integration, for resume: the provider's refusal, or nil when it passes.
     func validate(_ integration: Integration, provider: any ContactSyncProvider) async throws(IntegrationError) -> ValidationFailure? {
-        let check = await check(
-            credentials: try opened(integration),
-            settings: try currentSettings(of: integration),
-            integrationID: integration.id,
-            provider: provider
-        )
-        switch check {
+        switch await storedCheck(integration, provider: provider) {
         case .passed: return nil
         case .refused(let failure): return failure
+        case .notConnected: return .expiredCredentials("no credentials: the integration was never authorized")
         case .unknown(let why): throw .providerUnavailable(why)
         }
     }
 
     // MARK: - Helpers
+
+    /// Validation of an integration as stored (or about to be): its credentials, refreshed when an OAuth
+    /// token is about to expire, against its settings.
+    func storedCheck(_ integration: Integration, provider: any ContactSyncProvider) async -> Check {
+        guard integration.credentials != nil else { return .notConnected }
+        do {
+            return try await provider.validate(try await storedConnection(integration, provider: provider)).map(Check.refused) ?? .passed
+        } catch {
+            return Self.check(after: error)
+        }
+    }
+
+    /// The provider connection of a stored integration, its OAuth token refreshed when needed.
+    func storedConnection(_ integration: Integration, provider: any ContactSyncProvider) async throws(ProviderFailure) -> ContactSyncConnection {
+        do {
+            return try await sessions.connection(for: integration, provider: provider, secrets: secrets, store: store)
+        } catch let failure as ProviderFailure {
+            throw failure
+        } catch {
+            throw .unavailable("the credentials cannot be read: \(error)")
+        }
+    }
 
     func check(credentials: [String: String], settings: JSONValue, integrationID: String, provider: any ContactSyncProvider) async -> Check {
         do {
@@ -171,7 +189,7 @@ extension IntegrationService {
         case .refused(.listNotFound):
             authorized = true
             missing.append("another list")
-        case .refused, .unknown: break
+        case .refused, .unknown, .notConnected: break
         }
         let progress = SetupProgress(authorized: authorized, missingSettings: missing, finished: finished)
         var health = integration.health
@@ -194,6 +212,8 @@ extension IntegrationService {
                 detail: failure.detail(providerName: provider.description.displayName, provider: provider.description.provider)
             )
         case .unknown(let why): throw .providerUnavailable("\(provider.description.displayName) could not be reached: \(why)")
+        case .notConnected:
+            throw .conflict(reason: "setup_incomplete", detail: "Connect \(provider.description.displayName) first (authorize, or give credentials).")
         }
     }
 

@@ -97,14 +97,10 @@ public struct ResyncRunner: Service {
         let broadcasts = (try? JSONDecoder().decode([String: [String]].self, from: Data(job.parameters.utf8)))?["broadcast_ids"] ?? []
         guard let integrationID = job.integrationId,
             let integration = try? await store.integration(workspaceID: job.workspaceId, id: integrationID),
-            let provider = integrations.catalogue.contactSync(integration.provider),
-            let connection = try? integration.connection(
-                opening: integrations.secrets,
-                budget: integrations.sessions.budget(for: integrationID, provider: provider)
-            ).background()
+            let provider = integrations.catalogue.contactSync(integration.provider)
         else {
             job.status = .failed
-            job.errors = Self.errors(["the integration was deleted or its credentials cannot be read"])
+            job.errors = Self.errors(["the integration was deleted"])
             _ = try? await store.saveJobProgress(job, worker: workerID, now: Date(), lease: lease)
             return
         }
@@ -128,6 +124,19 @@ public struct ResyncRunner: Service {
                 await finish(job, integration: integration)
                 return
             }
+            // Per page, so that an OAuth token that expires during a long resync is refreshed.
+            let connection: ContactSyncConnection
+            do {
+                connection = try await integrations.storedConnection(integration, provider: provider).background()
+            } catch {
+                if case .refused(let failure) = error {
+                    _ = try? await integrations.pauseAfterValidation(integration, failure: failure, provider: provider, now: Date())
+                }
+                job.status = .failed
+                job.errors = Self.errors(errors + ["the integration's credentials cannot be used: \(Self.describe(error))"])
+                await finish(job, integration: integration)
+                return
+            }
             let contacts = page.map { Contact(registrant: $0.registrant) ?? Contact(email: $0.email) }
             let results = await sync(contacts, provider: provider, connection: connection)
             // Stopped mid-page (shutdown): save nothing of this page; the next runner starts it again.
@@ -147,6 +156,8 @@ public struct ResyncRunner: Service {
                 if errors.count < Self.keptErrors { errors.append("\(contact.email): \(Self.describe(result))") }
             }
             job.done += page.count
+            // Registrants who arrived during the resync and sort after the checkpoint are synced too.
+            job.total = max(job.total, job.done)
             job.checkpoint = page[page.count - 1].email
             job.errors = Self.errors(errors)
             guard (try? await store.saveJobProgress(job, worker: workerID, now: Date(), lease: lease)) == true else {

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardDomain
+import SwitchboardStore
 import Synchronization
 
 /// The process's contact-sync traffic per integration: one rate budget each, shared by live sync and resync,
@@ -33,6 +34,50 @@ public final class ContactSyncSessions: Sendable {
         let entry = entry(connection.integrationID, provider)
         return await entry.batcher.submit(activity, over: connection, gather: entry.budget.contended ? Self.contendedGather : nil)
     }
+
+    /// The connection of a stored integration: its credentials opened, and an OAuth access token that is
+    /// about to expire refreshed first (once, however many callers ask at the same time) and saved sealed.
+    /// A refresh the provider refuses throws `.refused(.expiredCredentials)`.
+    public func connection(
+        for integration: Integration,
+        provider: any ContactSyncProvider,
+        secrets: SecretBox,
+        store: Store,
+        now: Date = Date()
+    ) async throws -> ContactSyncConnection {
+        let budget = budget(for: integration.id, provider: provider)
+        let current = try integration.connection(opening: secrets, budget: budget)
+        guard provider.needsRefresh(current.credentials, now: now) else { return current }
+        let refreshing = refreshes.withLock { inFlight in
+            if let running = inFlight[integration.id] { return running }
+            let task = Task<[String: String], any Error> {
+                defer { _ = self.refreshes.withLock { $0.removeValue(forKey: integration.id) } }
+                // Another process may have refreshed the same grant already: then its fresh tokens are used.
+                let stored = try await store.integration(workspaceID: integration.workspaceId, id: integration.id)
+                if let stored, stored.credentials != integration.credentials, let theirs = try? stored.openCredentials(secrets),
+                    theirs["refresh_token"] == current.credentials["refresh_token"], !provider.needsRefresh(theirs, now: now)
+                {
+                    return theirs
+                }
+                let fresh = try await provider.refresh(current.credentials)
+                // Saved only when these are the stored credentials (not new ones still being validated).
+                if stored?.credentials == integration.credentials {
+                    try await store.updateCredentials(integrationID: integration.id, sealed: Integration.sealCredentials(fresh, with: secrets))
+                }
+                return fresh
+            }
+            inFlight[integration.id] = task
+            return task
+        }
+        return ContactSyncConnection(
+            integrationID: integration.id,
+            credentials: try await refreshing.value,
+            settings: current.settings,
+            budget: budget
+        )
+    }
+
+    private let refreshes = Mutex<[String: Task<[String: String], any Error>]>([:])
 
     private func entry(_ integrationID: String, _ provider: any ContactSyncProvider) -> Entry {
         state.withLock { entries in

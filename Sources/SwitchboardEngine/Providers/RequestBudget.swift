@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// The limit is a rolling window (HubSpot: 100 requests in any 10 s). Live sync comes first: while a live
 /// request waits, background work (resync) takes nothing, so a live request gets the next slot that frees
-/// up; background work also leaves a small reserve unused. A 429 stops every caller until the provider's
+/// up; background work also leaves a reserve of 1% unused. A 429 stops every caller until the provider's
 /// wait is over (adaptive: the budget believes the provider over its own count).
 public final class RequestBudget: Sendable {
     /// Who is asking: live sync goes first; background work yields to it.
@@ -36,7 +36,7 @@ public final class RequestBudget: Sendable {
     public init(limit: Int, window: TimeInterval, reserve: Int? = nil) {
         self.limit = max(1, limit)
         self.window = window
-        self.reserve = min(max(0, reserve ?? max(1, limit / 50)), max(0, limit - 1))
+        self.reserve = min(max(0, reserve ?? max(1, limit / 100)), max(0, limit - 1))
         state = Mutex(State())
     }
 

@@ -51,22 +51,31 @@ public struct ValidationSweep: Service {
 }
 
 extension IntegrationService {
-    /// Pauses an integration its provider refused, with the reason and a notification for the managers, unless
-    /// it changed since it was read (a manager's edit wins; the next check sees it). Returns whether it paused.
+    /// Pauses an integration its provider refused; see `Store.pause(_:refusedWith:providerName:now:)`.
     func pauseAfterValidation(
         _ integration: Integration,
         failure: ValidationFailure,
         provider: any ContactSyncProvider,
         now: Date
     ) async throws(IntegrationError) -> Bool {
-        guard var current = try await storeCall({ try await store.integration(workspaceID: integration.workspaceId, id: integration.id) }),
+        try await storeCall {
+            try await store.pause(integration, refusedWith: failure, providerName: provider.description.displayName, now: now)
+        }
+    }
+}
+
+extension Store {
+    /// Pauses an integration its provider refused, with the reason and a notification for the managers, unless
+    /// it changed since it was read (a manager's edit wins; the next check sees it). Returns whether it paused.
+    func pause(_ integration: Integration, refusedWith failure: ValidationFailure, providerName: String, now: Date) async throws -> Bool {
+        guard var current = try await self.integration(workspaceID: integration.workspaceId, id: integration.id),
             current.updatedAt == integration.updatedAt
         else { return false }
         var health = current.health
-        health.validationFailed(failure, providerName: provider.description.displayName, provider: current.provider)
+        health.validationFailed(failure, providerName: providerName, provider: current.provider)
         current.health = health
         current.updatedAt = Timestamp.milliseconds(now)
-        try await storeCall { [current] in try await store.updateIntegration(current, notification: .paused(current, at: now)) }
+        try await updateIntegration(current, notification: .paused(current, at: now))
         return true
     }
 }

@@ -26,6 +26,21 @@ struct IntegrationsController {
         group.post(":id/complete-setup", use: completeSetup)
         group.get(":id/options", use: options)
         group.post(":id/resync", use: resync)
+        group.post(":id/authorize", use: authorize)
+    }
+
+    struct AuthorizeResponse: Encodable {
+        let authorizeURL: String
+        enum CodingKeys: String, CodingKey {
+            case authorizeURL = "authorize_url"
+        }
+    }
+
+    /// Starts connecting through the provider's OAuth: the URL to send the manager's browser to.
+    @Sendable func authorize(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let workspaceID = try context.managerWorkspaceID()
+        let url = try await service.authorizationURL(workspaceID: workspaceID, id: try context.parameters.require("id"))
+        return try JSONResponse.make(AuthorizeResponse(authorizeURL: url))
     }
 
     @Sendable func create(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {

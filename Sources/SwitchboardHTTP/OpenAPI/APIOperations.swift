@@ -78,6 +78,22 @@ enum APIOperations {
         ),
         APIOperation(
             "post",
+            "/v1/integrations/{id}/authorize",
+            "Connect through the provider's OAuth: the URL to send the manager to",
+            tag: "Integrations",
+            responses: [(200, "Authorization"), (422, "Problem")]
+        ),
+        APIOperation(
+            "get",
+            "/v1/oauth/callback",
+            "Where the provider sends the manager back (code, state); answers an HTML page",
+            tag: "Integrations",
+            responses: [(200, nil), (400, nil)],
+            query: [("code", "the authorization code"), ("state", "the state Switchboard issued"), ("error", "the provider's refusal")],
+            authenticated: false
+        ),
+        APIOperation(
+            "post",
             "/v1/integrations/{id}/resync",
             "Resync Historical Contacts: a job over stored registrations (optionally of some broadcasts)",
             tag: "Integrations",

@@ -65,6 +65,7 @@ enum OpenAPISchemas {
                 required: ["provider", "settings"]
             ),
             "IntegrationUpdate": object(["label": string, "settings": providerSettings, "credentials": credentials]),
+            "Authorization": object(["authorize_url": ["type": "string", "format": "uri"]]),
             "ResyncRequest": object(["broadcast_ids": .object(["type": "array", "items": string])]),
             "ProviderOptions": object([
                 "options": .object([

@@ -66,4 +66,33 @@ struct ProviderHTTP {
             throw .unavailable("\(provider) could not be reached: \(error)")
         }
     }
+
+    /// A form-encoded POST (OAuth token endpoints), unpaced: it is not an API call of the integration.
+    static func postForm(_ http: HTTPClient, _ url: String, _ fields: [String: String], provider: String) async throws(ProviderFailure) -> Answer {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "user-agent", value: "Switchboard/1.0")
+        request.body = .bytes(ByteBuffer(string: formEncode(fields)))
+        do {
+            let response = try await http.execute(request, timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any]
+            return Answer(status: Int(response.status.code), headers: response.headers, body: object)
+        } catch {
+            throw .unavailable("\(provider) could not be reached: \(error)")
+        }
+    }
+
+    static func formEncode(_ fields: [String: String]) -> String {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        return fields.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.value)" }
+            .joined(separator: "&")
+    }
+
+    /// `base?name=value&…`, values percent-encoded.
+    static func url(_ base: String, query: [String: String]) -> String {
+        base + "?" + formEncode(query)
+    }
 }

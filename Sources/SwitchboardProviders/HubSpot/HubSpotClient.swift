@@ -133,6 +133,24 @@ public struct HubSpotClient: Sendable {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~"))) ?? text
     }
 
+    /// The scopes granted to an OAuth access token (401 or 404 when it no longer works).
+    public func oauthScopes() async throws(ProviderFailure) -> Set<String> {
+        let answer = try await ProviderHTTP.call(
+            http,
+            .GET,
+            baseURL + "/oauth/v1/access-tokens/\(Self.pathSegment(token))",
+            authorization: nil,
+            json: nil,
+            provider: "HubSpot",
+            pacing: pacing
+        )
+        guard answer.succeeded else {
+            if answer.status == 404 || answer.status == 401 { throw .refused(.expiredCredentials("the OAuth access token is invalid or expired")) }
+            throw Self.failure(status: answer.status, headers: answer.headers, body: answer.body ?? [:], missing: nil)
+        }
+        return Set(answer.body?["scopes"] as? [String] ?? [])
+    }
+
     /// The scopes granted to the token (a private-app token; 401 when it no longer works).
     public func grantedScopes() async throws(ProviderFailure) -> Set<String> {
         let answer = try await call(.POST, "/oauth/v2/private-apps/get/access-token-info", json: ["tokenKey": token], authorized: false)

@@ -13,13 +13,21 @@ public final class HubSpotProvider: ContactSyncProvider {
     /// Requests per rolling window each token may send (private apps: 100 per 10 s; more on Pro and
     /// Enterprise accounts).
     let rateLimit: (requests: Int, window: TimeInterval)
+    /// The operator's HubSpot app, when managers may connect with OAuth.
+    let oauth: OAuthApp?
     /// Marketing events known to exist, per integration and broadcast, so each is created once per process.
     private let createdEvents = Mutex<Set<String>>([])
 
-    public init(http: HTTPClient, baseURL: String = HubSpotClient.defaultBaseURL, rateLimit: (requests: Int, window: TimeInterval) = (100, 10)) {
+    public init(
+        http: HTTPClient,
+        baseURL: String = HubSpotClient.defaultBaseURL,
+        rateLimit: (requests: Int, window: TimeInterval) = (100, 10),
+        oauth: OAuthApp? = nil
+    ) {
         self.http = http
         self.baseURL = baseURL
         self.rateLimit = rateLimit
+        self.oauth = oauth
     }
 
     public var description: ProviderDescription {
@@ -56,7 +64,60 @@ public final class HubSpotProvider: ContactSyncProvider {
     public func missingSettings(_ settings: JSONValue) -> [String] { [] }
 
     public func validate(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> ValidationFailure? {
-        try await HubSpotValidation.check(client(connection), settings: decode(connection.settings))
+        try await HubSpotValidation.check(
+            client(connection),
+            settings: decode(connection.settings),
+            oauth: connection.credentials["refresh_token"] != nil
+        )
+    }
+
+    // MARK: - OAuth
+
+    /// HubSpot's consent page (the emulator's when the API URL is overridden).
+    var authorizeURL: String {
+        baseURL == HubSpotClient.defaultBaseURL ? "https://app.hubspot.com/oauth/authorize" : baseURL + "/oauth/authorize"
+    }
+
+    public func authorizationURL(state: String) -> String? {
+        guard let oauth else { return nil }
+        return ProviderHTTP.url(
+            authorizeURL,
+            query: [
+                "client_id": oauth.clientID, "redirect_uri": oauth.redirectURI, "state": state,
+                "scope": HubSpotValidation.requiredScopes(for: HubSpotSettings(listID: "any")).sorted().joined(separator: " "),
+            ]
+        )
+    }
+
+    public func exchange(code: String) async throws(ProviderFailure) -> [String: String] {
+        try await token(["grant_type": "authorization_code", "code": code])
+    }
+
+    public func needsRefresh(_ credentials: [String: String], now: Date) -> Bool {
+        guard credentials["refresh_token"] != nil, let expires = credentials["expires_at"].flatMap(TimeInterval.init) else { return false }
+        return expires - 300 < now.timeIntervalSince1970
+    }
+
+    public func refresh(_ credentials: [String: String]) async throws(ProviderFailure) -> [String: String] {
+        guard let refreshToken = credentials["refresh_token"] else { return credentials }
+        return try await token(["grant_type": "refresh_token", "refresh_token": refreshToken])
+    }
+
+    /// `POST /oauth/v1/token`: access and refresh tokens; a refused code or refresh token is expired credentials.
+    private func token(_ grant: [String: String]) async throws(ProviderFailure) -> [String: String] {
+        guard let oauth else { throw .refused(.expiredCredentials("HubSpot OAuth is no longer configured on this Switchboard")) }
+        let fields = grant.merging(["client_id": oauth.clientID, "client_secret": oauth.clientSecret, "redirect_uri": oauth.redirectURI]) { a, _ in a
+        }
+        let answer = try await ProviderHTTP.postForm(http, baseURL + "/oauth/v1/token", fields, provider: "HubSpot")
+        guard answer.succeeded, let access = answer.body?["access_token"] as? String, let refresh = answer.body?["refresh_token"] as? String else {
+            if (400..<500).contains(answer.status) {
+                let status = answer.body?["status"] as? String ?? "HTTP \(answer.status)"
+                throw .refused(.expiredCredentials("HubSpot refused the OAuth grant (\(status))"))
+            }
+            throw .unavailable("HubSpot's token endpoint answered \(answer.status)")
+        }
+        let lifetime = (answer.body?["expires_in"] as? Int).map(TimeInterval.init) ?? 1800
+        return ["access_token": access, "refresh_token": refresh, "expires_at": String(Int(Date().timeIntervalSince1970 + lifetime))]
     }
 
     public func options(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> [String: [ProviderResource]] {

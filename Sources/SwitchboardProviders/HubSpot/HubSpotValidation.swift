@@ -13,9 +13,14 @@ public enum HubSpotValidation {
 
     /// What HubSpot refuses about this integration, or nil when everything holds. Throws when HubSpot cannot
     /// answer now (rate limit, outage): a validation that could not run decides nothing.
-    public static func check(_ client: HubSpotClient, settings: HubSpotSettings) async throws(ProviderFailure) -> ValidationFailure? {
+    public static func check(
+        _ client: HubSpotClient,
+        settings: HubSpotSettings,
+        oauth: Bool = false
+    ) async throws(ProviderFailure) -> ValidationFailure? {
         do {
-            let missing = requiredScopes(for: settings).subtracting(try await client.grantedScopes())
+            let granted = oauth ? try await client.oauthScopes() : try await client.grantedScopes()
+            let missing = requiredScopes(for: settings).subtracting(granted)
             guard missing.isEmpty else { return .missingPermissions(scopes: missing.sorted()) }
             for (listID, name) in [(settings.listID, settings.listName), (settings.attendedListID, nil)] {
                 guard let listID else { continue }

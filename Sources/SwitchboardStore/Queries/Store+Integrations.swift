@@ -48,6 +48,14 @@ extension Store {
         }
     }
 
+    /// Replaces an integration's sealed credentials only (an OAuth refresh), leaving its status and
+    /// `updated_at` (which marks a manager's changes) alone.
+    public func updateCredentials(integrationID: String, sealed: String) async throws {
+        try await database.withConnection { db in
+            try await db.raw("UPDATE integrations SET credentials = \(bind: sealed) WHERE id = \(bind: integrationID)").run()
+        }
+    }
+
     /// Integrations of these providers in these statuses, across workspaces: for the validation sweep.
     public func integrations(providers: [String], statuses: [IntegrationStatus]) async throws -> [Integration] {
         guard !providers.isEmpty, !statuses.isEmpty else { return [] }

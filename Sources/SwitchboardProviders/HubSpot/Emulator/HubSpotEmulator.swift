@@ -57,6 +57,7 @@ public struct HubSpotEmulator: Sendable {
                 HubSpotMarketingEvents.record(body, event: eventID, account: account, state: state, in: &portal)
             }
         }
+        HubSpotOAuth(state: state).register(on: router)
         router.post("/oauth/v2/private-apps/get/access-token-info") { request, _ in
             // Token information needs no Authorization header: the token is the body.
             let body = try? await EmulatorServer.json(request)
@@ -85,7 +86,15 @@ public struct HubSpotEmulator: Sendable {
             return bearer.flatMap { portal.tokens[$0] }
         }
         guard let bearer, let token, !token.revoked else { return HubSpotReply.unauthorized.response() }
+        if let expires = token.expiresAt, expires < Date() {
+            return HubSpotReply.error(
+                status: 401,
+                category: "EXPIRED_AUTHENTICATION",
+                message: "The OAuth token used to make this call expired \(Int(Date().timeIntervalSince(expires))) second(s) ago."
+            ).response()
+        }
         guard let remaining = limiter.admit(bearer) else {
+            state.portal.withLock { $0.rateLimited += 1 }
             return HubSpotReply.rateLimited.response(headers: rateHeaders(remaining: 0))
         }
         guard token.scopes.contains(scope) else { return HubSpotReply.missingScopes([scope]).response(headers: rateHeaders(remaining: remaining)) }

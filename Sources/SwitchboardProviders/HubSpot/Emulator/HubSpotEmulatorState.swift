@@ -9,6 +9,16 @@ public final class HubSpotEmulatorState: Sendable {
     public struct Token: Sendable {
         public var scopes: Set<String>
         public var revoked = false
+        /// OAuth access tokens expire; private-app tokens do not.
+        public var expiresAt: Date?
+    }
+
+    /// An OAuth grant: an authorization code or a refresh token, for an app, with the scopes consented to.
+    struct Grant {
+        let clientID: String
+        let redirectURI: String
+        let scopes: Set<String>
+        var revoked = false
     }
 
     public struct Contact: Sendable, Equatable {
@@ -62,6 +72,11 @@ public final class HubSpotEmulatorState: Sendable {
         var nextID = 101
         var failures: [Int] = []
         var requests = 0
+        var rateLimited = 0
+        var apps: [String: String] = [:]
+        var codes: [String: Grant] = [:]
+        var refreshTokens: [String: Grant] = [:]
+        var accessTokenLifetime: TimeInterval = 1800
     }
 
     let portal = Mutex(Portal())
@@ -77,6 +92,24 @@ public final class HubSpotEmulatorState: Sendable {
     public func issueToken(scopes: Set<String> = HubSpotScopes.all, _ token: String = "pat-na1-\(UUID().uuidString.lowercased())") -> String {
         portal.withLock { $0.tokens[token] = Token(scopes: scopes) }
         return token
+    }
+
+    /// Registers an OAuth app (HubSpot developer account › Apps): its client id and secret.
+    public func registerApp(clientID: String, secret: String) {
+        portal.withLock { $0.apps[clientID] = secret }
+    }
+
+    /// How long OAuth access tokens issued from now on live (HubSpot: 30 minutes).
+    public func setAccessTokenLifetime(_ seconds: TimeInterval) {
+        portal.withLock { $0.accessTokenLifetime = seconds }
+    }
+
+    /// The app is uninstalled from the portal: its refresh tokens and access tokens stop working.
+    public func uninstallApps() {
+        portal.withLock { portal in
+            for key in portal.refreshTokens.keys { portal.refreshTokens[key]?.revoked = true }
+            for (key, token) in portal.tokens where token.expiresAt != nil { portal.tokens[key]?.revoked = true }
+        }
     }
 
     /// The token stops working (401), as when a private app's token is rotated or an app uninstalled.
@@ -123,6 +156,17 @@ public final class HubSpotEmulatorState: Sendable {
             Dictionary(uniqueKeysWithValues: portal.contactByEmail.compactMap { email, id in portal.contacts[id].map { (email, $0) } })
         }
     }
+
+    /// Requests answered 429 so far.
+    public var rateLimitedCount: Int { portal.withLock { $0.rateLimited } }
+
+    /// Whether a contact with this email exists (cheaper than `contactsByEmail` on a large portal).
+    public func hasContact(_ email: String) -> Bool {
+        portal.withLock { $0.contactByEmail[email.lowercased()] != nil }
+    }
+
+    /// The number of contacts.
+    public var contactCount: Int { portal.withLock { $0.contacts.count } }
 
     /// A list, deleted or not.
     public func list(_ listID: String) -> ContactList? {

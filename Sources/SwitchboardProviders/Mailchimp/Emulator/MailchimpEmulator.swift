@@ -23,6 +23,7 @@ public struct MailchimpEmulator: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        registerOAuth(on: router)
         router.get("/3.0/") { request, _ in
             await handle(request) { _, _ in .ok(["account_id": "emulated", "account_name": "Emulated account", "login_id": "1"]) }
         }
@@ -96,5 +97,45 @@ public struct MailchimpEmulator: Sendable {
             let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":")
         else { return nil }
         return String(pair[pair.index(after: colon)...])
+    }
+
+    /// Mailchimp's OAuth 2 endpoints (on login.mailchimp.com): the consent page (granted at once), the token
+    /// exchange (tokens that never expire, usable as Bearer keys), and the metadata naming the data centre.
+    private func registerOAuth(on router: Router<BasicRequestContext>) {
+        router.get("/oauth2/authorize") { request, _ in
+            let query = request.uri.queryParameters
+            let (clientID, redirectURI) = (query.get("client_id") ?? "", query.get("redirect_uri") ?? "")
+            let code = OAuthEmulation.token()
+            let known = state.account.withLock { account in
+                guard account.apps[clientID] != nil else { return false }
+                account.codes[code] = (clientID, redirectURI)
+                return true
+            }
+            guard known, !redirectURI.isEmpty else { return OAuthEmulation.json(.badRequest, ["error": "invalid_client"]) }
+            return OAuthEmulation.redirect(to: redirectURI, code: code, state: query.get("state"))
+        }
+        router.post("/oauth2/token") { request, _ in
+            let form = await OAuthEmulation.form(request)
+            return state.account.withLock { account -> Response in
+                guard let clientID = form["client_id"], account.apps[clientID] != nil, account.apps[clientID] == form["client_secret"] else {
+                    return OAuthEmulation.json(.unauthorized, ["error": "invalid_client"])
+                }
+                guard form["grant_type"] == "authorization_code", let code = form["code"], let grant = account.codes.removeValue(forKey: code),
+                    grant.clientID == clientID, grant.redirectURI == form["redirect_uri"]
+                else { return OAuthEmulation.json(.badRequest, ["error": "invalid_grant"]) }
+                let token = OAuthEmulation.token()
+                account.keys[token] = true
+                return OAuthEmulation.json(.ok, ["access_token": token, "expires_in": 0, "scope": NSNull()])
+            }
+        }
+        router.get("/oauth2/metadata") { request, _ in
+            let token = request.headers[.authorization].flatMap { $0.hasPrefix("OAuth ") ? String($0.dropFirst(6)) : nil } ?? ""
+            guard state.account.withLock({ $0.keys[token] == true }) else { return OAuthEmulation.json(.unauthorized, ["error": "invalid_token"]) }
+            let host = request.head.authority ?? "127.0.0.1"
+            return OAuthEmulation.json(
+                .ok,
+                ["dc": "us6", "role": "owner", "accountname": "Emulated account", "login_url": "http://\(host)", "api_endpoint": "http://\(host)"]
+            )
+        }
     }
 }

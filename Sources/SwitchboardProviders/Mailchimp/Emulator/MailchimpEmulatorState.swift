@@ -28,6 +28,8 @@ public final class MailchimpEmulatorState: Sendable {
         var failures: [Int] = []
         var requests = 0
         var peakConcurrency = 0
+        var apps: [String: String] = [:]
+        var codes: [String: (clientID: String, redirectURI: String)] = [:]
     }
 
     let account = Mutex(Account())
@@ -42,6 +44,11 @@ public final class MailchimpEmulatorState: Sendable {
         let key = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased() + "-" + dataCenter
         account.withLock { $0.keys[key] = true }
         return key
+    }
+
+    /// Registers an OAuth app (Mailchimp › Account › Extras › Registered apps): its client id and secret.
+    public func registerApp(clientID: String, secret: String) {
+        account.withLock { $0.apps[clientID] = secret }
     }
 
     /// The key stops working (401), as when it is disabled in the account.

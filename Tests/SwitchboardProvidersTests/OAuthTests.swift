@@ -1,0 +1,113 @@
+import AsyncHTTPClient
+import Foundation
+import SwitchboardDomain
+import SwitchboardEngine
+import SwitchboardProviders
+import SwitchboardStore
+import SwitchboardTestSupport
+import Testing
+
+/// Connecting through the providers' OAuth 2 authorization-code flow against the emulators: the consent
+/// redirect, the code exchange, syncing with the token, refreshing it, and a refused refresh pausing.
+@Suite("OAuth connections")
+struct OAuthTests {
+    static let app = (id: "switchboard-client", secret: "switchboard-secret", redirect: "https://switchboard.example/v1/oauth/callback")
+
+    /// Follows the authorization URL as a browser would, up to the provider's redirect; returns code and state.
+    static func consent(_ url: String) async throws -> (code: String, state: String) {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        let answer = try? await client.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+        try await client.shutdown()
+        let response = try #require(answer)
+        #expect(response.status == .found)
+        let location = try #require(response.headers.first(name: "location"))
+        #expect(location.hasPrefix(app.redirect))
+        let items = URLComponents(string: location)?.queryItems ?? []
+        return (try #require(items.first { $0.name == "code" }?.value), try #require(items.first { $0.name == "state" }?.value))
+    }
+
+    @Test("HubSpot: authorize, exchange, sync with the token, refresh it; an uninstalled app pauses with expired_credentials")
+    func hubspot() async throws {
+        let emulator = HubSpotEmulator()
+        emulator.state.registerApp(clientID: Self.app.id, secret: Self.app.secret)
+        // Every token is due for refresh at once (Switchboard refreshes 5 minutes ahead).
+        emulator.state.setAccessTokenLifetime(60)
+        try await emulator.run { url in
+            let oauth = OAuthApp(clientID: Self.app.id, clientSecret: Self.app.secret, redirectURI: Self.app.redirect)
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url, hubspotOAuth: oauth)) }) {
+                harness in
+                let workspace = harness.workspace.id
+                let created = try await harness.integrations.create(workspaceID: workspace, provider: "hubspot", changes: .init(settings: [:]))
+                #expect(created.status == .setupIncomplete)
+                #expect(created.statusDetail == "Setup is not finished: connect HubSpot, press Finish.")
+                #expect(created.credentials == nil)
+
+                let (code, state) = try await Self.consent(try await harness.integrations.authorizationURL(workspaceID: workspace, id: created.id))
+                let forged = await #expect(throws: IntegrationError.self) {
+                    try await harness.integrations.completeAuthorization(state: state + "x", code: code)
+                }
+                #expect(forged != nil)
+                let authorized = try await harness.integrations.completeAuthorization(state: state, code: code)
+                #expect(authorized.statusDetail == "Setup is not finished: press Finish.")
+                let id = try await harness.integrations.completeSetup(workspaceID: workspace, id: created.id).id
+
+                try await harness.ingest([Self.registration("ada@example.com")])
+                #expect(try await harness.settle())
+                #expect(emulator.state.contactsByEmail["ada@example.com"] != nil)
+                let stored = try #require(try await harness.store.integration(workspaceID: workspace, id: id))
+                #expect(stored.credentials != authorized.credentials)  // refreshed and saved
+                #expect(stored.credentials?.contains("oauth-") == false)  // sealed, never plain
+
+                emulator.state.uninstallApps()
+                try await harness.ingest([Self.registration("grace@example.com")])
+                let deadline = ContinuousClock.now + .seconds(10)
+                var paused: Integration?
+                while ContinuousClock.now < deadline {
+                    paused = try await harness.store.integration(workspaceID: workspace, id: id)
+                    if paused?.status == .paused { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(paused?.pauseReason == .expiredCredentials)
+                #expect(paused?.statusDetail?.contains("BAD_REFRESH_TOKEN") == true)
+            }
+        }
+    }
+
+    @Test("Mailchimp: authorize, exchange, read the data centre, and sync with the token")
+    func mailchimp() async throws {
+        let emulator = MailchimpEmulator()
+        emulator.state.registerApp(clientID: Self.app.id, secret: Self.app.secret)
+        let audience = emulator.state.createAudience(named: "Webinars")
+        try await emulator.run { url in
+            let oauth = OAuthApp(clientID: Self.app.id, clientSecret: Self.app.secret, redirectURI: Self.app.redirect)
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(mailchimp: url, mailchimpOAuth: oauth)) }) {
+                harness in
+                let workspace = harness.workspace.id
+                let created = try await harness.integrations.create(
+                    workspaceID: workspace,
+                    provider: "mailchimp",
+                    changes: .init(settings: ["audience_id": .string(audience)])
+                )
+                let (code, state) = try await Self.consent(try await harness.integrations.authorizationURL(workspaceID: workspace, id: created.id))
+                _ = try await harness.integrations.completeAuthorization(state: state, code: code)
+                let id = try await harness.integrations.completeSetup(workspaceID: workspace, id: created.id).id
+                let hints = harness.integrations.credentialHints(
+                    of: try #require(try await harness.store.integration(workspaceID: workspace, id: id))
+                )
+                #expect(hints["dc"] != nil && hints["access_token"]?.contains("…") == true)
+                try await harness.ingest([Self.registration("ada@example.com")])
+                #expect(try await harness.settle())
+                #expect(emulator.state.members(of: audience)["ada@example.com"]?.events == ["webinar_registered"])
+            }
+        }
+    }
+
+    static func registration(_ email: String) -> InboundEvent {
+        InboundEvent(
+            type: .registrationCreated,
+            idempotencyKey: "reg-\(email)",
+            occurredAt: Date(),
+            data: ["broadcast": .object(["id": "brd_1"]), "registrant": .object(["email": .string(email), "first_name": "Ada"])]
+        )
+    }
+}
