@@ -106,15 +106,18 @@ public struct ResyncRunner: Service {
         }
         logger.info("resync running", metadata: ["job": "\(job.id)", "integration": "\(integrationID)", "from": "\(job.checkpoint ?? "start")"])
         var errors = (try? JSONDecoder().decode([String].self, from: Data(job.errors.utf8))) ?? []
+        let (store, workspaceID, pageSize) = (store, job.workspaceId, min(provider.resyncPageSize, pageLimit ?? .max))
+        @Sendable func read(after email: String?) async throws -> [StoredRegistrant] {
+            try await store.registrants(workspaceID: workspaceID, broadcasts: broadcasts, after: email, limit: pageSize)
+        }
+        // The next page is read while the current one is sent, so the provider's budget never waits on the store.
+        let start = job.checkpoint
+        var reading = Task { try await read(after: start) }
+        defer { reading.cancel() }
         while !Task.isCancelled {
             let page: [StoredRegistrant]
             do {
-                page = try await store.registrants(
-                    workspaceID: job.workspaceId,
-                    broadcasts: broadcasts,
-                    after: job.checkpoint,
-                    limit: min(provider.resyncPageSize, pageLimit ?? .max)
-                )
+                page = try await reading.value
             } catch {
                 logger.warning("reading registrants failed; the job continues later", metadata: ["job": "\(job.id)", "error": "\(error)"])
                 return
@@ -124,6 +127,8 @@ public struct ResyncRunner: Service {
                 await finish(job, integration: integration)
                 return
             }
+            let last = page[page.count - 1].email
+            reading = Task { try await read(after: last) }
             // Per page, so that an OAuth token that expires during a long resync is refreshed.
             let connection: ContactSyncConnection
             do {
@@ -158,7 +163,7 @@ public struct ResyncRunner: Service {
             job.done += page.count
             // Registrants who arrived during the resync and sort after the checkpoint are synced too.
             job.total = max(job.total, job.done)
-            job.checkpoint = page[page.count - 1].email
+            job.checkpoint = last
             job.errors = Self.errors(errors)
             guard (try? await store.saveJobProgress(job, worker: workerID, now: Date(), lease: lease)) == true else {
                 logger.info("resync stopped: cancelled or taken over", metadata: ["job": "\(job.id)"])

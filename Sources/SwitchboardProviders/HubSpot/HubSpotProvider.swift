@@ -187,12 +187,30 @@ public final class HubSpotProvider: ContactSyncProvider {
         let client = client(connection)
         let settings = decode(connection.settings)
         var results = [ProviderFailure?](repeating: nil, count: contacts.count)
+        // Batches of 100, `concurrentCalls` at a time: the budget paces them; overlapping hides each call's latency.
         var ids: [String: String] = [:]
-        for chunk in Array(contacts.indices).chunked(into: batchSize) {
-            do {
-                ids.merge(try await upsert(chunk.map { contacts[$0] }, settings: settings, client: client)) { _, new in new }
-            } catch {
-                for index in chunk { results[index] = error }
+        let chunks = Array(contacts.indices).chunked(into: batchSize)
+        await withTaskGroup(of: (ArraySlice<Int>, Result<[String: String], ProviderFailure>).self) { group in
+            var next = 0
+            func start() {
+                guard next < chunks.count else { return }
+                let chunk = chunks[next]
+                next += 1
+                group.addTask {
+                    do throws(ProviderFailure) {
+                        return (chunk, .success(try await self.upsert(chunk.map { contacts[$0] }, settings: settings, client: client)))
+                    } catch {
+                        return (chunk, .failure(error))
+                    }
+                }
+            }
+            for _ in 0..<concurrentCalls { start() }
+            for await (chunk, result) in group {
+                switch result {
+                case .success(let found): ids.merge(found) { _, new in new }
+                case .failure(let error): for index in chunk { results[index] = error }
+                }
+                start()
             }
         }
         for index in contacts.indices where results[index] == nil && ids[contacts[index].email] == nil {
