@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "SwitchboardProcessTests",
             dependencies: [
-                "SwitchboardTestSupport",
+                "SwitchboardTestSupport", "SwitchboardProviders",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

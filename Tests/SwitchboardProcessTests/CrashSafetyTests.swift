@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import SwitchboardDomain
 import SwitchboardTestSupport
 import Testing
@@ -117,13 +118,26 @@ enum SwitchboardBinary {
     }
 
     static func post(client: HTTPClient, url: String, key: String, body: String) async throws -> HTTPClientResponse {
+        try await call(client: client, .POST, url: url, key: key, body: body).response
+    }
+
+    /// A request with its answer's JSON.
+    static func call(
+        client: HTTPClient,
+        _ method: HTTPMethod,
+        url: String,
+        key: String,
+        body: String? = nil
+    ) async throws -> (response: HTTPClientResponse, json: JSONValue) {
         var request = HTTPClientRequest(url: url)
-        request.method = .POST
+        request.method = method
         request.headers.add(name: "authorization", value: "Bearer \(key)")
-        request.headers.add(name: "content-type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: body))
+        if let body {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
         let response = try await client.execute(request, timeout: .seconds(60))
-        _ = try await response.body.collect(upTo: 1 << 20)
-        return response
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        return (response, (try? JSONDecoder().decode(JSONValue.self, from: Data(bytes.readableBytesView))) ?? .null)
     }
 }

@@ -103,7 +103,14 @@ public final class Runtime: Sendable {
             NotificationMailer(store: store, smtp: SMTPClient(configuration: try SMTPConfiguration(url: url)), logger: logger)
         }
         if mailer == nil { logger.notice("SWITCHBOARD_SMTP_URL is not set: notifications are in-app only") }
-        let resyncRunner = ResyncRunner(store: store, integrations: integrations, workerID: configuration.workerID, logger: logger)
+        // A resync job's lease is the deliveries' lease: a killed worker's job is continued by another after it.
+        let resyncRunner = ResyncRunner(
+            store: store,
+            integrations: integrations,
+            workerID: configuration.workerID,
+            lease: configuration.lease,
+            logger: logger
+        )
         let dependencies = AppDependencies(
             store: store,
             integrations: integrations,
