@@ -88,15 +88,15 @@ struct ResyncTests {
         }
     }
 
-    @Test("a cancelled resync stops at its next page; per-contact failures are counted and shown")
-    func cancelAndFailures() async throws {
+    @Test("a cancelled resync stops at its next page; per-contact failures are counted and shown", arguments: StoreEngine.allCases)
+    func cancelAndFailures(_ engine: StoreEngine) async throws {
         let emulator = HubSpotEmulator(requestsPerWindow: 1000, window: 10)
         let token = emulator.state.issueToken()
         try await emulator.run { url in
             let catalogue: @Sendable (HTTPClient) -> ProviderCatalogue = {
                 Providers.catalogue(http: $0, configuration: .init(hubspot: url, hubspotRequestsPer10Seconds: 1000))
             }
-            try await withEngine(.sqlite, catalogue: catalogue) { harness in
+            try await withEngine(engine, catalogue: catalogue) { harness in
                 try await Self.storeHistory(harness, count: 300)
                 let created = try await harness.integrations.create(
                     workspaceID: harness.workspace.id,
