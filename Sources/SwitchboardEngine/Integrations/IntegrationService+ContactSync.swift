@@ -79,8 +79,8 @@ extension IntegrationService {
                 guard missing.isEmpty else { throw .invalid(missing.map { FieldError(field: "settings", message: "choose \($0)") }) }
                 try refuseUnlessPassed(check, provider: provider)
             }
-            if let newCredentials { integration.credentials = Integration.sealCredentials(newCredentials, with: secrets) }
-            integration.settings = encodeSettings(settings)
+            integration.credentials = candidate.credentials
+            integration.settings = candidate.settings
         }
         integration.updatedAt = Timestamp.milliseconds(now)
         try await storeCall { [integration] in try await store.updateIntegration(integration) }
