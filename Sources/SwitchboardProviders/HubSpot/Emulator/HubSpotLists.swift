@@ -22,10 +22,12 @@ enum HubSpotLists {
         var added: [String] = []
         var missing: [String] = []
         var members = list.members
+        // A set for the membership test: lists of 100,000 contacts get calls of 10,000 ids.
+        var present = Set(members)
         for id in ids {
             if portal.contacts[id] == nil {
                 missing.append(id)
-            } else if !members.contains(id) {
+            } else if present.insert(id).inserted {
                 members.append(id)
                 added.append(id)
             }
