@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// The limit is a rolling window (HubSpot: 100 requests in any 10 s). Live sync comes first: while a live
 /// request waits, background work (resync) takes nothing, so a live request gets the next slot that frees
-/// up; background work also leaves a reserve of 1% unused. A 429 stops every caller until the provider's
+/// up; background work also leaves a reserve of 1% unused, and spreads its requests evenly over the window. A 429 stops every caller until the provider's
 /// wait is over (adaptive: the budget believes the provider over its own count).
 public final class RequestBudget: Sendable {
     /// Who is asking: live sync goes first; background work yields to it.
@@ -61,6 +61,7 @@ public final class RequestBudget: Sendable {
     public func acquire(_ priority: Priority = .live) async throws {
         let allowed = priority == .live ? limit : limit - reserve
         let span = Duration.milliseconds(Int64(window * 1000)) + Self.margin
+        let spacing = span / max(1, limit)
         var waiting = false
         defer {
             if waiting { state.withLock { $0.liveWaiting -= 1 } }
@@ -76,6 +77,11 @@ public final class RequestBudget: Sendable {
                     state.sent.removeAll(keepingCapacity: true)
                 }
                 let yielding = priority == .background && state.liveWaiting > 0
+                // Background work is spread evenly over the window instead of taking it in one burst, so that
+                // requests leave the window one by one and a live request never waits long for a free one.
+                if priority == .background, !yielding, state.sent.count < allowed, let last = state.lastBackground, now - last < spacing {
+                    return last + spacing - now
+                }
                 if state.sent.count < allowed && !yielding {
                     state.sent.append(now)
                     if priority == .background { state.lastBackground = now }
