@@ -73,18 +73,17 @@ struct DispatchQueuesTests {
 /// The rate budget shared by live sync and resync.
 @Suite("Request budget")
 struct RequestBudgetTests {
-    @Test("background work leaves a reserve and yields to live requests; a 429 stops everyone")
+    @Test("background work leaves a reserve, spreads out and yields to live requests; a 429 stops everyone")
     func priorities() async throws {
         // A window long against scheduling delays on a busy machine: the waits below are about 2 s.
         let budget = RequestBudget(limit: 10, window: 2, reserve: 2)
-        for _ in 0..<8 { try await budget.acquire(.background) }
+        try await budget.acquire(.background)
         #expect(budget.contended)
-        // The reserve is there for live sync at once.
+        // Live requests are not spread out: they fill the window at once.
         let started = ContinuousClock.now
-        try await budget.acquire(.live)
-        try await budget.acquire(.live)
-        #expect(ContinuousClock.now - started < .milliseconds(50))
-        // Window full: a live and a background request wait; the live one gets the first freed slot.
+        for _ in 0..<9 { try await budget.acquire(.live) }
+        #expect(ContinuousClock.now - started < .milliseconds(100))
+        // Window full: background needs three requests to leave it (its reserve), live one; live goes first.
         let order = OrderLog()
         async let background: Void = {
             try await budget.acquire(.background)
@@ -101,6 +100,15 @@ struct RequestBudgetTests {
         let blocked = ContinuousClock.now
         try await budget.acquire(.live)
         #expect(ContinuousClock.now - blocked >= .milliseconds(250))
+    }
+
+    @Test("background requests are spread evenly over the window")
+    func spacing() async throws {
+        let budget = RequestBudget(limit: 10, window: 2)
+        let started = ContinuousClock.now
+        for _ in 0..<3 { try await budget.acquire(.background) }
+        // 2.1 s (window and margin) / 10 between background requests.
+        #expect(ContinuousClock.now - started >= .milliseconds(400))
     }
 
     actor OrderLog {
