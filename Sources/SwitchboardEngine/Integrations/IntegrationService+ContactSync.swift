@@ -34,7 +34,7 @@ extension IntegrationService {
             workspaceId: workspaceID,
             provider: provider.description.provider,
             label: changes.label ?? provider.description.displayName,
-            settings: encodeSettings(settings),
+            settings: JSONColumn.text(settings, fallback: "{}"),
             credentials: viaOAuth ? nil : Integration.sealCredentials(credentials, with: secrets),
             events: provider.description.events.compactMap(OutboundEventType.init(rawValue:)),
             health: IntegrationHealth(status: .setupIncomplete),
@@ -68,7 +68,7 @@ extension IntegrationService {
         if newCredentials != nil || changes.settings != nil {
             // New credentials or another selection: validate before saving (SPEC §2).
             var candidate = integration
-            candidate.settings = encodeSettings(settings)
+            candidate.settings = JSONColumn.text(settings, fallback: "{}")
             if let newCredentials { candidate.credentials = Integration.sealCredentials(newCredentials, with: secrets) }
             let check = await storedCheck(candidate, provider: provider)
             if integration.status == .setupIncomplete {
@@ -199,7 +199,7 @@ extension IntegrationService {
         if case .unknown(let why) = check, integration.status == .setupIncomplete {
             integration.statusDetail = "\(name) could not be reached to check the connection (\(why)): save again or press Finish to retry."
         }
-        integration.setup = encodeSetup(progress)
+        integration.setup = JSONColumn.text(progress, fallback: "{}")
     }
 
     /// Passes a check that passed; otherwise the 409 (refused) or 502 (provider unreachable) that says why.
@@ -231,14 +231,6 @@ extension IntegrationService {
         )
     }
 
-    func opened(_ integration: Integration) throws(IntegrationError) -> [String: String] {
-        do {
-            return try integration.openCredentials(secrets)
-        } catch {
-            throw .unsupported("the credentials cannot be decrypted: is SWITCHBOARD_SECRET_KEY the key they were sealed with?")
-        }
-    }
-
     func currentSettings(of integration: Integration) throws(IntegrationError) -> JSONValue {
         guard let settings = try? JSONDecoder().decode(JSONValue.self, from: Data(integration.settings.utf8)) else {
             throw .storeFailure("the settings of \(integration.id) are not JSON")
@@ -253,17 +245,5 @@ extension IntegrationService {
             errors += failure.errors
             return nil
         }
-    }
-
-    private func encodeSettings(_ settings: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(settings)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
-
-    private func encodeSetup(_ progress: SetupProgress) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return (try? encoder.encode(progress)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

@@ -17,7 +17,7 @@ extension IntegrationService {
             workspaceId: workspaceID,
             provider: ProviderCatalogue.webhook.provider,
             label: changes.label ?? "Webhook",
-            settings: encode(settings),
+            settings: JSONColumn.text(settings, fallback: "{}"),
             events: settings.events,
             health: .active,
             signingSecret: secrets.seal(SigningSecret.generate().text),
@@ -40,7 +40,7 @@ extension IntegrationService {
             errors: []
         )
         if let label = changes.label { integration.label = label }
-        integration.settings = encode(settings)
+        integration.settings = JSONColumn.text(settings, fallback: "{}")
         integration.events = Integration.eventsColumn(settings.events)
         integration.updatedAt = Timestamp.milliseconds(now)
         try await storeCall { [integration] in try await store.updateIntegration(integration) }
@@ -148,11 +148,5 @@ extension IntegrationService {
             throw .unsupported("this integration has no webhook settings")
         }
         return settings
-    }
-
-    private func encode(_ settings: WebhookSettings) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(settings)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

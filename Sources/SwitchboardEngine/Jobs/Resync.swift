@@ -26,9 +26,7 @@ extension IntegrationService {
         guard !(try await storeCall { try await store.hasActiveJob(kind: Self.resyncKind, integrationID: id) }) else {
             throw .conflict(reason: "resync_running", detail: "A resync of this integration is already running; cancel it or wait for it.")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let parameters = String(decoding: (try? encoder.encode(["broadcast_ids": broadcasts])) ?? Data("{}".utf8), as: UTF8.self)
+        let parameters = JSONColumn.text(["broadcast_ids": broadcasts], fallback: "{}")
         var job = Job(
             id: Identifier.make("job", at: now),
             workspaceId: workspaceID,
@@ -224,6 +222,6 @@ public struct ResyncRunner: Service {
     }
 
     static func errors(_ list: [String]) -> String {
-        String(decoding: (try? JSONEncoder().encode(list)) ?? Data("[]".utf8), as: UTF8.self)
+        JSONColumn.text(list, fallback: "[]")
     }
 }

@@ -21,8 +21,6 @@ extension Integration {
 
     /// Seals credential fields for the `credentials` column.
     static func sealCredentials(_ fields: [String: String], with box: SecretBox) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return box.seal(String(decoding: (try? encoder.encode(fields)) ?? Data("{}".utf8), as: UTF8.self))
+        box.seal(JSONColumn.text(fields, fallback: "{}"))
     }
 }

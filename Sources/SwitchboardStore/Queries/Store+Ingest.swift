@@ -285,12 +285,5 @@ extension Store {
 
 /// Compact JSON text for a stored JSON column.
 func encodeJSON(_ value: JSONValue) -> String {
-    (try? jsonColumnEncoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    JSONColumn.text(value, fallback: "null")
 }
-
-/// One encoder for every stored JSON column: ingest encodes each event's data with it.
-private let jsonColumnEncoder: JSONEncoder = {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return encoder
-}()
