@@ -17,23 +17,25 @@ public final class ContactSyncSessions: Sendable {
         let batcher: Batcher
     }
 
-    public init() {}
+    /// How long live activity gathers before a call while a resync uses most of the integration's rate limit (4 s: one
+    /// batch of a few HubSpot calls per 4 s leaves over 90 % of the limit to the resync, and keeps live p99 under 5 s):
+    /// one call then carries everything that arrived meanwhile.
+    let contendedGather: Duration
+
+    public init(contendedGather: Duration = .seconds(4)) {
+        self.contendedGather = contendedGather
+    }
 
     /// The rate budget of an integration (made on first use).
     public func budget(for integrationID: String, provider: any ContactSyncProvider) -> RequestBudget {
         entry(integrationID, provider).budget
     }
 
-    /// How long live activity gathers before a call while a resync uses most of the integration's rate limit (4 s: one
-    /// batch of three HubSpot calls per 4 s leaves ~92 % of the limit to the resync, and keeps live p99 near 4 s):
-    /// one call then carries everything that arrived meanwhile.
-    static let contendedGather: Duration = .seconds(4)
-
     /// Syncs one activity, batched with others of the same integration; nil when the provider took it.
     public func sync(_ activity: ContactActivity, over connection: ContactSyncConnection, provider: any ContactSyncProvider) async -> ProviderFailure?
     {
         let entry = entry(connection.integrationID, provider)
-        return await entry.batcher.submit(activity, over: connection, gather: entry.budget.contended ? Self.contendedGather : nil)
+        return await entry.batcher.submit(activity, over: connection, gather: entry.budget.contended ? contendedGather : nil)
     }
 
     /// The connection of a stored integration: its credentials opened, and an OAuth access token that is
@@ -103,7 +105,9 @@ public final class ContactSyncSessions: Sendable {
         func submit(_ activity: ContactActivity, over connection: ContactSyncConnection, gather: Duration?) async -> ProviderFailure? {
             await withCheckedContinuation { continuation in
                 waiting.append((activity, connection, continuation))
-                if let gather, !gathering, waiting.count < provider.batchSize {
+                if waiting.count >= provider.batchSize {
+                    startCalls()
+                } else if let gather, !gathering {
                     gathering = true
                     Task {
                         try? await Task.sleep(for: gather)
@@ -141,7 +145,8 @@ public final class ContactSyncSessions: Sendable {
             for (index, continuation) in continuations.enumerated() {
                 continuation.resume(returning: index < results.count ? results[index] : .unavailable("the provider gave no result"))
             }
-            startCalls()
+            // While gathering, what waits goes when the gathering ends, not with the next free call.
+            if !gathering { startCalls() }
         }
     }
 }

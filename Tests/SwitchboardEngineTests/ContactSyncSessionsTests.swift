@@ -1,0 +1,95 @@
+import Foundation
+import SwitchboardDomain
+import Synchronization
+import Testing
+
+@testable import SwitchboardEngine
+
+@Suite("Contact sync batching")
+struct ContactSyncSessionsTests {
+    @Test("while a resync uses the budget, live activity gathers into one call; a call ending meanwhile does not cut the gathering short")
+    func gathersUnderContention() async throws {
+        let provider = RecordingProvider(callTime: .milliseconds(200))
+        let sessions = ContactSyncSessions(contendedGather: .milliseconds(400))
+        let budget = sessions.budget(for: "int_1", provider: provider)
+        let connection = ContactSyncConnection(integrationID: "int_1", credentials: [:], settings: [:], budget: budget)
+
+        // Uncontended: a call at once.
+        let first = Task { await sessions.sync(.registration("a@example.com"), over: connection, provider: provider) }
+        try await Task.sleep(for: .milliseconds(50))
+        // A resync takes a request: from now on live activity gathers.
+        try await budget.acquire(.background)
+        let second = Task { await sessions.sync(.registration("b@example.com"), over: connection, provider: provider) }
+        try await Task.sleep(for: .milliseconds(250))  // the first call has ended; the gathering has not
+        let third = Task { await sessions.sync(.registration("c@example.com"), over: connection, provider: provider) }
+        for task in [first, second, third] { #expect(await task.value == nil) }
+
+        #expect(provider.calls == [["a@example.com"], ["b@example.com", "c@example.com"]])
+    }
+
+    @Test("without contention, what arrives while a call is out goes together in the next call")
+    func batchesBehindARunningCall() async throws {
+        let provider = RecordingProvider(callTime: .milliseconds(200), concurrentCalls: 1)
+        let sessions = ContactSyncSessions(contendedGather: .seconds(60))
+        let connection = ContactSyncConnection(
+            integrationID: "int_1",
+            credentials: [:],
+            settings: [:],
+            budget: sessions.budget(for: "int_1", provider: provider)
+        )
+        let first = Task { await sessions.sync(.registration("a@example.com"), over: connection, provider: provider) }
+        try await Task.sleep(for: .milliseconds(50))
+        let rest = ["b", "c", "d"].map { name in
+            Task { await sessions.sync(.registration("\(name)@example.com"), over: connection, provider: provider) }
+        }
+        #expect(await first.value == nil)
+        for task in rest { #expect(await task.value == nil) }
+        #expect(provider.calls.map { Set($0) } == [["a@example.com"], ["b@example.com", "c@example.com", "d@example.com"]])
+    }
+}
+
+extension ContactActivity {
+    fileprivate static func registration(_ email: String) -> ContactActivity {
+        ContactActivity(kind: .registered, contact: Contact(email: email), broadcast: BroadcastReference(id: "brd_1"), occurredAt: Date())
+    }
+}
+
+/// A provider that records the emails of each live call, each taking `callTime`.
+private final class RecordingProvider: ContactSyncProvider {
+    let callTime: Duration
+    let concurrentCalls: Int
+    private let recorded = Mutex<[[String]]>([])
+
+    init(callTime: Duration, concurrentCalls: Int = 2) {
+        self.callTime = callTime
+        self.concurrentCalls = concurrentCalls
+    }
+
+    var calls: [[String]] { recorded.withLock { $0 } }
+
+    var description: ProviderDescription {
+        ProviderDescription(
+            provider: "recording",
+            category: "CRM & Email Providers",
+            displayName: "Recording",
+            credentials: [],
+            settings: [],
+            events: []
+        )
+    }
+    var batchSize: Int { 100 }
+    var resyncPageSize: Int { 100 }
+    func makeBudget() -> RequestBudget { RequestBudget(limit: 100, window: 10) }
+    func credentials(from fields: [String: JSONValue]) -> Result<[String: String], FieldErrors> { .success([:]) }
+    func settings(from fields: [String: JSONValue]) -> Result<JSONValue, FieldErrors> { .success([:]) }
+    func missingSettings(_ settings: JSONValue) -> [String] { [] }
+    func validate(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> ValidationFailure? { nil }
+    func options(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> [String: [ProviderResource]] { [:] }
+    func resync(_ contacts: [Contact], over connection: ContactSyncConnection) async -> [ProviderFailure?] { contacts.map { _ in nil } }
+
+    func sync(_ activities: [ContactActivity], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
+        recorded.withLock { $0.append(activities.map(\.contact.email)) }
+        try? await Task.sleep(for: callTime)
+        return activities.map { _ in nil }
+    }
+}
