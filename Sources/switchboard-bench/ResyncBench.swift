@@ -69,6 +69,7 @@ struct ResyncBench: AsyncParsableCommand {
                 )
                 let id = try await integrations.completeSetup(workspaceID: workspaceID, id: created.id).id
                 let requestsBefore = emulator.state.requestCount
+                let pathsBefore = emulator.state.requestCounts
                 let resyncStart = ContinuousClock.now
                 let job = try await integrations.startResync(workspaceID: workspaceID, id: id)
 
@@ -102,6 +103,7 @@ struct ResyncBench: AsyncParsableCommand {
                     "HubSpot requests during the resync: \(requests) (\(String(format: "%.1f", Double(requests) / seconds(elapsed) * 10)) per 10 s), "
                         + "\(emulator.state.rateLimitedCount) answered 429"
                 )
+                say("  by endpoint: " + Self.byEndpoint(emulator.state.requestCounts, since: pathsBefore))
                 say(
                     "HubSpot contacts in the emulator: \(emulator.state.contactCount), list members: \(emulator.state.memberEmails(of: listID).count)"
                 )
@@ -116,6 +118,20 @@ struct ResyncBench: AsyncParsableCommand {
                 Foundation.exit(0)
             }
         }
+    }
+
+    /// Requests since `before`, grouped by what they did: "upsert 1000, lists 10, …".
+    static func byEndpoint(_ now: [String: Int], since before: [String: Int]) -> String {
+        let kinds: [(String, String)] = [
+            ("batch/upsert", "upsert"), ("batch/read", "read"), ("memberships", "lists"), ("attendance", "participations"),
+            ("marketing-events/events", "marketing events"),
+        ]
+        var counts: [String: Int] = [:]
+        for (path, count) in now {
+            let kind = kinds.first { path.contains($0.0) }?.1 ?? "other"
+            counts[kind, default: 0] += count - (before[path] ?? 0)
+        }
+        return counts.filter { $0.value > 0 }.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
     }
 
     static func storeHistory(_ store: Store, workspaceID: String, count: Int) async throws {

@@ -1,5 +1,7 @@
 import AsyncHTTPClient
+import Foundation
 import SwitchboardDomain
+import SwitchboardEngine
 import SwitchboardProviders
 import Testing
 
@@ -67,6 +69,42 @@ struct HubSpotClientTests {
             emulator.state.revoke(token)
             let failure = try await HubSpotValidation.check(client, settings: settings)
             #expect(failure?.pauseReason == .expiredCredentials)
+        }
+    }
+
+    @Test("a small live batch during a resync rides in the resync's batch upserts instead of costing a call of its own")
+    func liveRidesAlong() async throws {
+        let emulator = HubSpotEmulator()
+        let token = emulator.state.issueToken()
+        let listID = emulator.state.createList(named: "Registrants")
+        try await emulator.run { url in
+            let provider = HubSpotProvider(http: .shared, baseURL: url)
+            // 4 requests a second: the page's 10 upserts take a few seconds, so the live batch arrives mid-page.
+            let connection = ContactSyncConnection(
+                integrationID: "int_1",
+                credentials: ["access_token": token],
+                settings: ["list_id": .string(listID), "overwrite_names": true],
+                budget: RequestBudget(limit: 4, window: 1)
+            )
+            let page = (0..<950).map { Contact(email: "past\($0)@example.com") }
+            let upserts = "/crm/v3/objects/contacts/batch/upsert"
+            let resync = Task { await provider.resync(page, over: connection.background()) }
+            while emulator.state.requestCount(path: upserts) < 2 { try await Task.sleep(for: .milliseconds(10)) }
+
+            let live = ContactActivity(
+                kind: .registered,
+                contact: Contact(email: "new@example.com", firstName: "Nia"),
+                broadcast: BroadcastReference(id: "brd_1", title: "Launch"),
+                occurredAt: Date()
+            )
+            #expect(await provider.sync([live], over: connection) == [nil])
+            #expect(await resync.value.allSatisfy { $0 == nil })
+
+            // 951 contacts in 10 upserts: the live contact took a seat of the page's (alone it would be 11).
+            #expect(emulator.state.requestCount(path: upserts) == 10)
+            #expect(emulator.state.contactsByEmail["new@example.com"]?.properties["firstname"] == "Nia")
+            #expect(emulator.state.memberEmails(of: listID).count == 951)
+            #expect(emulator.state.marketingEvents["brd_1"]?.participations.map(\.email) == ["new@example.com"])
         }
     }
 }

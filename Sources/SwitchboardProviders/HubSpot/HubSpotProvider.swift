@@ -17,6 +17,8 @@ public final class HubSpotProvider: ContactSyncProvider {
     let oauth: OAuthApp?
     /// Marketing events known to exist, per integration and broadcast, so each is created once per process.
     private let createdEvents = Mutex<Set<String>>([])
+    /// Live batches riding in a running resync's upserts, answered with the contacts' ids.
+    private let lane = ResyncLane<Result<[String: String], ProviderFailure>>()
 
     public init(
         http: HTTPClient,
@@ -138,7 +140,7 @@ public final class HubSpotProvider: ContactSyncProvider {
         }
         let ids: [String: String]
         do {
-            ids = try await upsert(contacts, settings: settings, client: client)
+            ids = try await upsertLive(contacts, over: connection, settings: settings, client: client)
         } catch {
             return results.map { _ in error }
         }
@@ -186,28 +188,39 @@ public final class HubSpotProvider: ContactSyncProvider {
     public func resync(_ contacts: [Contact], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
         let client = client(connection)
         let settings = decode(connection.settings)
+        let integrationID = connection.integrationID
         var results = [ProviderFailure?](repeating: nil, count: contacts.count)
         // Batches of 100, `concurrentCalls` at a time: the budget paces them; overlapping hides each call's latency.
+        // Live batches of the integration ride along in them (see `ResyncLane`); the page always keeps a seat.
+        lane.open(integrationID, settings: connection.settings)
+        defer { lane.close(integrationID) }
         var ids: [String: String] = [:]
-        let chunks = Array(contacts.indices).chunked(into: batchSize)
-        await withTaskGroup(of: (ArraySlice<Int>, Result<[String: String], ProviderFailure>).self) { group in
+        await withTaskGroup(of: (Range<Int>, Result<[String: String], ProviderFailure>).self) { group in
             var next = 0
             func start() {
-                guard next < chunks.count else { return }
-                let chunk = chunks[next]
-                next += 1
+                guard next < contacts.count else { return lane.close(integrationID) }
+                let passengers = lane.board(integrationID, seats: batchSize - 1)
+                let chunk = next..<min(next + batchSize - passengers.reduce(0) { $0 + $1.contacts.count }, contacts.count)
+                next = chunk.upperBound
+                // A batch carrying live contacts goes with live priority.
+                let caller = passengers.isEmpty ? client : self.client(connection, priority: .live)
                 group.addTask {
+                    let result: Result<[String: String], ProviderFailure>
                     do throws(ProviderFailure) {
-                        return (chunk, .success(try await self.upsert(chunk.map { contacts[$0] }, settings: settings, client: client)))
+                        // Passengers last: a live registration's fields are newer than the stored ones.
+                        let batch = contacts[chunk] + passengers.flatMap(\.contacts)
+                        result = .success(try await self.upsert(Array(batch), settings: settings, client: caller))
                     } catch {
-                        return (chunk, .failure(error))
+                        result = .failure(error)
                     }
+                    for passenger in passengers { passenger.answer.resume(returning: result) }
+                    return (chunk, result)
                 }
             }
             for _ in 0..<concurrentCalls { start() }
             for await (chunk, result) in group {
                 switch result {
-                case .success(let found): ids.merge(found) { _, new in new }
+                case .success(let found): for index in chunk { ids[contacts[index].email] = found[contacts[index].email] }
                 case .failure(let error): for index in chunk { results[index] = error }
                 }
                 start()
@@ -232,6 +245,22 @@ public final class HubSpotProvider: ContactSyncProvider {
     struct EventGroup: Hashable {
         let broadcast: BroadcastReference
         let attended: Bool
+    }
+
+    /// Live contacts are upserted by a resync of the same integration when one runs here and the batch is
+    /// small (a batch half full or more is worth its own call): then they cost no request of their own.
+    private func upsertLive(
+        _ contacts: [Contact],
+        over connection: ContactSyncConnection,
+        settings: HubSpotSettings,
+        client: HubSpotClient
+    ) async throws(ProviderFailure) -> [String: String] {
+        if contacts.count <= batchSize / 2,
+            let answer = await lane.ride(contacts, integrationID: connection.integrationID, settings: connection.settings)
+        {
+            return try answer.get()
+        }
+        return try await upsert(contacts, settings: settings, client: client)
     }
 
     /// Upserts contacts (unique by email, the last one's fields winning) with their mapped properties; first
@@ -288,8 +317,13 @@ public final class HubSpotProvider: ContactSyncProvider {
         return .refused(.listNotFound(name: name))
     }
 
-    private func client(_ connection: ContactSyncConnection) -> HubSpotClient {
-        HubSpotClient(http: http, baseURL: baseURL, token: connection.credentials["access_token"] ?? "", pacing: .of(connection))
+    private func client(_ connection: ContactSyncConnection, priority: RequestBudget.Priority? = nil) -> HubSpotClient {
+        HubSpotClient(
+            http: http,
+            baseURL: baseURL,
+            token: connection.credentials["access_token"] ?? "",
+            pacing: .init(budget: connection.budget, priority: priority ?? connection.priority)
+        )
     }
 
     // MARK: - Settings

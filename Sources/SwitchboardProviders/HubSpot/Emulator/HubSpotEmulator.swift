@@ -83,6 +83,7 @@ public struct HubSpotEmulator: Sendable {
         let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
         let token: HubSpotEmulatorState.Token? = state.portal.withLock { portal in
             portal.requests += 1
+            portal.requestsByPath[request.uri.path, default: 0] += 1
             return bearer.flatMap { portal.tokens[$0] }
         }
         guard let bearer, let token, !token.revoked else { return HubSpotReply.unauthorized.response() }

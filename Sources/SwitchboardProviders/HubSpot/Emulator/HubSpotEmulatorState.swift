@@ -72,6 +72,7 @@ public final class HubSpotEmulatorState: Sendable {
         var nextID = 101
         var failures: [Int] = []
         var requests = 0
+        var requestsByPath: [String: Int] = [:]
         var rateLimited = 0
         var apps: [String: String] = [:]
         var codes: [String: Grant] = [:]
@@ -188,6 +189,16 @@ public final class HubSpotEmulatorState: Sendable {
     /// Requests answered so far (every status).
     public var requestCount: Int {
         portal.withLock { $0.requests }
+    }
+
+    /// Authenticated requests to one path so far, e.g. `/crm/v3/objects/contacts/batch/upsert`.
+    public func requestCount(path: String) -> Int {
+        portal.withLock { $0.requestsByPath[path] ?? 0 }
+    }
+
+    /// Authenticated requests so far, by path.
+    public var requestCounts: [String: Int] {
+        portal.withLock { $0.requestsByPath }
     }
 }
 
