@@ -6,8 +6,9 @@ import Synchronization
 ///
 /// The limit is a rolling window (HubSpot: 100 requests in any 10 s). Live sync comes first: while a live
 /// request waits, background work (resync) takes nothing, so a live request gets the next slot that frees
-/// up; background work also leaves a reserve of 1% unused, and spreads its requests evenly over the window. A 429 stops every caller until the provider's
-/// wait is over (adaptive: the budget believes the provider over its own count).
+/// up; background work also leaves a reserve of 1% unused, and spreads its requests evenly over the window
+/// (making up at most a few slots after a pause). A 429 stops every caller until the provider's wait is over
+/// (adaptive: the budget believes the provider over its own count).
 public final class RequestBudget: Sendable {
     /// Who is asking: live sync goes first; background work yields to it.
     public enum Priority: Sendable {
@@ -29,6 +30,8 @@ public final class RequestBudget: Sendable {
         var liveWaiting = 0
         /// When background work last took a request: live sync gathers more per call while it runs.
         var lastBackground: ContinuousClock.Instant?
+        /// When background work may take its next request (its even schedule).
+        var nextBackground: ContinuousClock.Instant?
     }
 
     /// A budget of `limit` requests per rolling `window`. The window is measured from when a request leaves
@@ -47,6 +50,8 @@ public final class RequestBudget: Sendable {
 
     /// The margin added to the window for travel time.
     static let margin: Duration = .milliseconds(100)
+    /// How many evenly spaced background requests a pause may make up at once.
+    static let catchUp = 5
 
     /// Whether background work used the budget in the last window: requests are scarce, so live sync
     /// should gather more activity into each call.
@@ -79,12 +84,17 @@ public final class RequestBudget: Sendable {
                 let yielding = priority == .background && state.liveWaiting > 0
                 // Background work is spread evenly over the window instead of taking it in one burst, so that
                 // requests leave the window one by one and a live request never waits long for a free one.
-                if priority == .background, !yielding, state.sent.count < allowed, let last = state.lastBackground, now - last < spacing {
-                    return last + spacing - now
+                if priority == .background, !yielding, state.sent.count < allowed, let next = state.nextBackground, now < next {
+                    return next - now
                 }
                 if state.sent.count < allowed && !yielding {
                     state.sent.append(now)
-                    if priority == .background { state.lastBackground = now }
+                    if priority == .background {
+                        state.lastBackground = now
+                        // A pause (between pages, say) may be made up by a short burst, not more: slots left unused
+                        // are otherwise lost for good.
+                        state.nextBackground = max(state.nextBackground ?? now, now - spacing * Self.catchUp) + spacing
+                    }
                     return nil
                 }
                 if priority == .live && !waiting {
