@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import SwitchboardDomain
+import SwitchboardEngine
 import SwitchboardProviders
 import Testing
 
@@ -28,6 +29,75 @@ struct MailchimpTests {
             #expect(member.events == ["registered"])
             #expect(try await client.audiences() == [.init(id: audience, name: "Webinar")])
             #expect(Set(try await client.mergeFields(audience: audience)) == ["FNAME", "LNAME", "COMPANY"])
+        }
+    }
+
+    @Test("batch subscribe creates new members and leaves existing ones as they are; tags are static segments with batch add")
+    func batches() async throws {
+        let emulator = MailchimpEmulator()
+        let key = emulator.state.issueKey()
+        let audience = emulator.state.createAudience(named: "Webinar")
+        emulator.state.putMember("gone@example.com", status: "unsubscribed", mergeFields: ["FNAME": "Old"], in: audience)
+        try await emulator.run { url in
+            let client = MailchimpClient(http: .shared, apiKey: key, baseURL: url)
+            let result = try await client.addNewMembers(
+                audience: audience,
+                [("new@example.com", ["FNAME": "Nia"]), ("gone@example.com", ["FNAME": "New"]), ("bad@example.com", ["SCORE": "3"])],
+                status: "subscribed"
+            )
+            #expect(result.created == ["new@example.com"])
+            #expect(result.existing == ["gone@example.com"])
+            #expect(result.refused == ["bad@example.com": "Your merge fields were invalid."])
+            let members = emulator.state.members(of: audience)
+            #expect(members["new@example.com"]?.status == "subscribed" && members["new@example.com"]?.mergeFields == ["FNAME": "Nia"])
+            #expect(members["gone@example.com"]?.status == "unsubscribed" && members["gone@example.com"]?.mergeFields == ["FNAME": "Old"])
+            await #expect(
+                throws: ProviderFailure.invalid("Mailchimp answered 400: Invalid Resource You may only add or update 500 members per request.")
+            ) {
+                _ = try await client.addNewMembers(audience: audience, (0...500).map { ("p\($0)@example.com", [:]) }, status: "subscribed")
+            }
+
+            #expect(try await client.tags(audience: audience).isEmpty)
+            let tagID = try await client.createTag(audience: audience, name: "webinar")
+            #expect(try await client.tags(audience: audience) == ["webinar": tagID])
+            #expect(
+                try await client.addToTag(audience: audience, tagID: tagID, emails: ["new@example.com", "stranger@example.com"]) == [
+                    "stranger@example.com"
+                ]
+            )
+            #expect(emulator.state.members(of: audience)["new@example.com"]?.tags == ["webinar"])
+            // A tag given to one member is a segment too.
+            try await client.tag(audience: audience, email: "gone@example.com", tags: ["vip"])
+            #expect(Set(try await client.tags(audience: audience).keys) == ["webinar", "vip"])
+            await #expect(throws: ProviderFailure.refused(.listNotFound(name: audience))) {
+                _ = try await client.addToTag(audience: audience, tagID: 99, emails: ["new@example.com"])
+            }
+        }
+    }
+
+    @Test("options: audiences, and the chosen audience's merge fields and tags")
+    func options() async throws {
+        let emulator = MailchimpEmulator()
+        let key = emulator.state.issueKey()
+        let audience = emulator.state.createAudience(named: "Webinar", mergeFields: ["ROLE": "Role"])
+        emulator.state.putMember("ada@example.com", status: "subscribed", in: audience)
+        try await emulator.run { url in
+            try await MailchimpClient(http: .shared, apiKey: key, baseURL: url).tag(
+                audience: audience,
+                email: "ada@example.com",
+                tags: ["vip", "2026"]
+            )
+            let provider = MailchimpProvider(http: .shared, baseURL: url)
+            let connection = ContactSyncConnection(
+                integrationID: "int_1",
+                credentials: ["api_key": key],
+                settings: ["audience_id": .string(audience)],
+                budget: .unlimited()
+            )
+            let options = try await provider.options(connection)
+            #expect(options["audiences"] == [.init(id: audience, name: "Webinar")])
+            #expect(options["merge_fields"]?.map(\.id) == ["FNAME", "LNAME", "ROLE"])
+            #expect(options["tags"] == [.init(id: "2026", name: "2026"), .init(id: "vip", name: "vip")])
         }
     }
 

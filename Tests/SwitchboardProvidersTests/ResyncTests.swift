@@ -61,6 +61,8 @@ struct ResyncTests {
         let emulator = MailchimpEmulator()
         let key = emulator.state.issueKey()
         let audience = emulator.state.createAudience(named: "All", mergeFields: ["FNAME": "First", "ROLE": "Role"])
+        // Someone who unsubscribed before: the resync updates their fields and tags, never their status.
+        emulator.state.putMember("person00007@example.com", status: "unsubscribed", mergeFields: ["FNAME": "Old"], in: audience)
         try await emulator.run { url in
             try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(mailchimp: url)) }) { harness in
                 try await Self.storeHistory(harness)
@@ -84,6 +86,12 @@ struct ResyncTests {
                 #expect(members.count == Self.count)
                 #expect(members["person00042@example.com"]?.mergeFields == ["FNAME": "First42", "ROLE": "role-42"])
                 #expect(members.values.allSatisfy { $0.tags == ["webinar", "history"] && $0.events.isEmpty })
+                #expect(members["person00007@example.com"]?.status == "unsubscribed")
+                #expect(members["person00007@example.com"]?.mergeFields["FNAME"] == "First7")
+                #expect(members.values.filter { $0.status == "subscribed" }.count == Self.count - 1)
+                // Batch endpoints: per page of 500 a batch subscribe, a tag lookup and one call per tag (80 calls), not a call
+                // per member (20,000); the page the stopped runner left is redone, its members (now existing) one by one.
+                #expect(emulator.state.requestCount < 1_000)
             }
         }
     }

@@ -72,7 +72,7 @@ enum APIOperations {
         APIOperation(
             "get",
             "/v1/integrations/{id}/options",
-            "Fresh selector options from the provider: lists, audiences, properties, merge fields",
+            "Fresh selector options from the provider: lists, audiences, properties, merge fields, tags",
             tag: "Integrations",
             responses: [(200, "ProviderOptions"), (409, "Problem"), (502, "Problem")]
         ),

@@ -69,7 +69,7 @@ enum OpenAPISchemas {
             "ResyncRequest": object(["broadcast_ids": .object(["type": "array", "items": string])]),
             "ProviderOptions": object([
                 "options": .object([
-                    "type": "object", "description": "selector name (lists, properties, audiences, merge_fields) → choices",
+                    "type": "object", "description": "selector name (lists, properties, audiences, merge_fields, tags) → choices",
                     "additionalProperties": .object(["type": "array", "items": object(["id": string, "name": string])]),
                 ])
             ]),

@@ -36,6 +36,73 @@ public struct MailchimpClient: Sendable {
         _ = try await call(.PUT, "/3.0/lists/\(audience)/members/\(MailchimpSubscriber.hash(email))", json: body, audience: audience)
     }
 
+    /// What a batch subscribe did: members it created, members that already existed (left unchanged), and
+    /// the members it refused with Mailchimp's reason, all by lowercased email.
+    public struct NewMembers: Sendable, Equatable {
+        public var created: Set<String> = []
+        public var existing: Set<String> = []
+        public var refused: [String: String] = [:]
+    }
+
+    /// Batch subscribe (`POST /3.0/lists/{list_id}`, up to 500 members) without `update_existing`: new members
+    /// are created with `status` and their merge fields; members that already exist keep everything, their
+    /// subscription status above all, and are reported as `existing`.
+    public func addNewMembers(
+        audience: String,
+        _ members: [(email: String, mergeFields: [String: String])],
+        status: String
+    ) async throws(ProviderFailure) -> NewMembers {
+        let body: [String: Any] = [
+            "members": members.map { ["email_address": $0.email, "status": status, "merge_fields": $0.mergeFields] as [String: Any] },
+            "update_existing": false,
+        ]
+        let answer = try await call(.POST, "/3.0/lists/\(audience)", json: body, audience: audience)
+        var result = NewMembers()
+        for member in answer["new_members"] as? [[String: Any]] ?? [] {
+            if let email = member["email_address"] as? String { result.created.insert(email.lowercased()) }
+        }
+        for error in answer["errors"] as? [[String: Any]] ?? [] {
+            guard let email = (error["email_address"] as? String)?.lowercased() else { continue }
+            if error["error_code"] as? String == "ERROR_CONTACT_EXISTS" {
+                result.existing.insert(email)
+            } else {
+                result.refused[email] = error["error"] as? String ?? "refused by Mailchimp"
+            }
+        }
+        return result
+    }
+
+    /// The audience's tags (static segments): their ids by name.
+    public func tags(audience: String) async throws(ProviderFailure) -> [String: Int] {
+        let answer = try await call(
+            .GET,
+            "/3.0/lists/\(audience)/segments?type=static&count=1000&fields=segments.id,segments.name",
+            audience: audience
+        )
+        var tags: [String: Int] = [:]
+        for segment in answer["segments"] as? [[String: Any]] ?? [] {
+            if let name = segment["name"] as? String, let id = segment["id"] as? Int { tags[name] = id }
+        }
+        return tags
+    }
+
+    /// Creates a tag (an empty static segment); returns its id.
+    public func createTag(audience: String, name: String) async throws(ProviderFailure) -> Int {
+        let answer = try await call(.POST, "/3.0/lists/\(audience)/segments", json: ["name": name, "static_segment": [String]()], audience: audience)
+        guard let id = answer["id"] as? Int else { throw .unavailable("Mailchimp created the tag “\(name)” without an id") }
+        return id
+    }
+
+    /// Tags members (up to 500) through the tag's static segment; returns the emails Mailchimp refused.
+    public func addToTag(audience: String, tagID: Int, emails: [String]) async throws(ProviderFailure) -> Set<String> {
+        let answer = try await call(.POST, "/3.0/lists/\(audience)/segments/\(tagID)", json: ["members_to_add": emails], audience: audience)
+        var refused: Set<String> = []
+        for error in answer["errors"] as? [[String: Any]] ?? [] {
+            for email in error["email_addresses"] as? [String] ?? [] { refused.insert(email.lowercased()) }
+        }
+        return refused
+    }
+
     /// Activates tags on a member.
     public func tag(audience: String, email: String, tags: [String]) async throws(ProviderFailure) {
         let body: [String: Any] = ["tags": tags.map { ["name": $0, "status": "active"] }]

@@ -74,7 +74,7 @@ public struct MailchimpProvider: ContactSyncProvider {
     /// keeps two in hand (a connection is still counted for a moment after its answer arrives).
     public var batchSize: Int { 1 }
     public var concurrentCalls: Int { 8 }
-    public var resyncPageSize: Int { 100 }
+    public var resyncPageSize: Int { 500 }
 
     /// Mailchimp limits connections, not a request rate: the budget only carries its back-off after a 429.
     public func makeBudget() -> RequestBudget { .unlimited() }
@@ -119,6 +119,7 @@ public struct MailchimpProvider: ContactSyncProvider {
         var options = ["audiences": try await client.audiences()]
         if let audience = decode(connection.settings).audienceID {
             options["merge_fields"] = try await client.mergeFields(audience: audience).map { ProviderResource(id: $0, name: $0) }
+            options["tags"] = try await client.tags(audience: audience).keys.sorted().map { ProviderResource(id: $0, name: $0) }
         }
         return options
     }
@@ -134,23 +135,94 @@ public struct MailchimpProvider: ContactSyncProvider {
         }
     }
 
-    /// Members are written `concurrentCalls` at a time, each member's calls in order.
+    /// A page through Mailchimp's batch endpoints: one batch subscribe creates the new members with their merge
+    /// fields; members that already exist are updated one by one with `status_if_new`, because a batch update would
+    /// overwrite their subscription status (someone who unsubscribed stays unsubscribed); then one call per tag
+    /// tags the page. Pages hold 500 contacts, Mailchimp's batch limit.
     public func resync(_ contacts: [Contact], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
         let client = client(connection)
         let settings = decode(connection.settings)
-        let lanes = Array(contacts.indices).chunked(into: max(1, (contacts.count + concurrentCalls - 1) / concurrentCalls))
-        return await withTaskGroup(of: [(Int, ProviderFailure?)].self) { group in
+        var latest: [String: Contact] = [:]
+        var emails: [String] = []
+        for contact in contacts {
+            if latest.updateValue(contact, forKey: contact.email) == nil { emails.append(contact.email) }
+        }
+        var failures: [String: ProviderFailure] = [:]
+        do {
+            let audience = try audience(settings)
+            let batch = try await client.addNewMembers(
+                audience: audience,
+                emails.map { ($0, mergeFields(latest[$0]!, settings: settings)) },
+                status: settings.statusIfNew
+            )
+            for (email, reason) in batch.refused { failures[email] = .invalid("Mailchimp refused \(email): \(reason)") }
+            let existing = emails.filter { batch.existing.contains($0) }
+            let known = latest
+            let updated = await perMember(existing) { email throws(ProviderFailure) in
+                try await write(known[email]!, settings: settings, client: client, tags: false)
+            }
+            failures.merge(updated) { a, _ in a }
+            for email in emails where !batch.created.contains(email) && !batch.existing.contains(email) && failures[email] == nil {
+                failures[email] = .invalid("Mailchimp did not report what it did with \(email)")
+            }
+            let untagged = try await tag(emails.filter { failures[$0] == nil }, settings: settings, client: client)
+            failures.merge(untagged) { _, new in new }
+        } catch {
+            let failure = naming(error, settings: settings)
+            return contacts.map { failures[$0.email] ?? failure }
+        }
+        return contacts.map { failures[$0.email].map { naming($0, settings: settings) } }
+    }
+
+    /// Tags members through each tag's static segment (created when the audience lacks it); the members a tag
+    /// refused.
+    private func tag(
+        _ emails: [String],
+        settings: MailchimpSettings,
+        client: MailchimpClient
+    ) async throws(ProviderFailure) -> [String: ProviderFailure] {
+        guard !settings.tags.isEmpty, !emails.isEmpty else { return [:] }
+        let audience = try audience(settings)
+        var ids = try await client.tags(audience: audience)
+        var failures: [String: ProviderFailure] = [:]
+        for tag in settings.tags {
+            let id: Int
+            if let known = ids[tag] {
+                id = known
+            } else {
+                id = try await client.createTag(audience: audience, name: tag)
+                ids[tag] = id
+            }
+            for email in try await client.addToTag(audience: audience, tagID: id, emails: emails) {
+                failures[email] = .invalid("Mailchimp could not tag \(email) “\(tag)”")
+            }
+        }
+        return failures
+    }
+
+    /// Runs `work` for each member, `concurrentCalls` at a time; the members it failed for.
+    private func perMember(
+        _ emails: [String],
+        _ work: @escaping @Sendable (String) async throws(ProviderFailure) -> Void
+    ) async -> [String: ProviderFailure] {
+        let lanes = emails.chunked(into: max(1, (emails.count + concurrentCalls - 1) / concurrentCalls))
+        return await withTaskGroup(of: [String: ProviderFailure].self) { group in
             for lane in lanes {
                 group.addTask {
-                    let results = await each(lane.map { contacts[$0] }, settings: settings) { contact throws(ProviderFailure) in
-                        try await write(contact, settings: settings, client: client)
+                    var failures: [String: ProviderFailure] = [:]
+                    for email in lane {
+                        do throws(ProviderFailure) {
+                            try await work(email)
+                        } catch {
+                            failures[email] = error
+                        }
                     }
-                    return Array(zip(lane, results))
+                    return failures
                 }
             }
-            var results = [ProviderFailure?](repeating: nil, count: contacts.count)
-            for await lane in group { for (index, result) in lane { results[index] = result } }
-            return results
+            var failures: [String: ProviderFailure] = [:]
+            for await lane in group { failures.merge(lane) { a, _ in a } }
+            return failures
         }
     }
 
@@ -174,15 +246,25 @@ public struct MailchimpProvider: ContactSyncProvider {
 
     // MARK: - Mapping
 
-    /// Upserts the member with its merge fields, then applies the tags.
-    private func write(_ contact: Contact, settings: MailchimpSettings, client: MailchimpClient) async throws(ProviderFailure) {
+    /// Upserts the member with its merge fields, then applies the tags (unless `tags` is false).
+    private func write(_ contact: Contact, settings: MailchimpSettings, client: MailchimpClient, tags: Bool = true) async throws(ProviderFailure) {
         let audience = try audience(settings)
+        try await client.upsertMember(
+            audience: audience,
+            email: contact.email,
+            mergeFields: mergeFields(contact, settings: settings),
+            statusIfNew: settings.statusIfNew
+        )
+        if tags, !settings.tags.isEmpty { try await client.tag(audience: audience, email: contact.email, tags: settings.tags) }
+    }
+
+    /// The merge fields of a contact under the settings' mapping (tag → registrant field).
+    private func mergeFields(_ contact: Contact, settings: MailchimpSettings) -> [String: String] {
         var merge: [String: String] = [:]
         for (tag, field) in settings.mergeFields {
             if let value = contact.field(field) { merge[tag] = value }
         }
-        try await client.upsertMember(audience: audience, email: contact.email, mergeFields: merge, statusIfNew: settings.statusIfNew)
-        if !settings.tags.isEmpty { try await client.tag(audience: audience, email: contact.email, tags: settings.tags) }
+        return merge
     }
 
     /// The member event of an activity: its name (2–30 characters) and properties.

@@ -31,7 +31,7 @@ enum MailchimpAudiences {
             return .error(status: 400, title: "Invalid Resource", detail: "The subscriber hash does not match the email address.")
         }
         let merge = (fields["merge_fields"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
-        let unknown = merge.keys.filter { audience.mergeFields[$0] == nil }.sorted()
+        let unknown = unknownMergeFields(merge, in: audience)
         guard unknown.isEmpty else {
             return .error(
                 status: 400,
@@ -49,6 +49,11 @@ enum MailchimpAudiences {
         return .ok(memberJSON(member, list: id))
     }
 
+    /// Merge field tags the audience does not have, sorted.
+    static func unknownMergeFields(_ merge: [String: String], in audience: MailchimpEmulatorState.Audience) -> [String] {
+        merge.keys.filter { audience.mergeFields[$0] == nil }.sorted()
+    }
+
     /// `POST /3.0/lists/{list_id}/members/{subscriber_hash}/tags`: activates or removes tags; the member must exist.
     static func tag(_ body: Any?, list id: String, hash: String, in account: inout MailchimpEmulatorState.Account) -> MailchimpReply {
         guard audience(id, in: account)?.members[hash] != nil else { return .notFound }
@@ -60,6 +65,8 @@ enum MailchimpAudiences {
             if tag["status"] as? String == "inactive" {
                 account.audiences[id]?.members[hash]?.tags.remove(name)
             } else {
+                // A tag a member gets is created in the audience when new (as a static segment).
+                MailchimpBatches.ensureTag(name, list: id, in: &account)
                 account.audiences[id]?.members[hash]?.tags.insert(name)
             }
         }

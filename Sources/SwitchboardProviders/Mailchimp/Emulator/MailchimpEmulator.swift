@@ -6,7 +6,7 @@ import NIOCore
 /// An in-process Mailchimp Marketing API 3.0 for tests and `switchboard demo`, faithful where Switchboard uses
 /// it: API keys by HTTP Basic (or OAuth tokens as Bearer), problem-document errors (401 "API Key Invalid", 404
 /// "Resource Not Found", 400 "Invalid Resource"), members by subscriber hash with merge fields, tags and events,
-/// and the limit of 10 simultaneous connections per key (429 "Too Many Requests"; Mailchimp sends no rate
+/// batch subscribe and tags as static segments (with batch add), and the limit of 10 simultaneous connections per key (429 "Too Many Requests"; Mailchimp sends no rate
 /// headers).
 public struct MailchimpEmulator: Sendable {
     public let state: MailchimpEmulatorState
@@ -38,6 +38,22 @@ public struct MailchimpEmulator: Sendable {
             return await handle(request) { account, _ in
                 MailchimpAudiences.audience(list, in: account).map { .ok(MailchimpAudiences.json($0)) } ?? .notFound
             }
+        }
+        router.post("/3.0/lists/:list") { request, context in
+            let list = context.parameters.get("list") ?? ""
+            return await handle(request) { account, body in MailchimpBatches.subscribe(body, list: list, in: &account) }
+        }
+        router.get("/3.0/lists/:list/segments") { request, context in
+            let (list, type) = (context.parameters.get("list") ?? "", request.uri.queryParameters.get("type"))
+            return await handle(request) { account, _ in MailchimpBatches.segments(list, type: type, in: account) }
+        }
+        router.post("/3.0/lists/:list/segments") { request, context in
+            let list = context.parameters.get("list") ?? ""
+            return await handle(request) { account, body in MailchimpBatches.createSegment(body, list: list, in: &account) }
+        }
+        router.post("/3.0/lists/:list/segments/:segment") { request, context in
+            let (list, segment) = (context.parameters.get("list") ?? "", context.parameters.get("segment") ?? "")
+            return await handle(request) { account, body in MailchimpBatches.changeSegment(body, list: list, segment: segment, in: &account) }
         }
         router.get("/3.0/lists/:list/merge-fields") { request, context in
             let list = context.parameters.get("list") ?? ""

@@ -19,6 +19,8 @@ public final class MailchimpEmulatorState: Sendable {
         public var mergeFields: [String: String]
         public var members: [String: Member] = [:]
         public var deleted = false
+        /// Tags are static segments: their ids by name.
+        var tagIDs: [String: Int] = [:]
     }
 
     struct Account {
@@ -28,6 +30,7 @@ public final class MailchimpEmulatorState: Sendable {
         var failures: [Int] = []
         var requests = 0
         var peakConcurrency = 0
+        var nextSegmentID = 3001
         var apps: [String: String] = [:]
         var codes: [String: (clientID: String, redirectURI: String)] = [:]
     }
@@ -63,6 +66,20 @@ public final class MailchimpEmulatorState: Sendable {
         let fields = ["FNAME": "First Name", "LNAME": "Last Name"].merging(mergeFields) { _, new in new }
         account.withLock { $0.audiences[id] = Audience(id: id, name: name, mergeFields: fields) }
         return id
+    }
+
+    /// Adds or changes a member directly (as a sign-up form or another tool would).
+    public func putMember(_ email: String, status: String, mergeFields: [String: String] = [:], in audienceID: String) {
+        let email = email.lowercased()
+        account.withLock { account in
+            account.audiences[audienceID]?.members[MailchimpSubscriber.hash(email)] = Member(
+                email: email,
+                status: status,
+                mergeFields: mergeFields,
+                tags: [],
+                events: []
+            )
+        }
     }
 
     /// Deletes an audience: later calls about it answer 404.
