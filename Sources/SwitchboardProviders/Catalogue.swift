@@ -30,7 +30,7 @@ public enum Providers {
 
     /// The catalogue with every provider, calling their APIs through `http`.
     public static func catalogue(http: HTTPClient, configuration: Configuration = Configuration()) -> ProviderCatalogue {
-        ProviderCatalogue(contactSync: [
+        ProviderCatalogue([
             HubSpotProvider(
                 http: http,
                 baseURL: configuration.hubspot ?? HubSpotClient.defaultBaseURL,

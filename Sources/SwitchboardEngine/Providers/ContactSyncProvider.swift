@@ -6,9 +6,7 @@ import SwitchboardDomain
 /// A provider is one folder of `SwitchboardProviders`: its API client, this conformance (the mapping from
 /// Switchboard's contacts and activity to its API, and its validation), and its emulator. The engine
 /// batches, paces, records and re-validates; the provider only speaks its API.
-public protocol ContactSyncProvider: Sendable {
-    /// The catalogue entry; `events` are the outbound events its integrations receive.
-    var description: ProviderDescription { get }
+public protocol ContactSyncProvider: IntegrationProvider {
     /// The most contacts one `sync` or `resync` call takes.
     var batchSize: Int { get }
     /// How many calls may run at once for one integration (Mailchimp: 10 simultaneous connections).

@@ -35,8 +35,8 @@ public struct ProviderDescription: Sendable, Codable, Equatable {
     }
 }
 
-/// The providers this process can connect: webhooks, built into the engine, and the contact-sync providers
-/// the executable registers (`SwitchboardProviders.catalogue`).
+/// The providers this process can connect: webhooks, built into the engine, and the providers the executable
+/// registers (`SwitchboardProviders.catalogue`), looked up by capability.
 public struct ProviderCatalogue: Sendable {
     /// The outbound webhook, which the engine itself delivers.
     public static let webhook = ProviderDescription(
@@ -48,21 +48,26 @@ public struct ProviderCatalogue: Sendable {
         events: OutboundEventType.allCases.map(\.rawValue)
     )
 
-    let contactSync: [String: any ContactSyncProvider]
+    let providers: [String: any IntegrationProvider]
 
-    /// A catalogue of webhooks and `contactSync`.
-    public init(contactSync: [any ContactSyncProvider] = []) {
-        self.contactSync = Dictionary(contactSync.map { ($0.description.provider, $0) }) { first, _ in first }
+    /// A catalogue of webhooks and `providers` (by name; the first of a name wins).
+    public init(_ providers: [any IntegrationProvider] = []) {
+        self.providers = Dictionary(providers.map { ($0.description.provider, $0) }) { first, _ in first }
     }
 
     /// Every available provider, webhooks first, then by name.
     public var all: [ProviderDescription] {
-        [Self.webhook] + contactSync.values.map(\.description).sorted { $0.provider < $1.provider }
+        [Self.webhook] + providers.values.map(\.description).sorted { $0.provider < $1.provider }
     }
 
     /// The contact-sync provider of this name, or nil.
     public func contactSync(_ name: String) -> (any ContactSyncProvider)? {
-        contactSync[name]
+        providers[name] as? any ContactSyncProvider
+    }
+
+    /// The names of the contact-sync providers, sorted.
+    public var contactSyncNames: [String] {
+        providers.filter { $0.value is any ContactSyncProvider }.keys.sorted()
     }
 
     /// The display name of a provider ("HubSpot"), or the name itself.

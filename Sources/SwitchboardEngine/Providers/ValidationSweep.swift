@@ -31,7 +31,7 @@ public struct ValidationSweep: Service {
     /// Checks every running contact-sync integration once; returns how many were paused.
     @discardableResult
     public func sweep(now: Date = Date()) async -> Int {
-        let providers = integrations.catalogue.contactSync.keys.sorted()
+        let providers = integrations.catalogue.contactSyncNames
         guard let running = try? await store.integrations(providers: providers, statuses: [.active, .failedSync]) else {
             logger.warning("validation sweep could not read integrations")
             return 0

@@ -1,0 +1,11 @@
+/// A kind of integration a workspace can connect, implemented by one folder of `SwitchboardProviders` (its API
+/// client, mapping, validation and emulator) and listed by one line of its catalogue.
+///
+/// Each capability of SPEC §1 is a protocol refining this one, and the engine asks the catalogue for providers
+/// by capability: `ContactSyncProvider` (CRM & email tools) today. Notification (Slack), payment (Stripe) and
+/// lead-source providers join as protocols beside it when they are built; the outbound webhook is the engine's
+/// own (`ProviderCatalogue.webhook`).
+public protocol IntegrationProvider: Sendable {
+    /// The catalogue entry (`GET /v1/providers`); `events` are the outbound events its integrations receive.
+    var description: ProviderDescription { get }
+}
