@@ -51,10 +51,13 @@ struct DeliveryBench: AsyncParsableCommand {
     @Option(help: "Events per second in the latency phase.")
     var latencyRate = 1000
 
+    @Option(help: "Then run again with this many of the integrations pointing at an endpoint that never answers (0: skip).")
+    var hanging = 0
+
     func run() async throws {
         var logger = Logger(label: "switchboard.bench")
-        logger.logLevel = .error
-        let sink = try NginxSink(workers: 1)
+        logger.logLevel = ProcessInfo.processInfo.environment["SWITCHBOARD_BENCH_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+        let sink = try NginxSink.start(workers: 1)
         defer { sink.stop() }
         try await Task.sleep(for: .milliseconds(300))
         let body = Array(repeating: UInt8(ascii: "x"), count: payloadBytes)
@@ -65,41 +68,7 @@ struct DeliveryBench: AsyncParsableCommand {
         let clientRate = try await ClientCeiling.postsPerSecond(url: sink.url, body: body, connections: connections, seconds: referenceSeconds)
         print("AsyncHTTPClient alone (no store):   \(format(clientRate)) POST/s (RSS now \(String(format: "%.0f", currentRSSMegabytes())) MB)")
 
-        let scratch = FileManager.default.temporaryDirectory.appending(path: "switchboard-bench-\(UUID().uuidString.prefix(8)).db").path
-        let url = try DatabaseURL(databaseURL ?? "sqlite://\(scratch)")
-        defer {
-            // The scratch SQLite database and its key file, WAL and shared memory.
-            for suffix in ["", ".key", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) }
-        }
-        let runtime = try await Runtime.make(
-            databaseURL: url,
-            engine: EngineSettings(allowPrivateTargets: true, maxInFlight: maxInFlight),
-            logger: logger
-        )
-        let port = Int.random(in: 20_000...29_000)
-        let (ready, readySignal) = AsyncStream.makeStream(of: (String, String).self)
-        let report: Report = try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await runtime.run {
-                    let (workspace, key) = try await runtime.store.createWorkspace(name: "Benchmark", managerKeyLabel: "bench")
-                    readySignal.yield((workspace.id, key))
-                    return [runtime.application(host: "127.0.0.1", port: port)]
-                }
-            }
-            var iterator = ready.makeAsyncIterator()
-            guard let (workspaceID, key) = await iterator.next() else { throw BenchError("the server did not start") }
-            let driver = Driver(
-                runtime: runtime,
-                workspaceID: workspaceID,
-                apiKey: key,
-                api: "http://127.0.0.1:\(port)",
-                sinkPort: sink.port,
-                payloadBytes: payloadBytes
-            )
-            let report = try await driver.measure(events: events, integrations: integrations, latencyEvents: latencyEvents, latencyRate: latencyRate)
-            group.cancelAll()
-            return report
-        }
+        let report = try await pass(sinkPort: sink.port, latencyEvents: latencyEvents, logger: logger)
         print(
             "Switchboard durable deliveries:     \(format(report.deliveriesPerSecond)) deliveries/s (\(report.deliveries) in \(String(format: "%.1f", report.seconds)) s)"
         )
@@ -116,6 +85,60 @@ struct DeliveryBench: AsyncParsableCommand {
             print("Ratio Switchboard / wrk:            \(String(format: "%.3f", report.deliveriesPerSecond / wrkRate))  (long-term goal ≥ 0.25)")
         }
         print("Ratio client alone / wrk:           \(wrkRate.map { String(format: "%.3f", clientRate / $0) } ?? "-")")
+
+        guard hanging > 0 else { return }
+        // The same again on a fresh store, with `hanging` of the integrations pointing at an endpoint that never answers.
+        let dead = try await HangingSink()
+        defer { dead.stop() }
+        let healthy = integrations - hanging
+        let withHanging = try await pass(sinkPort: sink.port, latencyEvents: 0, hanging: (hanging, dead.url), logger: logger)
+        let before = report.deliveriesPerSecond * Double(healthy) / Double(integrations)
+        print(
+            "With \(hanging) of \(integrations) endpoints hanging:   \(format(withHanging.deliveriesPerSecond)) deliveries/s to the \(healthy) healthy ones "
+                + "(\(withHanging.deliveries) in \(String(format: "%.1f", withHanging.seconds)) s; the same \(healthy) got \(format(before))/s above)"
+        )
+        print("Ratio healthy throughput kept:      \(String(format: "%.3f", withHanging.deliveriesPerSecond / before))  (target ≥ 0.9)")
+    }
+
+    /// One measured run on a fresh store: a Switchboard runtime serving the API, driven to deliver every event.
+    private func pass(sinkPort: Int, latencyEvents: Int, hanging: (count: Int, url: String)? = nil, logger: Logger) async throws -> Report {
+        let scratch = FileManager.default.temporaryDirectory.appending(path: "switchboard-bench-\(UUID().uuidString.prefix(8)).db").path
+        let url = try DatabaseURL(databaseURL ?? "sqlite://\(scratch)")
+        defer {
+            // The scratch SQLite database and its key file, WAL and shared memory.
+            for suffix in ["", ".key", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) }
+        }
+        let runtime = try await Runtime.make(
+            databaseURL: url,
+            engine: EngineSettings(allowPrivateTargets: true, maxInFlight: maxInFlight),
+            logger: logger
+        )
+        let port = Int.random(in: 20_000...29_000)
+        let (ready, readySignal) = AsyncStream.makeStream(of: (String, String).self)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await runtime.run {
+                    let (workspace, key) = try await runtime.store.createWorkspace(name: "Benchmark", managerKeyLabel: "bench")
+                    readySignal.yield((workspace.id, key))
+                    return [runtime.application(host: "127.0.0.1", port: port)]
+                }
+            }
+            var iterator = ready.makeAsyncIterator()
+            guard let (workspaceID, key) = await iterator.next() else { throw BenchError("the server did not start") }
+            let driver = Driver(
+                runtime: runtime,
+                workspaceID: workspaceID,
+                apiKey: key,
+                api: "http://127.0.0.1:\(port)",
+                sinkPort: sinkPort,
+                payloadBytes: payloadBytes,
+                hangingURL: hanging?.url,
+                hanging: hanging?.count ?? 0
+            )
+            let report = try await driver.measure(events: events, integrations: integrations, latencyEvents: latencyEvents, latencyRate: latencyRate)
+            group.cancelAll()
+            return report
+        }
     }
 
     func format(_ value: Double) -> String { String(format: "%.0f", value) }

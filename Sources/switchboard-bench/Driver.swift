@@ -41,23 +41,30 @@ struct Driver {
     let api: String
     let sinkPort: Int
     let payloadBytes: Int
+    /// Where the first `hanging` integrations point: an endpoint that never answers.
+    var hangingURL: String?
+    var hanging = 0
 
     func measure(events: Int, integrations: Int, latencyEvents: Int, latencyRate: Int) async throws -> Report {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         defer { _ = client.shutdown() }
+        // The integrations that deliver to the sink: all but the hanging ones.
+        var healthy: [String] = []
         for index in 0..<integrations {
-            _ = try await runtime.dependencies.integrations.create(
+            let hangs = index < hanging && hangingURL != nil
+            let created = try await runtime.dependencies.integrations.create(
                 workspaceID: workspaceID,
                 provider: "webhook",
                 changes: .init(
                     label: "sink \(index)",
-                    url: "\(NginxSink.url(host: index % 16 + 1, port: sinkPort))/\(index)",
+                    url: hangs ? hangingURL : "\(NginxSink.url(host: index % 16 + 1, port: sinkPort))/\(index)",
                     events: OutboundEventType.allCases.map(\.rawValue)
                 )
             )
+            if !hangs { healthy.append(created.id) }
         }
         let padding = String(repeating: "x", count: max(0, payloadBytes - 200))
-        let expected = events * integrations
+        let expected = events * healthy.count
 
         // Full speed: batches of 1000 through the API, two requests at a time.
         let started = ContinuousClock.now
@@ -81,14 +88,14 @@ struct Driver {
         }
         let ingested = ContinuousClock.now
         let rssWithBacklog = currentRSSMegabytes()
-        try await waitForDeliveries(expected)
+        try await waitForDeliveries(expected, of: healthy)
         let finished = ContinuousClock.now
         let peakRSS = peakRSSMegabytes()
         let fullSpeed = Latency(try await firstAttemptLatencies())
 
         var paced: Latency?
         if latencyEvents > 0 {
-            paced = try await measurePaced(client: client, events: latencyEvents, rate: latencyRate, integrations: integrations, already: expected)
+            paced = try await measurePaced(client: client, events: latencyEvents, rate: latencyRate, healthy: healthy, already: expected)
         }
         return Report(
             deliveries: expected,
@@ -101,7 +108,7 @@ struct Driver {
         )
     }
 
-    private func measurePaced(client: HTTPClient, events: Int, rate: Int, integrations: Int, already: Int) async throws -> Latency {
+    private func measurePaced(client: HTTPClient, events: Int, rate: Int, healthy: [String], already: Int) async throws -> Latency {
         let cutoff = Timestamp.milliseconds(Date())
         let perTick = max(1, rate / 100)
         var sent = 0
@@ -115,7 +122,7 @@ struct Driver {
             let due = start + .milliseconds(tick * 10)
             if due > ContinuousClock.now { try await Task.sleep(until: due) }
         }
-        try await waitForDeliveries(already + events * integrations)
+        try await waitForDeliveries(already + events * healthy.count, of: healthy)
         return Latency(try await firstAttemptLatencies(since: cutoff))
     }
 
@@ -133,14 +140,18 @@ struct Driver {
         guard response.status.code == 202 else { throw BenchError("ingest answered \(response.status.code): \(text.prefix(300))") }
     }
 
-    private func waitForDeliveries(_ expected: Int) async throws {
+    /// Waits until the healthy integrations have `expected` deliveries and none pending.
+    private func waitForDeliveries(_ expected: Int, of integrations: [String]) async throws {
+        let healthy = SQLList(integrations.map { SQLBind($0) })
         let total = try await runtime.database.withConnection { db in
-            try await db.raw("SELECT COUNT(*) AS n FROM deliveries").first(decodingColumn: "n", as: Int.self) ?? 0
+            try await db.raw("SELECT COUNT(*) AS n FROM deliveries WHERE integration_id IN (\(healthy))").first(decodingColumn: "n", as: Int.self)
+                ?? 0
         }
         while true {
             // Counted through the partial index of pending deliveries, so that polling costs the store little.
             let pending = try await runtime.database.withConnection { db in
-                try await db.raw("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending'").first(decodingColumn: "n", as: Int.self) ?? 0
+                try await db.raw("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending' AND integration_id IN (\(healthy))")
+                    .first(decodingColumn: "n", as: Int.self) ?? 0
             }
             if pending == 0 && total >= expected { return }
             try await Task.sleep(for: .milliseconds(500))

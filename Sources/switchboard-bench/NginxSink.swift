@@ -18,11 +18,41 @@ final class NginxSink {
 
     static func url(host: Int, port: Int) -> String { "http://127.0.0.\(host):\(port)/sink" }
 
-    init(workers: Int) throws {
+    /// Starts nginx on a free port: a random one below Linux's ephemeral range (where a port may still be held
+    /// by a closed connection), tried again with another when nginx cannot listen on it.
+    static func start(workers: Int) throws -> NginxSink {
+        for _ in 0..<5 {
+            let sink = try NginxSink(workers: workers, port: Int.random(in: 10_000...19_999))
+            if sink.accepting(within: .seconds(3)) { return sink }
+            sink.stop()
+        }
+        throw BenchError("nginx did not start listening on any of 5 random ports")
+    }
+
+    /// Whether a TCP connection to the sink succeeds within `limit`.
+    private func accepting(within limit: Duration) -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            close(socket)
+            if connected == 0 { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    private init(workers: Int, port: Int) throws {
         guard let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
             throw BenchError("nginx is missing: apt-get install nginx-light")
         }
-        port = Int.random(in: 30_000...39_000)
+        self.port = port
         directory = FileManager.default.temporaryDirectory.appending(path: "switchboard-bench-nginx-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let listens = (1...16).map { [port] in "listen 127.0.0.\($0):\(port);" }.joined(separator: " ")
