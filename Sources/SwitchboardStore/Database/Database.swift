@@ -70,12 +70,22 @@ public final class Database: Service, Sendable {
     }
 
     /// Runs the database (see `run()`) for exactly as long as `body` runs: the way commands and tests use it.
+    ///
+    /// The database outlives `body` even when the caller is cancelled. Cancellation reaches the services in
+    /// `body`, which still record the attempts they finished and hand back what they claimed; a database
+    /// cancelled at the same moment closed under them (SQLite: their statements waited forever for its stopped
+    /// thread). So it runs in a task of its own, stopped once `body` has returned.
     public func whileRunning<R: Sendable>(_ body: () async throws -> R) async throws -> R {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await self.run() }
-            defer { group.cancelAll() }
-            return try await body()
+        let running = Task { try await self.run() }
+        let result: Result<R, any Error>
+        do {
+            result = .success(try await body())
+        } catch {
+            result = .failure(error)
         }
+        running.cancel()
+        _ = await running.result
+        return try result.get()
     }
 
     /// Runs `body` with one connection of its own.

@@ -5,13 +5,20 @@ import Foundation
 /// A SQLite database runs its transactions on one, so that its statements are plain function calls on a
 /// thread that nothing else competes for, instead of hops between thread pools while the lock is held.
 final class DedicatedExecutor: TaskExecutor, @unchecked Sendable {
-    // `condition` guards `jobs` and `stopping`.
+    // `condition` guards `jobs`, `stopping` and `threadRunning`.
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var stopping = false
+    private var threadRunning = true
+    private let name: String
 
     /// Starts the executor's thread; it runs until `stop()`.
     init(name: String) {
+        self.name = name
+        startThread()
+    }
+
+    private func startThread() {
         let thread = Thread { self.runLoop() }
         thread.name = name
         thread.start()
@@ -25,12 +32,17 @@ final class DedicatedExecutor: TaskExecutor, @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Queues a job. One that arrives after `stop()` still runs, on a thread started for it, so that a late
+    /// caller gets an answer (the closed database's error) instead of waiting forever.
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         condition.lock()
         jobs.append(job)
+        let restart = !threadRunning
+        threadRunning = true
         condition.signal()
         condition.unlock()
+        if restart { startThread() }
     }
 
     private func runLoop() {
@@ -39,6 +51,7 @@ final class DedicatedExecutor: TaskExecutor, @unchecked Sendable {
             condition.lock()
             while jobs.isEmpty && !stopping { condition.wait() }
             if jobs.isEmpty {
+                threadRunning = false
                 condition.unlock()
                 return
             }
