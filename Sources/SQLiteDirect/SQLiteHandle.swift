@@ -32,6 +32,11 @@ public final class SQLiteHandle: @unchecked Sendable {
     private var connection: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     private static let cachedStatements = 256
+    /// Statements with many rows of binds (bulk inserts, long `IN` lists) vary in text with their row count and
+    /// each holds a large compiled program (up to a megabyte): only a few are kept, apart from the rest.
+    private var largeStatements: [String: OpaquePointer] = [:]
+    private static let cachedLargeStatements = 8
+    private static let largeSQL = 4096
 
     /// Opens (or creates) the database file at `path`.
     public init(path: String) throws {
@@ -54,7 +59,9 @@ public final class SQLiteHandle: @unchecked Sendable {
     /// Finalises the cached statements and closes the connection; later calls fail.
     public func close() {
         for statement in statements.values { sqlite3_finalize(statement) }
+        for statement in largeStatements.values { sqlite3_finalize(statement) }
         statements = [:]
+        largeStatements = [:]
         if let connection { sqlite3_close_v2(connection) }
         connection = nil
     }
@@ -81,7 +88,8 @@ public final class SQLiteHandle: @unchecked Sendable {
     }
 
     private func prepared(_ sql: String) throws -> OpaquePointer {
-        if let statement = statements[sql] { return statement }
+        let large = sql.utf8.count > Self.largeSQL
+        if let statement = large ? largeStatements[sql] : statements[sql] { return statement }
         guard let connection else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "the connection is closed", sql: sql) }
         var statement: OpaquePointer?
         // The tail is read inside the closure: it points into the temporary C string.
@@ -95,12 +103,20 @@ public final class SQLiteHandle: @unchecked Sendable {
             sqlite3_finalize(statement)
             throw SQLiteFailure(code: SQLITE_MISUSE, message: "one statement per call", sql: sql)
         }
-        if statements.count >= Self.cachedStatements {
-            // Statements with many rows of binds vary in text; a full cache starts over rather than tracking use.
-            for cached in statements.values { sqlite3_finalize(cached) }
-            statements = [:]
+        // A full cache starts over rather than tracking use.
+        if large {
+            if largeStatements.count >= Self.cachedLargeStatements {
+                for cached in largeStatements.values { sqlite3_finalize(cached) }
+                largeStatements = [:]
+            }
+            largeStatements[sql] = statement
+        } else {
+            if statements.count >= Self.cachedStatements {
+                for cached in statements.values { sqlite3_finalize(cached) }
+                statements = [:]
+            }
+            statements[sql] = statement
         }
-        statements[sql] = statement
         return statement
     }
 
