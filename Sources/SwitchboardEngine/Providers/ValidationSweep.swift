@@ -21,10 +21,14 @@ public struct ValidationSweep: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            guard !Task.isShuttingDownGracefully && !Task.isCancelled else { return }
-            await sweep()
+        // The wait is long (an hour by default): a graceful shutdown cancels it instead of waiting it out, which
+        // kept `serve` from stopping on SIGTERM.
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard !Task.isCancelled else { return }
+                await sweep()
+            }
         }
     }
 
