@@ -82,3 +82,10 @@ extension [UInt8] {
         }
     }
 }
+
+extension SecretBox: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// Never the key: values that hold a box get described in logs (swift-service-lifecycle logs each service).
+    public var description: String { "SecretBox(key: redacted)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
+}

@@ -50,3 +50,10 @@ public enum SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension SMTPConfiguration: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// Never the password: the mailer service is described in logs.
+    public var description: String { "SMTPConfiguration(host: \(host), port: \(port), password: \(password == nil ? "none" : "redacted"))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["host": host, "port": port], displayStyle: .struct) }
+}

@@ -70,6 +70,13 @@ public struct OAuthApp: Sendable {
     }
 }
 
+extension OAuthApp: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// Never the client secret: providers that hold an app are described in logs with the services that hold them.
+    public var description: String { "OAuthApp(clientID: \(clientID), clientSecret: redacted)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["clientID": clientID], displayStyle: .struct) }
+}
+
 /// Field errors as a failure value.
 public struct FieldErrors: Error, Sendable, Equatable {
     public var errors: [FieldError]
