@@ -53,18 +53,15 @@ struct ProviderHTTP {
         } catch {
             throw .unavailable("cancelled while waiting for \(provider)'s rate limit")
         }
-        do {
-            if let json {
-                request.headers.add(name: "content-type", value: "application/json")
+        if let json {
+            request.headers.add(name: "content-type", value: "application/json")
+            do {
                 request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
+            } catch {
+                throw .unavailable("\(provider) could not be reached: \(error)")
             }
-            let response = try await http.execute(request, timeout: .seconds(30))
-            let body = try await response.body.collect(upTo: 8 << 20)
-            let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any]
-            return Answer(status: Int(response.status.code), headers: response.headers, body: object)
-        } catch {
-            throw .unavailable("\(provider) could not be reached: \(error)")
         }
+        return try await send(http, request, provider: provider, upTo: 8 << 20)
     }
 
     /// A form-encoded POST (OAuth token endpoints), unpaced: it is not an API call of the integration.
@@ -74,9 +71,22 @@ struct ProviderHTTP {
         request.headers.add(name: "content-type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "user-agent", value: "Switchboard/1.0")
         request.body = .bytes(ByteBuffer(string: formEncode(fields)))
+        return try await send(http, request, provider: provider, upTo: 1 << 20)
+    }
+
+    /// Sends a request and reads its answer (a JSON object body, up to `limit` bytes); a request that gets no
+    /// answer is `.unavailable`.
+    private static func send(
+        _ http: HTTPClient,
+        _ request: HTTPClientRequest,
+        provider: String,
+        upTo limit: Int
+    ) async throws(ProviderFailure)
+        -> Answer
+    {
         do {
             let response = try await http.execute(request, timeout: .seconds(30))
-            let body = try await response.body.collect(upTo: 1 << 20)
+            let body = try await response.body.collect(upTo: limit)
             let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any]
             return Answer(status: Int(response.status.code), headers: response.headers, body: object)
         } catch {
