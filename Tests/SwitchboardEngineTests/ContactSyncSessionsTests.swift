@@ -10,17 +10,18 @@ struct ContactSyncSessionsTests {
     @Test("while a resync uses the budget, live activity gathers into one call; a call ending meanwhile does not cut the gathering short")
     func gathersUnderContention() async throws {
         let provider = RecordingProvider(callTime: .milliseconds(200))
-        let sessions = ContactSyncSessions(contendedGather: .milliseconds(400))
+        // Generous, so that a loaded CI machine cannot end the gathering before the third activity arrives.
+        let sessions = ContactSyncSessions(contendedGather: .seconds(3))
         let budget = sessions.budget(for: "int_1", provider: provider)
         let connection = ContactSyncConnection(integrationID: "int_1", credentials: [:], settings: [:], budget: budget)
 
         // Uncontended: a call at once.
         let first = Task { await sessions.sync(.registration("a@example.com"), over: connection, provider: provider) }
-        try await Task.sleep(for: .milliseconds(50))
+        while provider.calls.isEmpty { try await Task.sleep(for: .milliseconds(5)) }  // the first call is out
         // A resync takes a request: from now on live activity gathers.
         try await budget.acquire(.background)
         let second = Task { await sessions.sync(.registration("b@example.com"), over: connection, provider: provider) }
-        try await Task.sleep(for: .milliseconds(250))  // the first call has ended; the gathering has not
+        while provider.finishedCalls == 0 { try await Task.sleep(for: .milliseconds(10)) }  // the first call has ended; the gathering has not
         let third = Task { await sessions.sync(.registration("c@example.com"), over: connection, provider: provider) }
         for task in [first, second, third] { #expect(await task.value == nil) }
 
@@ -38,7 +39,7 @@ struct ContactSyncSessionsTests {
             budget: sessions.budget(for: "int_1", provider: provider)
         )
         let first = Task { await sessions.sync(.registration("a@example.com"), over: connection, provider: provider) }
-        try await Task.sleep(for: .milliseconds(50))
+        while provider.calls.isEmpty { try await Task.sleep(for: .milliseconds(5)) }  // the first call is out
         let rest = ["b", "c", "d"].map { name in
             Task { await sessions.sync(.registration("\(name)@example.com"), over: connection, provider: provider) }
         }
@@ -59,6 +60,7 @@ private final class RecordingProvider: ContactSyncProvider {
     let callTime: Duration
     let concurrentCalls: Int
     private let recorded = Mutex<[[String]]>([])
+    private let finished = Mutex(0)
 
     init(callTime: Duration, concurrentCalls: Int = 2) {
         self.callTime = callTime
@@ -66,6 +68,7 @@ private final class RecordingProvider: ContactSyncProvider {
     }
 
     var calls: [[String]] { recorded.withLock { $0 } }
+    var finishedCalls: Int { finished.withLock { $0 } }
 
     var description: ProviderDescription {
         ProviderDescription(
@@ -90,6 +93,7 @@ private final class RecordingProvider: ContactSyncProvider {
     func sync(_ activities: [ContactActivity], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
         recorded.withLock { $0.append(activities.map(\.contact.email)) }
         try? await Task.sleep(for: callTime)
+        finished.withLock { $0 += 1 }
         return activities.map { _ in nil }
     }
 }
