@@ -65,12 +65,17 @@ struct DeliveryBench: AsyncParsableCommand {
         print("Switchboard benchmark: \(events) events × \(integrations) integrations, ~\(payloadBytes) B payloads, sink \(sink.url)")
         let wrkRate = try Wrk.postsPerSecond(url: sink.url, bodyBytes: payloadBytes, connections: connections, seconds: referenceSeconds)
         print("wrk (machine ceiling):              \(wrkRate.map { format($0) } ?? "wrk missing") POST/s")
-        let clientRate = try await ClientCeiling.postsPerSecond(url: sink.url, body: body, connections: connections, seconds: referenceSeconds)
-        print("AsyncHTTPClient alone (no store):   \(format(clientRate)) POST/s (RSS now \(String(format: "%.0f", currentRSSMegabytes())) MB)")
+        let (clientRate, clientCPU) = try await ClientCeiling.measure(url: sink.url, body: body, connections: connections, seconds: referenceSeconds)
+        print(
+            "AsyncHTTPClient alone (no store):   \(format(clientRate)) POST/s, \(format(clientCPU)) µs CPU each (RSS now \(String(format: "%.0f", currentRSSMegabytes())) MB)"
+        )
 
         let report = try await pass(sinkPort: sink.port, latencyEvents: latencyEvents, logger: logger)
         print(
             "Switchboard durable deliveries:     \(format(report.deliveriesPerSecond)) deliveries/s (\(report.deliveries) in \(String(format: "%.1f", report.seconds)) s)"
+        )
+        print(
+            "  CPU per delivery:                 \(format(report.cpuMicrosecondsPerDelivery)) µs (this process: ingest, delivery, the driver's posts)"
         )
         print("  event→first attempt, full speed:  p50 \(ms(report.fullSpeedLatency.p50)), p99 \(ms(report.fullSpeedLatency.p99))")
         if let paced = report.pacedLatency {

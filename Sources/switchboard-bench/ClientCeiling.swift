@@ -4,13 +4,15 @@ import NIOCore
 
 /// Plain POSTs from Switchboard's own HTTP client with no store: the client's ceiling.
 enum ClientCeiling {
-    static func postsPerSecond(url: String, body: [UInt8], connections: Int, seconds: Int) async throws -> Double {
+    /// POSTs per second, and the process's CPU time per POST in microseconds.
+    static func measure(url: String, body: [UInt8], connections: Int, seconds: Int) async throws -> (rate: Double, cpuMicroseconds: Double) {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let deadline = ContinuousClock.now + .seconds(seconds)
         let buffer = ByteBuffer(bytes: body)
         let started = ContinuousClock.now
+        let cpuStarted = processCPUSeconds()
         let count = await withTaskGroup(of: Int.self) { group in
             for _ in 0..<connections {
                 group.addTask {
@@ -31,7 +33,9 @@ enum ClientCeiling {
             return await group.reduce(0, +)
         }
         let elapsed = ContinuousClock.now - started
+        let cpu = processCPUSeconds() - cpuStarted
         try await client.shutdown()
-        return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let rate = Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return (rate, cpu * 1e6 / Double(max(1, count)))
     }
 }

@@ -30,6 +30,8 @@ struct Report {
     /// Peak RSS when the last delivery was recorded: before the benchmark reads every latency back, which
     /// would otherwise count its own result rows as Switchboard's memory.
     let peakRSS: Double
+    /// CPU time of the whole process (ingest, delivery, the driver's own posts) per delivery, in microseconds.
+    let cpuMicrosecondsPerDelivery: Double
     var deliveriesPerSecond: Double { Double(deliveries) / seconds }
 }
 
@@ -68,6 +70,7 @@ struct Driver {
 
         // Full speed: batches of 1000 through the API, two requests at a time.
         let started = ContinuousClock.now
+        let cpuStarted = processCPUSeconds()
         let batches = (events + 999) / 1000
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
@@ -90,6 +93,7 @@ struct Driver {
         let rssWithBacklog = currentRSSMegabytes()
         try await waitForDeliveries(expected, of: healthy)
         let finished = ContinuousClock.now
+        let cpu = processCPUSeconds() - cpuStarted
         let peakRSS = peakRSSMegabytes()
         let fullSpeed = Latency(try await firstAttemptLatencies())
 
@@ -104,7 +108,8 @@ struct Driver {
             fullSpeedLatency: fullSpeed,
             pacedLatency: paced,
             rssWithBacklog: rssWithBacklog,
-            peakRSS: peakRSS
+            peakRSS: peakRSS,
+            cpuMicrosecondsPerDelivery: cpu * 1e6 / Double(max(1, expected))
         )
     }
 

@@ -142,18 +142,3 @@ struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
-
-/// Peak resident memory of this process, from /proc.
-func peakRSSMegabytes() -> Double { procStatusMegabytes("VmHWM:") }
-
-/// Current resident memory of this process, from /proc.
-func currentRSSMegabytes() -> Double { procStatusMegabytes("VmRSS:") }
-
-/// A kilobyte field of /proc/self/status, in megabytes (0 when unreadable).
-private func procStatusMegabytes(_ field: String) -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-        let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
-        let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
-    else { return 0 }
-    return kilobytes / 1024
-}

@@ -15,7 +15,7 @@ struct DirectSQLiteDatabase: SQLDatabase {
     private static let encoder = SQLiteDataEncoder()
 
     var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
-    var dialect: any SQLDialect { SQLiteDialect() }
+    var dialect: any SQLDialect { AnonymousPlaceholderDialect() }
     var queryLogLevel: Logger.Level? { .trace }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
