@@ -87,6 +87,14 @@ public final class SQLiteHandle: @unchecked Sendable {
         }
     }
 
+    /// Copies what it can of the write-ahead log into the database file without waiting for other connections
+    /// (a passive checkpoint).
+    public func checkpoint() throws {
+        guard let connection else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "the connection is closed", sql: nil) }
+        let code = sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        guard code == SQLITE_OK else { throw SQLiteFailure(code: code, message: String(cString: sqlite3_errmsg(connection)), sql: nil) }
+    }
+
     private func prepared(_ sql: String) throws -> OpaquePointer {
         let large = sql.utf8.count > Self.largeSQL
         if let statement = large ? largeStatements[sql] : statements[sql] { return statement }

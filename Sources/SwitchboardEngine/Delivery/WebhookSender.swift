@@ -26,6 +26,9 @@ public struct WebhookSender: Sendable {
         )
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
         configuration.decompression = .disabled
+        // No distributed tracing: without a tracer the client skips building a span per request (~1.5 % of the CPU
+        // of a delivery, even with the no-op tracer).
+        configuration.tracing.tracer = nil
         return configuration
     }
 

@@ -17,7 +17,7 @@ public final class Database: Service, Sendable {
     private let logger: Logger
 
     private enum Backend: Sendable {
-        case sqlite(SQLiteHandle, AsyncLock, DedicatedExecutor)
+        case sqlite(SQLiteHandle, AsyncLock, DedicatedExecutor, WALCheckpointer)
         case postgres(PostgresClient)
     }
 
@@ -44,7 +44,8 @@ public final class Database: Service, Sendable {
                 try handle.execute(pragma, []) { _, _ in }
             }
             let executor = DedicatedExecutor(name: "switchboard-sqlite")
-            return Database(dialect: .sqlite, backend: .sqlite(handle, AsyncLock(), executor), logger: logger)
+            let checkpointer = try WALCheckpointer(path: path)
+            return Database(dialect: .sqlite, backend: .sqlite(handle, AsyncLock(), executor, checkpointer), logger: logger)
         case .postgres(let text):
             let configuration = try SQLPostgresConfiguration(url: text)
             var clientConfiguration = PostgresClient.Configuration(configuration: configuration.coreConfiguration)
@@ -59,8 +60,9 @@ public final class Database: Service, Sendable {
         switch backend {
         case .postgres(let client):
             await cancelWhenGracefulShutdown { await client.run() }
-        case .sqlite(let handle, let lock, let executor):
+        case .sqlite(let handle, let lock, let executor, let checkpointer):
             try? await gracefulShutdown()
+            checkpointer.stop()
             // Closed under the lock, so that no transaction is cut short; the executor's thread ends after it.
             await lock.acquire()
             handle.close()
@@ -91,7 +93,7 @@ public final class Database: Service, Sendable {
     /// Runs `body` with one connection of its own.
     public func withConnection<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         switch backend {
-        case .sqlite(let handle, let lock, let executor):
+        case .sqlite(let handle, let lock, let executor, _):
             return try await withTaskExecutorPreference(executor) {
                 await lock.acquire()
                 defer { lock.release() }
