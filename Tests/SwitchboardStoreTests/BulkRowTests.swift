@@ -7,7 +7,10 @@ import Testing
 
 @Suite("Bulk rows")
 struct BulkRowTests {
-    @Test("deliveries and attempts written by the bulk path read back equal through their Codable columns", arguments: StoreEngine.allCases)
+    @Test(
+        "deliveries and attempts written by the bulk path read back equal, through Codable and through the claims' row reader",
+        arguments: StoreEngine.allCases
+    )
     func roundTrip(engine: StoreEngine) async throws {
         try await withStore(engine) { store in
             let workspace = try await store.createWorkspace(name: "Acme")
@@ -81,6 +84,11 @@ struct BulkRowTests {
             #expect(readEmpty == empty)
             #expect(fullAttempts == [attempts[0]])
             #expect(emptyAttempts == [attempts[1]])
+            // Claims read rows column by column: the same deliveries as Codable gives.
+            let rows = try await store.database.withConnection { db in
+                try await db.raw("SELECT * FROM deliveries WHERE id IN ('msg_full', 'msg_empty') ORDER BY id").all()
+            }
+            #expect(try rows.map(Delivery.init(row:)) == [empty, full])
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// The dispatcher's local bookkeeping: per integration, attempts running and claimed deliveries
 /// waiting for a slot. A pure value, so the scheduling rules are testable without a network.
@@ -17,7 +18,8 @@ struct DispatchQueues<Item: Sendable>: Sendable {
     let allowance: Int
 
     private(set) var running: [String: Int] = [:]
-    private(set) var waiting: [String: [Item]] = [:]
+    /// Ring buffers: taking the oldest is O(1) and never copies the rest of the queue.
+    private(set) var waiting: [String: CircularBuffer<Item>] = [:]
     private(set) var totalRunning = 0
     private(set) var totalWaiting = 0
 
@@ -65,12 +67,14 @@ struct DispatchQueues<Item: Sendable>: Sendable {
     mutating func startable() -> [(integration: String, item: Item)] {
         var started: [(String, Item)] = []
         var progress = true
+        let integrations = waiting.keys.sorted()
         while progress && totalRunning < maxRunning {
             progress = false
-            for id in waiting.keys.sorted() where totalRunning < maxRunning && running[id, default: 0] < share {
-                guard var queue = waiting[id], !queue.isEmpty else { continue }
-                started.append((id, queue.removeFirst()))
-                waiting[id] = queue.isEmpty ? nil : queue
+            for id in integrations where totalRunning < maxRunning && running[id, default: 0] < share {
+                // Taken in place: a queue copied out of the dictionary would be copied whole on every take.
+                guard let item = waiting[id]?.popFirst() else { continue }
+                if waiting[id]?.isEmpty == true { waiting[id] = nil }
+                started.append((id, item))
                 running[id, default: 0] += 1
                 totalRunning += 1
                 totalWaiting -= 1

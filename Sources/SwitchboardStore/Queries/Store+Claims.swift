@@ -53,7 +53,7 @@ extension Store {
         }
         // Rows are decoded after the transaction, so that the connection is not held for Swift-side work;
         // ids grow with creation time, so each integration's deliveries come back oldest first.
-        return try rows.map { try $0.decode(model: Delivery.self, with: Self.rowDecoder) }.sorted { $0.id < $1.id }
+        return try rows.map(Delivery.init(row:)).sorted { $0.id < $1.id }
     }
 
     /// Integrations with at least one pending delivery due at `at`, found by skipping through the due index
