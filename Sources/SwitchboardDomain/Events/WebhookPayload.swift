@@ -12,6 +12,23 @@ public enum WebhookPayload {
         return (try? encoder.encode(document)).map(Array.init) ?? Array("{}".utf8)
     }
 
+    /// The same bytes as `body(type:occurredAt:data:)`, around `dataJSON`: the data as stored, already encoded
+    /// compactly with sorted keys and unescaped slashes. Bodies of a backlog are built from the store this way,
+    /// without decoding and re-encoding each event's data.
+    public static func body(type: OutboundEventType, occurredAt: Date, dataJSON: String) -> [UInt8] {
+        // The keys in sorted order, as the encoder writes them; the two strings need no escaping.
+        var body: [UInt8] = []
+        body.reserveCapacity(dataJSON.utf8.count + 80)
+        body += #"{"data":"#.utf8
+        body += dataJSON.utf8
+        body += #","timestamp":""#.utf8
+        body += Timestamp.format(occurredAt).utf8
+        body += #"","type":""#.utf8
+        body += type.rawValue.utf8
+        body += #""}"#.utf8
+        return body
+    }
+
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -267,7 +267,7 @@ public struct DeliveryDispatcher: Service {
                 let types = Dictionary(deliveries.map { ($0.eventId, $0.eventType) }) { first, _ in first }
                 for (id, event) in try await store.events(ids: Array(missing)) {
                     guard let type = types[id] else { continue }
-                    bodies[id] = WebhookPayload.body(type: type, occurredAt: event.occurredAt, data: event.data)
+                    bodies[id] = WebhookPayload.body(type: type, occurredAt: event.occurredAt, dataJSON: event.dataJSON)
                 }
             }
             let integrations = try await store.integrations(ids: Array(Set(deliveries.map(\.integrationId))))

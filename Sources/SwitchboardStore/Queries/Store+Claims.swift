@@ -6,8 +6,13 @@ import SwitchboardDomain
 public struct StoredEvent: Sendable, Equatable {
     public var id: String
     public var occurredAt: Date
-    /// The data as stored (for `broadcast.ended`, with the computed summary fields).
-    public var data: [String: JSONValue]
+    /// The data as stored, JSON text (for `broadcast.ended`, with the computed summary fields).
+    public var dataJSON: String
+
+    /// The data, decoded.
+    public var data: [String: JSONValue] {
+        ((try? JSONDecoder().decode(JSONValue.self, from: Data(dataJSON.utf8)))?.objectValue) ?? [:]
+    }
 }
 
 extension Store {
@@ -119,15 +124,14 @@ extension Store {
         let rows = try await database.withConnection { db in
             try await db.raw("SELECT id, occurred_at, data FROM events WHERE id IN (\(binds: ids))").all()
         }
-        // Decoded after the connection is released.
+        // Read after the connection is released.
         var events: [String: StoredEvent] = [:]
         for row in rows {
             let id = try row.decode(column: "id", as: String.self)
-            let data = try JSONDecoder().decode(JSONValue.self, from: Data(try row.decode(column: "data", as: String.self).utf8))
             events[id] = StoredEvent(
                 id: id,
                 occurredAt: Timestamp.date(milliseconds: try row.decode(column: "occurred_at", as: Int64.self)),
-                data: data.objectValue ?? [:]
+                dataJSON: try row.decode(column: "data", as: String.self)
             )
         }
         return events
