@@ -159,7 +159,8 @@ struct Driver {
                     .first(decodingColumn: "n", as: Int.self) ?? 0
             }
             if pending == 0 && total >= expected { return }
-            try await Task.sleep(for: .milliseconds(500))
+            // Counting a large backlog holds the store for tens of milliseconds: poll it rarely, and often near the end.
+            try await Task.sleep(for: .milliseconds(min(2000, max(100, pending / 10))))
         }
     }
 
