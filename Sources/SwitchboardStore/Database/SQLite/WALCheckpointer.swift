@@ -11,10 +11,9 @@ import SQLiteDirect
 final class WALCheckpointer: @unchecked Sendable {
     private let handle: SQLiteHandle
     private let interval: TimeInterval
-    // `condition` guards `stopping`.
+    // `condition` guards `stopping` and `running`.
     private let condition = NSCondition()
     private var stopping = false
-    private let stopped = NSCondition()
     private var running = true
 
     /// Opens a second connection to the database at `path` and starts checkpointing.
@@ -33,11 +32,9 @@ final class WALCheckpointer: @unchecked Sendable {
     func stop() {
         condition.lock()
         stopping = true
-        condition.signal()
+        condition.broadcast()
+        while running { condition.wait() }
         condition.unlock()
-        stopped.lock()
-        while running { stopped.wait() }
-        stopped.unlock()
     }
 
     private func loop() {
@@ -51,9 +48,9 @@ final class WALCheckpointer: @unchecked Sendable {
             try? handle.checkpoint()
         }
         handle.close()
-        stopped.lock()
+        condition.lock()
         running = false
-        stopped.signal()
-        stopped.unlock()
+        condition.broadcast()
+        condition.unlock()
     }
 }
