@@ -4,9 +4,10 @@ import SQLiteDirect
 /// Copies the SQLite write-ahead log back into the database file from a connection and thread of its own.
 ///
 /// Left to the writing connection, a checkpoint runs inside the commit that fills the log: that commit copies
-/// and syncs up to 64 MB while every other transaction (an arriving event's among them) waits behind it. Here passive checkpoints run every `interval` beside the writer (SQLite lets a
-/// checkpoint copy frames while new ones are appended); the writer keeps its own automatic checkpoint only as a
-/// backstop, for when the log outgrows what this thread keeps up with.
+/// and syncs up to 64 MB while every other transaction (an arriving event's among them) waits behind it. Here
+/// passive checkpoints run every `interval` beside the writer (SQLite lets a checkpoint copy frames while new ones
+/// are appended); the writer keeps its own automatic checkpoint only as a backstop, for when the log outgrows what
+/// this thread keeps up with.
 final class WALCheckpointer: @unchecked Sendable {
     private let handle: SQLiteHandle
     private let interval: TimeInterval
