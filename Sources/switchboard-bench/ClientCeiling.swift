@@ -4,12 +4,12 @@ import NIOCore
 
 /// Plain POSTs from Switchboard's own HTTP client with no store: the client's ceiling.
 enum ClientCeiling {
-    /// POSTs per second, and the process's CPU time per POST in microseconds.
-    static func measure(url: String, body: [UInt8], connections: Int, seconds: Int) async throws -> (rate: Double, cpuMicroseconds: Double) {
+    /// POSTs per second over `length` seconds, and the process's CPU time per POST in microseconds.
+    static func measure(url: String, body: [UInt8], connections: Int, seconds length: Int) async throws -> (rate: Double, cpuMicroseconds: Double) {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let deadline = ContinuousClock.now + .seconds(seconds)
+        let deadline = ContinuousClock.now + .seconds(length)
         let buffer = ByteBuffer(bytes: body)
         let started = ContinuousClock.now
         let cpuStarted = processCPUSeconds()
@@ -35,7 +35,6 @@ enum ClientCeiling {
         let elapsed = ContinuousClock.now - started
         let cpu = processCPUSeconds() - cpuStarted
         try await client.shutdown()
-        let rate = Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-        return (rate, cpu * 1e6 / Double(max(1, count)))
+        return (Double(count) / seconds(elapsed), cpu * 1e6 / Double(max(1, count)))
     }
 }

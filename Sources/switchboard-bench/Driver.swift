@@ -175,8 +175,4 @@ struct Driver {
             ).all().map { try $0.decode(column: "latency", as: Int64.self) }
         }
     }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 }

@@ -196,10 +196,6 @@ struct LiveRegistrations {
     }
 }
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
-
 /// Prints a line at once (stdout to a file is block-buffered, and this benchmark runs for minutes).
 func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
