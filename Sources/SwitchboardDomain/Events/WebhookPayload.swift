@@ -2,19 +2,16 @@ import Foundation
 
 /// The body of an outbound webhook: `{"type", "timestamp", "data"}` (SPEC §3).
 public enum WebhookPayload {
-    /// The exact bytes sent; the same on every retry of a message, so signatures stay comparable.
+    /// The exact bytes sent: `{"data":…,"timestamp":…,"type":…}`, compact with sorted keys, as a JSON encoder writes
+    /// the whole document; the same on every retry of a message, so signatures stay comparable.
     public static func body(type: OutboundEventType, occurredAt: Date, data: [String: JSONValue]) -> [UInt8] {
-        let document: JSONValue = .object([
-            "type": .string(type.rawValue),
-            "timestamp": .string(Timestamp.format(occurredAt)),
-            "data": .object(data),
-        ])
-        return (try? encoder.encode(document)).map(Array.init) ?? Array("{}".utf8)
+        guard let encoded = try? encoder.encode(JSONValue.object(data)) else { return Array("{}".utf8) }
+        return body(type: type, occurredAt: occurredAt, dataJSON: String(decoding: encoded, as: UTF8.self))
     }
 
-    /// The same bytes as `body(type:occurredAt:data:)`, around `dataJSON`: the data as stored, already encoded
-    /// compactly with sorted keys and unescaped slashes. Bodies of a backlog are built from the store this way,
-    /// without decoding and re-encoding each event's data.
+    /// The same bytes around `dataJSON`: the data already encoded compactly with sorted keys and unescaped slashes,
+    /// as the store keeps it. Bodies of a backlog are built from the store this way, without decoding and
+    /// re-encoding each event's data.
     public static func body(type: OutboundEventType, occurredAt: Date, dataJSON: String) -> [UInt8] {
         // The keys in sorted order, as the encoder writes them; the two strings need no escaping.
         var body: [UInt8] = []
