@@ -30,12 +30,10 @@ public final class SQLiteColumns: Sendable {
 /// Not thread-safe by itself: the `Database` serialises all use behind its lock.
 public final class SQLiteHandle: @unchecked Sendable {
     private var connection: OpaquePointer?
-    private var statements: [String: OpaquePointer] = [:]
-    private static let cachedStatements = 256
+    private var statements = StatementCache(capacity: 256)
     /// Statements with many rows of binds (bulk inserts, long `IN` lists) vary in text with their row count and
     /// each holds a large compiled program (up to a megabyte): only a few are kept, apart from the rest.
-    private var largeStatements: [String: OpaquePointer] = [:]
-    private static let cachedLargeStatements = 8
+    private var largeStatements = StatementCache(capacity: 8)
     private static let largeSQL = 4096
 
     /// Opens (or creates) the database file at `path`.
@@ -58,10 +56,8 @@ public final class SQLiteHandle: @unchecked Sendable {
 
     /// Finalises the cached statements and closes the connection; later calls fail.
     public func close() {
-        for statement in statements.values { sqlite3_finalize(statement) }
-        for statement in largeStatements.values { sqlite3_finalize(statement) }
-        statements = [:]
-        largeStatements = [:]
+        statements.finalizeAll()
+        largeStatements.finalizeAll()
         if let connection { sqlite3_close_v2(connection) }
         connection = nil
     }
@@ -111,19 +107,10 @@ public final class SQLiteHandle: @unchecked Sendable {
             sqlite3_finalize(statement)
             throw SQLiteFailure(code: SQLITE_MISUSE, message: "one statement per call", sql: sql)
         }
-        // A full cache starts over rather than tracking use.
         if large {
-            if largeStatements.count >= Self.cachedLargeStatements {
-                for cached in largeStatements.values { sqlite3_finalize(cached) }
-                largeStatements = [:]
-            }
-            largeStatements[sql] = statement
+            largeStatements.insert(statement, for: sql)
         } else {
-            if statements.count >= Self.cachedStatements {
-                for cached in statements.values { sqlite3_finalize(cached) }
-                statements = [:]
-            }
-            statements[sql] = statement
+            statements.insert(statement, for: sql)
         }
         return statement
     }
@@ -170,6 +157,28 @@ public final class SQLiteHandle: @unchecked Sendable {
 
     /// SQLite copies bound text and blobs at once.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}
+
+/// Prepared statements by their SQL text, at most `capacity`: a full cache starts over rather than tracking use.
+private struct StatementCache {
+    let capacity: Int
+    private var statements: [String: OpaquePointer] = [:]
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    subscript(sql: String) -> OpaquePointer? { statements[sql] }
+
+    mutating func insert(_ statement: OpaquePointer, for sql: String) {
+        if statements.count >= capacity { finalizeAll() }
+        statements[sql] = statement
+    }
+
+    mutating func finalizeAll() {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        statements = [:]
+    }
 }
 
 /// An error reported by SQLite, with the statement that caused it.
