@@ -6,8 +6,8 @@ import NIOCore
 /// An in-process Mailchimp Marketing API 3.0 for tests and `switchboard demo`, faithful where Switchboard uses
 /// it: API keys by HTTP Basic (or OAuth tokens as Bearer), problem-document errors (401 "API Key Invalid", 404
 /// "Resource Not Found", 400 "Invalid Resource"), members by subscriber hash with merge fields, tags and events,
-/// batch subscribe and tags as static segments (with batch add), and the limit of 10 simultaneous connections per key (429 "Too Many Requests"; Mailchimp sends no rate
-/// headers).
+/// batch subscribe and tags as static segments (with batch add), and the limit of 10 simultaneous connections
+/// per key (429 "Too Many Requests"; Mailchimp sends no rate headers).
 public struct MailchimpEmulator: Sendable {
     public let state: MailchimpEmulatorState
     static let maximumConnections = 10
