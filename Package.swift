@@ -141,7 +141,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SwitchboardDomainTests", dependencies: ["SwitchboardDomain"], swiftSettings: swiftSettings),
-        .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore", "SwitchboardTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchboardStoreTests",
+            dependencies: ["SwitchboardStore", "SQLiteDirect", "SwitchboardTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SwitchboardEngineTests",
             dependencies: ["SwitchboardEngine", "SwitchboardTestSupport", .product(name: "NIOSSL", package: "swift-nio-ssl")],

@@ -1,11 +1,12 @@
 import Foundation
 import SQLKit
+import SQLiteDirect
 import SwitchboardTestSupport
 import Testing
 
 @testable import SwitchboardStore
 
-@Suite("SQLite checkpoints")
+@Suite("SQLite file layout and checkpoints")
 struct WALCheckpointTests {
     @Test("the write-ahead log is copied into the database file beside the writer, while the database stays open", .timeLimit(.minutes(1)))
     func checkpointsInTheBackground() async throws {
@@ -26,5 +27,30 @@ struct WALCheckpointTests {
             return false
         }
         #expect(found, "the committed row reached the database file within 5 s")
+    }
+
+    @Test("a new database is laid out in 16 KiB pages; an existing one keeps the page size it was made with")
+    func pageSize() async throws {
+        let fresh = FileManager.default.temporaryDirectory.appending(path: "switchboard-pages-\(UUID().uuidString).db").path
+        let existing = FileManager.default.temporaryDirectory.appending(path: "switchboard-pages-\(UUID().uuidString).db").path
+        defer {
+            for path in [fresh, existing] { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        }
+        // A database made by an earlier version, with SQLite's default 4 KiB pages.
+        let old = try SQLiteHandle(path: existing)
+        try old.execute("CREATE TABLE notes (text TEXT NOT NULL)", []) { _, _ in }
+        old.close()
+
+        func pageSize(at path: String) async throws -> Int {
+            let database = try await Database.open(.sqlite(path: path), logger: testLogger)
+            return try await database.whileRunning {
+                try await database.withConnection { db in
+                    try await db.raw("CREATE TABLE IF NOT EXISTS notes (text TEXT NOT NULL)").run()
+                    return try await db.raw("PRAGMA page_size").first(decodingColumn: "page_size", as: Int.self) ?? 0
+                }
+            }
+        }
+        #expect(try await pageSize(at: fresh) == 16384)
+        #expect(try await pageSize(at: existing) == 4096)
     }
 }
