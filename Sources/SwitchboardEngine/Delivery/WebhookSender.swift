@@ -18,11 +18,13 @@ public struct WebhookSender: Sendable {
         self.timeout = timeout
     }
 
-    /// The HTTP client configuration deliveries need: no redirects, bounded connect and read times.
+    /// The HTTP client configuration deliveries need: no redirects, a bounded connect time. The time of a whole
+    /// request is bounded by each call's deadline (15 s for a webhook): a read timeout as well would only add a
+    /// second timer to every request, and NIO cancels a timer by searching all of an event loop's timers.
     public static func clientConfiguration(connectionsPerHost: Int) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(5), read: .seconds(15))
+            timeout: .init(connect: .seconds(5), read: nil)
         )
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
         configuration.decompression = .disabled
