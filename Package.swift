@@ -148,7 +148,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardEngineTests",
-            dependencies: ["SwitchboardEngine", "SwitchboardTestSupport", .product(name: "NIOSSL", package: "swift-nio-ssl")],
+            dependencies: [
+                "SwitchboardEngine", "SwitchboardTestSupport", .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Tests that run the built `switchboard` executable as a separate process.

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import NIOSSL
 import SwitchboardDomain
 import SwitchboardStore
@@ -161,5 +163,26 @@ struct SMTPClientTests {
         let secure = try SMTPConfiguration(url: "smtps://user:p%40ss@relay.example.com?from=alerts@example.com")
         #expect(secure.implicitTLS && secure.port == 465 && secure.password == "p@ss")
         #expect(try SMTPConfiguration(url: "smtp://relay.example.com?from=alerts@example.com").port == 587)
+    }
+
+    @Test("a server that accepts the connection and then never answers is given up on at the deadline", .timeLimit(.minutes(1)))
+    func silentServer() async throws {
+        // Accepts connections and never writes a byte: no greeting, so the conversation waits on its first reply.
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        let port = server.localAddress?.port ?? 0
+        let smtp = SMTPClient(
+            configuration: try SMTPConfiguration(url: "smtp://127.0.0.1:\(port)?from=alerts@switchboard.test"),
+            timeout: .milliseconds(300)
+        )
+        let started = ContinuousClock.now
+        let error = await #expect(throws: SMTPError.self) {
+            try await smtp.send(to: ["ada@example.com"], subject: "Paused", body: "HubSpot was paused.")
+        }
+        try await server.close()
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(error?.description.contains("no answer within 0.3 s") == true, "\(String(describing: error))")
     }
 }

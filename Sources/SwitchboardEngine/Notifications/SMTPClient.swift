@@ -9,10 +9,18 @@ import NIOSSL
 public struct SMTPClient: Sendable {
     let configuration: SMTPConfiguration
     let group: any EventLoopGroup
+    /// The longest a whole conversation may take once connected: a server that stops answering never holds the
+    /// notifications behind it for longer.
+    let timeout: TimeAmount
 
-    public init(configuration: SMTPConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(
+        configuration: SMTPConfiguration,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        timeout: TimeAmount = .seconds(60)
+    ) {
         self.configuration = configuration
         self.group = group
+        self.timeout = timeout
     }
 
     /// Sends one plain-text message to `recipients`.
@@ -21,15 +29,27 @@ public struct SMTPClient: Sendable {
         for address in recipients + [configuration.from] where !Self.isPlainAddress(address) { throw .invalidAddress(address) }
         guard !subject.contains(where: { $0.isNewline }) else { throw .invalidAddress(subject) }
         let message = SMTPMessage(from: configuration.from, to: recipients, subject: subject, body: body, date: now)
+        let channel: NIOAsyncChannel<SMTPReply, ByteBuffer>
         do {
-            let channel = try await connect()
+            channel = try await connect()
+        } catch {
+            throw .connection("\(configuration.host):\(configuration.port): \(error)")
+        }
+        // At the deadline the connection is closed, which ends whatever step is waiting for a reply.
+        let connected = ContinuousClock.now
+        let deadline = channel.channel.eventLoop.scheduleTask(in: timeout) { channel.channel.close(promise: nil) }
+        defer { deadline.cancel() }
+        do {
             try await channel.executeThenClose { inbound, outbound in
                 var session = SMTPSession(replies: inbound.makeAsyncIterator(), outbound: outbound)
                 try await converse(&session, channel: channel.channel, message: message)
             }
-        } catch let error as SMTPError {
-            throw error
         } catch {
+            if ContinuousClock.now - connected >= .nanoseconds(timeout.nanoseconds) {
+                let seconds = String(format: "%g", Double(timeout.nanoseconds) / 1e9)
+                throw .connection("\(configuration.host):\(configuration.port): no answer within \(seconds) s; the connection was closed")
+            }
+            if let error = error as? SMTPError { throw error }
             throw .connection("\(configuration.host):\(configuration.port): \(error)")
         }
     }
