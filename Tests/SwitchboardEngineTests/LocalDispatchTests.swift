@@ -9,7 +9,7 @@ import Testing
 
 @Suite("Local dispatch")
 struct LocalDispatchTests {
-    @Test("a body kept by ingest is byte for byte the body rendered from the store", arguments: StoreEngine.allCases)
+    @Test("a body kept by ingest is byte for byte the body rendered from the store, a summary's too", arguments: StoreEngine.allCases)
     func cachedBodyMatchesStore(engine: StoreEngine) async throws {
         try await withStore(engine) { store in
             let workspace = try await store.createWorkspace(name: "Acme")
@@ -22,16 +22,20 @@ struct LocalDispatchTests {
                     "score": .number(12.5), "count": .number(3), "tags": .array([.string("a"), .string("b")]), "none": .null,
                 ]),
             ])
-            let results = try await store.ingest(workspaceID: workspace.id, events: [event])
+            let events = [event, Fixtures.ended()]
+            let result = try await store.ingest(workspaceID: workspace.id, events: events, claim: nil)
             let local = LocalDispatch()
-            local.ingested([event], results: results)
+            local.ingested(events, results: result.events, dataJSON: result.dataJSON)
 
-            let id = try #require(results.first?.id)
-            let cached = try #require(local.bodies.bodies(for: [id])[id])
-            let stored = try #require(try await store.events(ids: [id])[id])
-            #expect(cached == WebhookPayload.body(type: .registrationCreated, occurredAt: stored.occurredAt, data: stored.data))
-            // The way the dispatcher builds bodies of a backlog: around the stored JSON, not re-encoded.
-            #expect(cached == WebhookPayload.body(type: .registrationCreated, occurredAt: stored.occurredAt, dataJSON: stored.dataJSON))
+            for (ingested, type) in zip(result.events, [OutboundEventType.registrationCreated, .broadcastSummary]) {
+                let cached = try #require(local.bodies.bodies(for: [ingested.id])[ingested.id])
+                let stored = try #require(try await store.events(ids: [ingested.id])[ingested.id])
+                #expect(cached == WebhookPayload.body(type: type, occurredAt: stored.occurredAt, data: stored.data))
+                // The way the dispatcher builds bodies of a backlog: around the stored JSON, not re-encoded.
+                #expect(cached == WebhookPayload.body(type: type, occurredAt: stored.occurredAt, dataJSON: stored.dataJSON))
+            }
+            let summary = try #require(local.bodies.bodies(for: [result.events[1].id])[result.events[1].id])
+            #expect(String(decoding: summary, as: UTF8.self).contains(#""registrants":1"#), "the summary the store computed")
         }
     }
 
@@ -80,17 +84,23 @@ struct LocalDispatchTests {
         }
     }
 
-    @Test("duplicates and events without deliveries are not kept; broadcast.ended is read from the store")
+    @Test("duplicates and events without deliveries are not kept")
     func keepsOnlyFreshBodies() {
         let local = LocalDispatch()
-        let events = [Fixtures.registration("a@example.com"), Fixtures.registration("b@example.com"), Fixtures.ended()]
+        let events = [
+            Fixtures.registration("a@example.com"), Fixtures.registration("b@example.com"), Fixtures.registration("c@example.com"), Fixtures.ended(),
+        ]
         let results = [
             IngestedEvent(id: "evt_a", duplicate: false, deliveries: 2),
             IngestedEvent(id: "evt_b", duplicate: true, deliveries: 0),
-            IngestedEvent(id: "evt_c", duplicate: false, deliveries: 1),
+            IngestedEvent(id: "evt_c", duplicate: false, deliveries: 0),
+            IngestedEvent(id: "evt_d", duplicate: false, deliveries: 1),
         ]
-        local.ingested(events, results: results)
-        #expect(Set(local.bodies.bodies(for: ["evt_a", "evt_b", "evt_c"]).keys) == ["evt_a"])
+        let dataJSON = ["evt_a": #"{"a":1}"#, "evt_c": #"{"c":1}"#, "evt_d": #"{"d":1}"#]
+        local.ingested(events, results: results, dataJSON: dataJSON)
+        let kept = local.bodies.bodies(for: ["evt_a", "evt_b", "evt_c", "evt_d"])
+        #expect(Set(kept.keys) == ["evt_a", "evt_d"])
+        #expect(kept["evt_d"].map { String(decoding: $0, as: UTF8.self).hasPrefix(#"{"data":{"d":1},"#) } == true)
     }
 
     @Test("the cache drops the oldest bodies beyond its size")

@@ -70,20 +70,20 @@ public final class LocalDispatch: Sendable {
             unreserve(tally.withLock { $0 })
             throw error
         }
-        ingested(events, results: result.events)
+        ingested(events, results: result.events, dataJSON: result.dataJSON)
         if !result.claimed.isEmpty { handOffContinuation.yield(result.claimed) }
         return result.events
     }
 
-    /// Keeps the webhook bodies of the events just stored with deliveries, then wakes the dispatcher.
-    ///
-    /// `broadcast.ended` is left out: its stored data carries the summary computed by the store.
-    func ingested(_ events: [InboundEvent], results: [IngestedEvent]) {
+    /// Keeps the webhook bodies of the events just stored with deliveries, built around their data as stored
+    /// (`dataJSON`, by event id: for a `broadcast.ended`, with the summary the store computed), then wakes the
+    /// dispatcher.
+    func ingested(_ events: [InboundEvent], results: [IngestedEvent], dataJSON: [String: String]) {
         var fresh = false
         for (event, result) in zip(events, results) where !result.duplicate && result.deliveries > 0 {
             fresh = true
-            guard event.type != .broadcastEnded else { continue }
-            bodies.insert(WebhookPayload.body(type: event.type.outbound, occurredAt: event.occurredAt, data: event.data), for: result.id)
+            guard let json = dataJSON[result.id] else { continue }
+            bodies.insert(WebhookPayload.body(type: event.type.outbound, occurredAt: event.occurredAt, dataJSON: json), for: result.id)
         }
         if fresh { wake() }
     }

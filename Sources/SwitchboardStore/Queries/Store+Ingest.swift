@@ -22,6 +22,9 @@ public struct IngestedEvent: Sendable, Equatable {
 public struct IngestResult: Sendable {
     public var events: [IngestedEvent]
     public var claimed: [Delivery]
+    /// The data of each new event as stored (compact JSON, keys sorted; with its summary for a `broadcast.ended`),
+    /// by event id: webhook bodies are built around it without encoding the data again.
+    public var dataJSON: [String: String]
 }
 
 /// A local worker's claim on deliveries as they are stored: ingest asks `accepts` once per new pending
@@ -59,29 +62,34 @@ extension Store {
     /// deliveries that `claim` accepts, in the same transaction: they need no claim query, and if the worker
     /// dies its lease ends and any worker takes them.
     public func ingest(workspaceID: String, events: [InboundEvent], receivedAt: Date = Date(), claim: IngestClaim?) async throws -> IngestResult {
-        try await database.transaction { db in
+        // Encoded before the transaction, which holds the store (for SQLite, its one thread) while it runs; a
+        // `broadcast.ended` is encoded inside, once its summary is known.
+        let encoded = events.map { $0.type == .broadcastEnded ? nil : encodeJSON(.object($0.data)) }
+        return try await database.transaction { db in
             let subscribers = try await Self.subscribers(workspaceID: workspaceID, in: db)
             var results: [IngestedEvent] = []
             var deliveries: [Delivery] = []
-            var segment: [InboundEvent] = []
+            var dataJSON: [String: String] = [:]
+            var segment: [(event: InboundEvent, dataJSON: String)] = []
             func flush() async throws {
                 guard !segment.isEmpty else { return }
                 let (stored, fanOut) = try await Self.store(segment, workspaceID: workspaceID, subscribers: subscribers, at: receivedAt, in: db)
+                for (result, (_, json)) in zip(stored, segment) where !result.duplicate { dataJSON[result.id] = json }
                 results += stored
                 deliveries += fanOut
                 segment.removeAll(keepingCapacity: true)
             }
-            for event in events {
-                guard event.type == .broadcastEnded else {
-                    segment.append(event)
+            for (event, json) in zip(events, encoded) {
+                guard let json else {
+                    try await flush()
+                    var ended = event
+                    let summary = try await Self.summary(workspaceID: workspaceID, broadcastID: event.broadcastID, in: db)
+                    ended.data.merge(summary.fields) { _, computed in computed }
+                    segment = [(ended, encodeJSON(.object(ended.data)))]
+                    try await flush()
                     continue
                 }
-                try await flush()
-                var ended = event
-                let summary = try await Self.summary(workspaceID: workspaceID, broadcastID: event.broadcastID, in: db)
-                ended.data.merge(summary.fields) { _, computed in computed }
-                segment = [ended]
-                try await flush()
+                segment.append((event, json))
             }
             try await flush()
             var claimed: [Delivery] = []
@@ -94,27 +102,28 @@ extension Store {
                 }
             }
             try await Self.insert(deliveries, into: "deliveries", in: db)
-            return IngestResult(events: results, claimed: claimed)
+            return IngestResult(events: results, claimed: claimed, dataJSON: dataJSON)
         }
     }
 
-    /// Inserts a run of events, then the registrations and attendance of those that are new, and returns
-    /// what happened to each event with the deliveries to create.
+    /// Inserts a run of events with their data's JSON, then the registrations and attendance of those that are
+    /// new, and returns what happened to each event with the deliveries to create.
     static func store(
-        _ events: [InboundEvent],
+        _ run: [(event: InboundEvent, dataJSON: String)],
         workspaceID: String,
         subscribers: [Subscriber],
         at receivedAt: Date,
         in db: any SQLDatabase
     ) async throws -> ([IngestedEvent], [Delivery]) {
         let now = receivedAt.storeMilliseconds
+        let events = run.map(\.event)
         let ids = events.map { _ in Identifier.make("evt", at: receivedAt) }
         var inserted: Set<String> = []
-        for chunk in Array(zip(ids, events)).chunked(into: 400) {
-            let rows: [SQLQueryString] = chunk.map { id, event in
+        for chunk in Array(zip(ids, run)).chunked(into: 400) {
+            let rows: [SQLQueryString] = chunk.map { id, item in
                 """
-                (\(bind: id), \(bind: workspaceID), \(bind: event.type.rawValue), \(bind: event.idempotencyKey), \
-                \(bind: event.occurredAt.storeMilliseconds), \(bind: now), \(bind: encodeJSON(.object(event.data))))
+                (\(bind: id), \(bind: workspaceID), \(bind: item.event.type.rawValue), \(bind: item.event.idempotencyKey), \
+                \(bind: item.event.occurredAt.storeMilliseconds), \(bind: now), \(bind: item.dataJSON))
                 """
             }
             let query: SQLQueryString =
