@@ -1,11 +1,12 @@
 """A real SMTP server for the tests (aiosmtpd): appends each accepted message to a JSON-lines file.
 
-usage: smtp_sink.py PORT OUT [CERT KEY]
+usage: smtp_sink.py OUT [CERT KEY]
 Recipients at refused.test are refused with 550. With CERT and KEY it requires STARTTLS and AUTH (login "alerts", password "s3cret") after TLS.
-Prints "ready" once listening; stops on SIGTERM.
+Listens on a free port of 127.0.0.1 and prints "ready PORT" once listening; stops on SIGTERM.
 """
 import json
 import signal
+import socket
 import ssl
 import sys
 
@@ -42,16 +43,23 @@ def authenticator(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=valid)
 
 
+def free_port():
+    # A port the kernel just handed out and nobody else holds (the tests run many servers at once).
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def main():
-    port, out = int(sys.argv[1]), sys.argv[2]
+    out, port = sys.argv[1], free_port()
     options = {}
-    if len(sys.argv) > 4:
+    if len(sys.argv) > 3:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(sys.argv[3], sys.argv[4])
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
         options = dict(tls_context=context, require_starttls=True, authenticator=authenticator, auth_require_tls=True)
     controller = Controller(Sink(out), hostname="127.0.0.1", port=port, **options)
     controller.start()
-    print("ready", flush=True)
+    print(f"ready {port}", flush=True)
     signal.sigwait([signal.SIGTERM, signal.SIGINT])
     controller.stop()
 

@@ -28,19 +28,24 @@ struct SMTPClientTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appending(path: "accepted.jsonl").path
-        let port = Int.random(in: 40_000...49_999)
+        // The sink picks a free port itself: a port guessed here could be one another test's server holds.
         let sink = try BackgroundProcess(
-            ["/usr/bin/env", "python3", script.path, String(port), out] + (tls.map { [$0.cert, $0.key] } ?? []),
+            ["/usr/bin/env", "python3", script.path, out] + (tls.map { [$0.cert, $0.key] } ?? []),
             environment: [:],
             logPath: directory.appending(path: "sink.log").path
         )
         defer { sink.stop(signal: SIGTERM) }
+        func announcedPort() -> Int? {
+            sink.output.split(separator: "\n").lazy.compactMap { $0.hasPrefix("ready ") ? Int($0.dropFirst("ready ".count)) : nil }.first
+        }
         let deadline = ContinuousClock.now + .seconds(20)
-        while !sink.output.contains("ready") {
+        var port = announcedPort()
+        while port == nil {
             guard ContinuousClock.now < deadline else { throw SpawnError(description: "the SMTP sink did not start: \(sink.output)") }
             try await Task.sleep(for: .milliseconds(50))
+            port = announcedPort()
         }
-        try await body(port)
+        try await body(port ?? 0)
         let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         return try text.split(separator: "\n").map { try JSONDecoder().decode(Accepted.self, from: Data($0.utf8)) }
     }
