@@ -38,8 +38,8 @@ public final class Database: Service, Sendable {
             // commits in about a third less time than with 4 KiB ones (an existing file keeps its page size). A 16 MB
             // page cache holds the hot ends of the delivery indexes (32 MB delivered no faster, with 1M deliveries
             // pending, and cost RSS). A `WALCheckpointer` copies the log back ten times a second; the writer's own
-            // checkpoint at 4,096 pages of log (64 MB) is the backstop. No memory-mapped I/O: it made no difference to throughput
-            // and added the file to the RSS.
+            // checkpoint at 4,096 pages of log (64 MB) is the backstop. No memory-mapped I/O: it made no difference to
+            // throughput and added the file to the RSS.
             let pragmas = [
                 "PRAGMA page_size = 16384", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 5000",
                 "PRAGMA foreign_keys = ON", "PRAGMA cache_size = -16384", "PRAGMA temp_store = MEMORY", "PRAGMA wal_autocheckpoint = 4096",

@@ -11,7 +11,7 @@ import SQLiteDirect
 ///
 /// Every tenth of a second rather than every second: each checkpoint ends with an fsync, and a second's worth of
 /// 16 KiB pages made that sync long enough to stall the writer's commits behind it. p99 event→first attempt at
-/// 1,000 events/s, same machine: 30–46 ms checkpointing every second, 18–29 ms every 250 ms, 16–18 ms every 100 ms.
+/// 1,000 events/s, same machine: 30–46 ms checkpointing every second, 17–29 ms every 250 ms, 16–18 ms every 100 ms.
 /// When nothing was written, a checkpoint finds nothing to copy and costs next to nothing.
 final class WALCheckpointer: @unchecked Sendable {
     private let handle: SQLiteHandle
