@@ -18,13 +18,15 @@ public struct WebhookSender: Sendable {
         self.timeout = timeout
     }
 
-    /// The HTTP client configuration deliveries need: no redirects, a bounded connect time. The time of a whole
-    /// request is bounded by each call's deadline (15 s for a webhook): a read timeout as well would only add a
-    /// second timer to every request, and NIO cancels a timer by searching all of an event loop's timers.
-    public static func clientConfiguration(connectionsPerHost: Int) -> HTTPClient.Configuration {
+    /// The HTTP client configuration deliveries need: no redirects, bounded connect and read times.
+    ///
+    /// The read timeout is needed beside each call's deadline: AsyncHTTPClient's deadline covers a request until the
+    /// response head arrives, not the body after it, so an endpoint that answers its head and then stalls would
+    /// otherwise hold the attempt (and its slot) forever.
+    public static func clientConfiguration(connectionsPerHost: Int, readTimeout: TimeAmount = .seconds(15)) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(5), read: nil)
+            timeout: .init(connect: .seconds(5), read: readTimeout)
         )
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
         configuration.decompression = .disabled
