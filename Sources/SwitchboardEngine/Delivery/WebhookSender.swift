@@ -36,6 +36,10 @@ public struct WebhookSender: Sendable {
         return configuration
     }
 
+    /// The most of an answer that is read: enough for a usual error page, whose connection then stays reusable; past it
+    /// the rest is dropped with the connection. Of what is read, the first `AttemptOutcome.responseBodyLimit` bytes are kept.
+    static let responseReadLimit = 64 * 1024
+
     /// POSTs `body` to `url`, signed with `secrets` (newest first), as message `messageID`.
     public func send(url: String, messageID: String, body: [UInt8], secrets: [SigningSecret], now: Date = Date()) async -> AttemptOutcome {
         let started = ContinuousClock.now
@@ -68,11 +72,16 @@ public struct WebhookSender: Sendable {
         do {
             let response = try await client.execute(request, timeout: timeout)
             var kept = ByteBuffer()
-            for try await chunk in response.body where kept.readableBytes < AttemptOutcome.responseBodyLimit {
+            var read = 0
+            for try await chunk in response.body {
+                read += chunk.readableBytes
                 var chunk = chunk
                 if let slice = chunk.readSlice(length: min(chunk.readableBytes, AttemptOutcome.responseBodyLimit - kept.readableBytes)) {
                     kept.writeImmutableBuffer(slice)
                 }
+                // The rest of a long answer is not needed: reading stops (and the connection is closed) rather than
+                // let a body that never ends hold the attempt, since each chunk restarts the read timeout.
+                if read >= Self.responseReadLimit { break }
             }
             let status = Int(response.status.code)
             return AttemptOutcome(
