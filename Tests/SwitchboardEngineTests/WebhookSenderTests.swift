@@ -9,55 +9,50 @@ import Testing
 
 @Suite("Webhook sender")
 struct WebhookSenderTests {
-    /// Answers the first bytes of every request with a response head and the start of a body, then stays silent.
-    final class StallingResponder: Responder {
-        typealias InboundIn = ByteBuffer
-        typealias OutboundOut = ByteBuffer
-        private var answered = false
-
-        init() {}
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            guard !answered else { return }
-            answered = true
-            let head = "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial"
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: head)), promise: nil)
-        }
+    /// How a test endpoint answers the first bytes of a connection's request; it never answers again by itself.
+    enum Answer: Sendable {
+        /// A response head and the start of the body it announces, then silence.
+        case stall
+        /// A chunked 200 whose body never ends: a 4 KiB chunk every 10 ms.
+        case endless
     }
 
-    /// Answers every request with a chunked 200 whose body never ends: a chunk every 10 ms.
-    final class EndlessResponder: Responder {
+    /// Gives each connection its `Answer`, once.
+    final class Responder: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer
         typealias OutboundOut = ByteBuffer
+        private let answer: Answer
         private var answered = false
 
-        init() {}
+        init(_ answer: Answer) {
+            self.answer = answer
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             guard !answered else { return }
             answered = true
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")), promise: nil)
-            let chunk = String(repeating: "x", count: 4096)
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            context.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(10), delay: .milliseconds(10)) { task in
-                let context = loopBound.value
-                guard context.channel.isActive else { return task.cancel() }
-                context.writeAndFlush(NIOAny(ByteBuffer(string: "1000\r\n\(chunk)\r\n")), promise: nil)
+            switch answer {
+            case .stall:
+                context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial")), promise: nil)
+            case .endless:
+                context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")), promise: nil)
+                let chunk = ByteBuffer(string: "1000\r\n" + String(repeating: "x", count: 4096) + "\r\n")
+                let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                context.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(10), delay: .milliseconds(10)) { task in
+                    let context = loopBound.value
+                    guard context.channel.isActive else { return task.cancel() }
+                    context.writeAndFlush(NIOAny(chunk), promise: nil)
+                }
             }
         }
     }
 
-    /// A test endpoint's behaviour, one instance per connection.
-    protocol Responder: ChannelInboundHandler {
-        init()
-    }
-
-    /// Serves a `Responder`'s answers on a free loopback port while `body` runs.
-    func withServer<R: Responder>(_: R.Type, _ body: (Int) async throws -> Void) async throws {
+    /// Serves `answer` on a free loopback port while `body` runs.
+    func withServer(answering answer: Answer, _ body: (Int) async throws -> Void) async throws {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(R()) }
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Responder(answer)) }
             }
             .bind(host: "127.0.0.1", port: 0)
             .get()
@@ -72,7 +67,7 @@ struct WebhookSenderTests {
 
     @Test("an endpoint whose answer never ends is read up to a limit, and the attempt ends with what was kept", .timeLimit(.minutes(1)))
     func endlessBody() async throws {
-        try await withServer(EndlessResponder.self) { port in
+        try await withServer(answering: .endless) { port in
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WebhookSender.clientConfiguration(connectionsPerHost: 1))
             let sender = WebhookSender(client: client, endpointGuard: EndpointGuard(allowPrivateTargets: true), timeout: .seconds(30))
             let started = ContinuousClock.now
@@ -86,7 +81,7 @@ struct WebhookSenderTests {
 
     @Test("an endpoint that sends its response head and then stalls the body ends as a timeout", .timeLimit(.minutes(1)))
     func stalledBody() async throws {
-        try await withServer(StallingResponder.self) { port in
+        try await withServer(answering: .stall) { port in
             let client = HTTPClient(
                 eventLoopGroupProvider: .singleton,
                 configuration: WebhookSender.clientConfiguration(connectionsPerHost: 1, readTimeout: .milliseconds(300))
