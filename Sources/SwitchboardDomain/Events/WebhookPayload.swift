@@ -5,7 +5,7 @@ public enum WebhookPayload {
     /// The exact bytes sent: `{"data":…,"timestamp":…,"type":…}`, compact with sorted keys, as a JSON encoder writes
     /// the whole document; the same on every retry of a message, so signatures stay comparable.
     public static func body(type: OutboundEventType, occurredAt: Date, data: [String: JSONValue]) -> [UInt8] {
-        guard let encoded = try? encoder.encode(JSONValue.object(data)) else { return Array("{}".utf8) }
+        guard let encoded = try? CompactJSON.encode(JSONValue.object(data)) else { return Array("{}".utf8) }
         return body(type: type, occurredAt: occurredAt, dataJSON: String(decoding: encoded, as: UTF8.self))
     }
 
@@ -25,10 +25,4 @@ public enum WebhookPayload {
         body += #""}"#.utf8
         return body
     }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 }

@@ -22,9 +22,7 @@ struct ProblemDocument: Encodable {
 
     /// The response carrying this document as `application/problem+json`.
     static func response(for error: APIError) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = (try? encoder.encode(ProblemDocument(error))) ?? Data()
+        let body = (try? CompactJSON.encode(ProblemDocument(error))) ?? Data()
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))

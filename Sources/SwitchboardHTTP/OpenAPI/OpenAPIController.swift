@@ -12,9 +12,7 @@ struct OpenAPIController {
     }
 
     static let documentBytes: [UInt8] = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(document)).map(Array.init) ?? []
+        (try? CompactJSON.encode(document)).map(Array.init) ?? []
     }()
 
     static var document: JSONValue {
