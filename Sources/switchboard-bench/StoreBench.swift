@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SwitchboardCommands
+import SwitchboardDomain
+import SwitchboardStore
+
+/// `switchboard-bench store`: the store's share of a delivery, without HTTP. Events are ingested with their
+/// deliveries claimed (as the local worker claims them), then every delivery's successful attempt is recorded,
+/// in the batch sizes the engine uses. Reports the process's CPU time per delivery for each step: on a shared
+/// machine a steadier figure than the full benchmark's rate, for changes to the store alone.
+struct StoreBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "store", abstract: "Measure the store's CPU per delivery: ingest and recording.")
+
+    @Option(help: "Events to ingest, in requests of 1000.")
+    var events = 20_000
+
+    @Option(help: "Webhook integrations receiving every event.")
+    var integrations = 10
+
+    @Option(help: "Attempts recorded per transaction (the recorder writes 100–1000).")
+    var recordBatch = 200
+
+    @Option(help: "Database URL (default: a fresh SQLite file).")
+    var databaseURL: String?
+
+    func run() async throws {
+        var logger = Logger(label: "switchboard.bench")
+        logger.logLevel = .error
+        let scratch = FileManager.default.temporaryDirectory.appending(path: "switchboard-store-\(UUID().uuidString.prefix(8)).db").path
+        defer { for suffix in ["", ".key", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) } }
+        let runtime = try await Runtime.make(
+            databaseURL: try DatabaseURL(databaseURL ?? "sqlite://\(scratch)"),
+            engine: EngineSettings(allowPrivateTargets: true),
+            logger: logger
+        )
+        defer { _ = runtime.client.shutdown() }
+        try await runtime.database.whileRunning {
+            _ = try await Migrator(database: runtime.database).migrate(logger: logger)
+            try await measure(runtime)
+        }
+    }
+
+    private func measure(_ runtime: Runtime) async throws {
+        let store = runtime.store
+        let (workspace, _) = try await store.createWorkspace(name: "Store benchmark", managerKeyLabel: "bench")
+        for index in 0..<integrations {
+            _ = try await runtime.dependencies.integrations.create(
+                workspaceID: workspace.id,
+                provider: "webhook",
+                changes: .init(label: "sink \(index)", url: "http://127.0.0.1:9/\(index)", events: OutboundEventType.allCases.map(\.rawValue))
+            )
+        }
+        let padding = String(repeating: "x", count: 800)
+        let claim = IngestClaim(token: "bench", leaseEnds: Date().addingTimeInterval(600)) { _ in true }
+
+        var claimed: [Delivery] = []
+        let ingestCPU = try await cpuSeconds {
+            for batch in 0..<(events + 999) / 1000 {
+                let inbound = (0..<min(1000, events - batch * 1000)).map { index in
+                    InboundEvent(
+                        type: .registrationCreated,
+                        idempotencyKey: "store-\(batch)-\(index)",
+                        occurredAt: Date(),
+                        data: [
+                            "broadcast": .object(["id": .string("brd_bench"), "title": .string("Benchmark")]),
+                            "registrant": .object([
+                                "email": .string("u\(batch)x\(index)@example.com"), "first_name": .string("Ada"),
+                                "custom_fields": .object(["padding": .string(padding)]),
+                            ]),
+                        ]
+                    )
+                }
+                claimed += try await store.ingest(workspaceID: workspace.id, events: inbound, claim: claim).claimed
+            }
+        }
+        let deliveries = claimed.count
+        let results = claimed.map { delivery in
+            let outcome = AttemptOutcome(startedAt: Date(), durationMilliseconds: 1, statusCode: 200, responseBody: "ok")
+            return AttemptResult(
+                delivery: delivery,
+                outcome: outcome,
+                decision: .after(outcome, previousFailures: 0, schedule: .standard, now: Date())
+            )
+        }
+        let recordCPU = try await cpuSeconds {
+            for chunk in results.chunked(into: recordBatch) { try await store.record(Array(chunk)) }
+        }
+
+        print("Store benchmark: \(events) events × \(integrations) integrations (\(deliveries) deliveries), ~1 KB payloads, \(url(databaseURL))")
+        print("  ingest with claims:  \(microseconds(ingestCPU, deliveries)) µs CPU per delivery")
+        print("  record (\(recordBatch) a batch): \(microseconds(recordCPU, deliveries)) µs CPU per delivery")
+        print("  together:            \(microseconds(ingestCPU + recordCPU, deliveries)) µs CPU per delivery")
+    }
+
+    private func cpuSeconds(_ body: () async throws -> Void) async throws -> Double {
+        let started = processCPUSeconds()
+        try await body()
+        return processCPUSeconds() - started
+    }
+
+    private func microseconds(_ cpu: Double, _ count: Int) -> String { String(format: "%.1f", cpu * 1e6 / Double(max(1, count))) }
+
+    private func url(_ databaseURL: String?) -> String { databaseURL == nil ? "SQLite" : "the given database" }
+}
