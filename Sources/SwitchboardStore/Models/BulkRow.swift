@@ -8,7 +8,7 @@ protocol BulkRow {
     /// Column names, in the order of `values`.
     static var columns: [String] { get }
     /// The row's values, nil as NULL.
-    var values: [any Encodable & Sendable] { get }
+    var values: [BoundValue] { get }
 }
 
 extension Store {
@@ -16,8 +16,9 @@ extension Store {
     static func insert<Row: BulkRow>(_ rows: [Row], into table: String, in db: any SQLDatabase) async throws {
         let head = "INSERT INTO \(table) (\(Row.columns.joined(separator: ", "))) VALUES "
         for chunk in rows.chunked(into: max(1, 4000 / Row.columns.count)) {
-            let tuples: [SQLQueryString] = chunk.map { "(\(binds: $0.values))" }
-            try await db.raw(SQLQueryString(head) + tuples.joined(separator: ", ")).run()
+            var statement = BoundSQL(head)
+            for (index, row) in chunk.enumerated() { statement.appendRow(row.values, first: index == 0) }
+            try await db.bound(statement).run()
         }
     }
 }
@@ -28,10 +29,11 @@ extension Delivery: BulkRow {
         "next_attempt_at", "claim_token", "created_at", "updated_at", "last_attempt_at", "last_status_code", "last_error",
     ]
 
-    var values: [any Encodable & Sendable] {
+    var values: [BoundValue] {
         [
-            id, workspaceId, integrationId, eventId, eventType.rawValue, status.rawValue, attempts, consecutiveFailures,
-            nextAttemptAt, claimToken, createdAt, updatedAt, lastAttemptAt, lastStatusCode, lastError,
+            .text(id), .text(workspaceId), .text(integrationId), .text(eventId), .text(eventType.rawValue), .text(status.rawValue),
+            .integer(attempts), .integer(consecutiveFailures), .integer(nextAttemptAt), .text(claimToken), .integer(createdAt),
+            .integer(updatedAt), .integer(lastAttemptAt), .integer(lastStatusCode), .text(lastError),
         ]
     }
 }
@@ -41,8 +43,11 @@ extension Attempt: BulkRow {
         "id", "delivery_id", "workspace_id", "attempted_at", "duration_ms", "status_code", "response_body", "error_class", "error",
     ]
 
-    var values: [any Encodable & Sendable] {
-        [id, deliveryId, workspaceId, attemptedAt, durationMs, statusCode, responseBody, errorClass, error]
+    var values: [BoundValue] {
+        [
+            .text(id), .text(deliveryId), .text(workspaceId), .integer(attemptedAt), .integer(durationMs), .integer(statusCode),
+            .text(responseBody), .text(errorClass), .text(error),
+        ]
     }
 }
 

@@ -120,16 +120,18 @@ extension Store {
         let ids = events.map { _ in Identifier.make("evt", at: receivedAt) }
         var inserted: Set<String> = []
         for chunk in Array(zip(ids, run)).chunked(into: 400) {
-            let rows: [SQLQueryString] = chunk.map { id, item in
-                """
-                (\(bind: id), \(bind: workspaceID), \(bind: item.event.type.rawValue), \(bind: item.event.idempotencyKey), \
-                \(bind: item.event.occurredAt.storeMilliseconds), \(bind: now), \(bind: item.dataJSON))
-                """
+            var query = BoundSQL("INSERT INTO events (id, workspace_id, type, idempotency_key, occurred_at, received_at, data) VALUES ")
+            for (index, (id, item)) in chunk.enumerated() {
+                query.appendRow(
+                    [
+                        .text(id), .text(workspaceID), .text(item.event.type.rawValue), .text(item.event.idempotencyKey),
+                        .integer(item.event.occurredAt.storeMilliseconds), .integer(now), .text(item.dataJSON),
+                    ],
+                    first: index == 0
+                )
             }
-            let query: SQLQueryString =
-                "INSERT INTO events (id, workspace_id, type, idempotency_key, occurred_at, received_at, data) VALUES "
-                + rows.joined(separator: ", ") + " ON CONFLICT (workspace_id, idempotency_key) DO NOTHING RETURNING id"
-            for row in try await db.raw(query).all() { inserted.insert(try row.decode(column: "id", as: String.self)) }
+            query.append(" ON CONFLICT (workspace_id, idempotency_key) DO NOTHING RETURNING id")
+            for row in try await db.bound(query).all() { inserted.insert(try row.decode(column: "id", as: String.self)) }
         }
         // Events whose key was seen before (in an earlier request or earlier in this one) answer with the first id.
         var existing: [String: String] = [:]
@@ -218,16 +220,16 @@ extension Store {
             latest[key] = (event.broadcastID, email, event)
         }
         for chunk in order.chunked(into: 500) {
-            let rows: [SQLQueryString] = chunk.compactMap { latest[$0] }.map { broadcast, email, event in
+            var query = BoundSQL("INSERT INTO registrations (workspace_id, broadcast_id, email, data, registered_at) VALUES ")
+            for (index, (broadcast, email, event)) in chunk.compactMap({ latest[$0] }).enumerated() {
                 let details: JSONValue = .object(["registrant": event.data["registrant"] ?? .null, "source": event.data["source"] ?? .null])
-                return """
-                    (\(bind: workspaceID), \(bind: broadcast), \(bind: email), \(bind: encodeJSON(details)), \(bind: event.occurredAt.storeMilliseconds))
-                    """
+                query.appendRow(
+                    [.text(workspaceID), .text(broadcast), .text(email), .text(encodeJSON(details)), .integer(event.occurredAt.storeMilliseconds)],
+                    first: index == 0
+                )
             }
-            try await db.raw(
-                "INSERT INTO registrations (workspace_id, broadcast_id, email, data, registered_at) VALUES " + rows.joined(separator: ", ")
-                    + " ON CONFLICT (workspace_id, broadcast_id, email) DO UPDATE SET data = excluded.data"
-            ).run()
+            query.append(" ON CONFLICT (workspace_id, broadcast_id, email) DO UPDATE SET data = excluded.data")
+            try await db.bound(query).run()
         }
     }
 

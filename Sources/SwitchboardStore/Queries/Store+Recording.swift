@@ -62,8 +62,21 @@ extension Store {
     /// Writes the deliveries' new state in one statement per chunk, each row only if its claim is still
     /// the one the attempt was made under; returns the ids written.
     static func updateDeliveries(_ results: [AttemptResult], at: Int64, in db: any SQLDatabase) async throws -> [String] {
-        var rows: [SQLQueryString] = []
-        for result in results {
+        // VALUES columns are column1…column8 in both SQLite and PostgreSQL; the casts type NULLs for PostgreSQL.
+        var query = BoundSQL(
+            """
+            UPDATE deliveries SET status = v.column3, attempts = attempts + 1, consecutive_failures = CAST(v.column4 AS INTEGER),
+            next_attempt_at = CAST(v.column5 AS BIGINT), claim_token = NULL, updated_at = 
+            """
+        )
+        query.append(.integer(at))
+        query.append(
+            """
+            , last_attempt_at = CAST(v.column6 AS BIGINT), last_status_code = CAST(v.column7 AS INTEGER), \
+            last_error = CAST(v.column8 AS TEXT) FROM (VALUES 
+            """
+        )
+        for (index, result) in results.enumerated() {
             let failures: Int
             let next: Int64?
             switch result.decision {
@@ -73,24 +86,17 @@ extension Store {
             // Throttled or refused: waits without using up an attempt of the schedule.
             case .deferred(let date): (failures, next) = (result.delivery.consecutiveFailures, date.storeMilliseconds)
             }
-            rows.append(
-                """
-                (\(bind: result.delivery.id), \(bind: result.delivery.claimToken ?? ""), \(bind: result.decision.status.rawValue), \(bind: failures), \
-                \(bind: next), \(bind: result.outcome.startedAt.storeMilliseconds), \(bind: result.outcome.statusCode), \
-                \(bind: result.outcome.succeeded ? nil : result.outcome.summary))
-                """
+            query.appendRow(
+                [
+                    .text(result.delivery.id), .text(result.delivery.claimToken ?? ""), .text(result.decision.status.rawValue), .integer(failures),
+                    .integer(next), .integer(result.outcome.startedAt.storeMilliseconds), .integer(result.outcome.statusCode),
+                    .text(result.outcome.succeeded ? nil : result.outcome.summary),
+                ],
+                first: index == 0
             )
         }
-        // VALUES columns are column1…column8 in both SQLite and PostgreSQL; the casts type NULLs for PostgreSQL.
-        let query: SQLQueryString =
-            """
-            UPDATE deliveries SET status = v.column3, attempts = attempts + 1, consecutive_failures = CAST(v.column4 AS INTEGER),
-            next_attempt_at = CAST(v.column5 AS BIGINT), claim_token = NULL, updated_at = \(bind: at),
-            last_attempt_at = CAST(v.column6 AS BIGINT), last_status_code = CAST(v.column7 AS INTEGER), last_error = CAST(v.column8 AS TEXT)
-            FROM (VALUES
-            """ + rows.joined(separator: ", ")
-            + ") AS v WHERE deliveries.id = v.column1 AND deliveries.claim_token = v.column2 RETURNING deliveries.id"
-        return try await db.raw(query).all().map { try $0.decode(column: "id", as: String.self) }
+        query.append(") AS v WHERE deliveries.id = v.column1 AND deliveries.claim_token = v.column2 RETURNING deliveries.id")
+        return try await db.bound(query).all().map { try $0.decode(column: "id", as: String.self) }
     }
 
     /// Applies the domain's transitions for each integration in the order its attempts finished.

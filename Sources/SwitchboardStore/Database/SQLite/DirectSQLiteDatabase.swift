@@ -6,6 +6,16 @@ import SQLiteDirect
 import SQLiteKit
 import SQLiteNIO
 
+extension BoundValue {
+    var sqlite: SQLiteValue {
+        switch self {
+        case .text(let text?): .text(text)
+        case .integer(let integer?): .integer(integer)
+        case .text(nil), .integer(nil): .null
+        }
+    }
+}
+
 /// SQLKit's view of a `SQLiteHandle`: the store's one SQL implementation runs on it unchanged.
 ///
 /// Statements execute synchronously on the calling thread, which `Database` makes the SQLite thread.
@@ -42,8 +52,17 @@ struct DirectSQLiteDatabase: SQLDatabase {
     }
 
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
-        let (sql, binds) = serialize(query)
-        let values = try binds.map(Self.value)
+        let sql: String
+        let values: [SQLiteValue]
+        if let bound = query as? BoundSQL {
+            // Already SQLite's text and values.
+            sql = bound.text
+            values = bound.values.map(\.sqlite)
+        } else {
+            let serialized = serialize(query)
+            sql = serialized.sql
+            values = try serialized.binds.map(Self.value)
+        }
         logger.trace("sqlite", metadata: ["sql": "\(sql)"])
         try handle.execute(sql, values) { columns, row in onRow(SQLiteResultRow(columns: columns, values: row)) }
     }

@@ -1,0 +1,83 @@
+import SQLKit
+
+/// A value bound to a `BoundSQL` statement: the column types the store writes in bulk. NULLs keep their type,
+/// which PostgreSQL needs to place a parameter.
+enum BoundValue: Sendable, Equatable {
+    case text(String?)
+    case integer(Int64?)
+
+    static func integer(_ value: Int?) -> BoundValue { .integer(value.map(Int64.init)) }
+}
+
+/// A statement built as text with `?` placeholders beside its typed values, for the statements the hot path runs
+/// with hundreds of rows (events, deliveries, attempts, recording).
+///
+/// SQLKit's `SQLQueryString` keeps every fragment and bind as an existential and serialises them one by one; for a
+/// 200-row insert that Swift-side work cost more than SQLite's own. This one is a string and an array: SQLite runs
+/// the text and values as they are (`DirectSQLiteDatabase`), PostgreSQL gets them through SQLKit's serialiser, each
+/// placeholder in its own `$n` syntax. The SQL is the same for both.
+struct BoundSQL: SQLExpression {
+    /// The statement with `?` for each value.
+    private(set) var text: String
+    private(set) var values: [BoundValue] = []
+    /// Where each `?` is, as UTF-8 offsets into `text`, so that literal text is never mistaken for a placeholder.
+    private var placeholders: [Int] = []
+
+    init(_ sql: String = "") {
+        text = sql
+    }
+
+    /// Appends SQL text as it is.
+    mutating func append(_ sql: String) {
+        text += sql
+    }
+
+    /// Appends a placeholder for `value`.
+    mutating func append(_ value: BoundValue) {
+        placeholders.append(text.utf8.count)
+        text += "?"
+        values.append(value)
+    }
+
+    /// Appends a parenthesised row of placeholders, with a comma before it unless it is the first `row`.
+    mutating func appendRow(_ row: [BoundValue], first: Bool) {
+        text += first ? "(" : ", ("
+        for (index, value) in row.enumerated() {
+            if index > 0 { text += ", " }
+            append(value)
+        }
+        text += ")"
+    }
+
+    func serialize(to serializer: inout SQLSerializer) {
+        let utf8 = Array(text.utf8)
+        var start = 0
+        for (offset, value) in zip(placeholders, values) {
+            serializer.write(String(decoding: utf8[start..<offset], as: UTF8.self))
+            switch value {
+            case .text(let text?): serializer.write(bind: text)
+            case .text(nil): serializer.write(bind: String?.none)
+            case .integer(let integer?): serializer.write(bind: integer)
+            case .integer(nil): serializer.write(bind: Int64?.none)
+            }
+            start = offset + 1
+        }
+        serializer.write(String(decoding: utf8[start...], as: UTF8.self))
+    }
+}
+
+/// A `BoundSQL` statement with SQLKit's ways to run it: `run()`, `all()`, `first()`.
+final class BoundQuery: SQLQueryFetcher {
+    let query: any SQLExpression
+    let database: any SQLDatabase
+
+    init(_ statement: BoundSQL, on database: any SQLDatabase) {
+        query = statement
+        self.database = database
+    }
+}
+
+extension SQLDatabase {
+    /// `statement`, ready to run on this database.
+    func bound(_ statement: BoundSQL) -> BoundQuery { BoundQuery(statement, on: self) }
+}
