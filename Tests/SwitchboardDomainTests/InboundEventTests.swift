@@ -70,4 +70,16 @@ struct InboundEventTests {
         #expect(first < second)
         #expect(first.hasPrefix("evt_"))
     }
+
+    @Test("identifiers are the prefix, 12 hex digits of milliseconds and 16 random hex digits, never repeated")
+    func identifierLayout() {
+        let id = Identifier.make("msg", at: now)
+        let milliseconds = String(UInt64(now.timeIntervalSince1970 * 1000), radix: 16)
+        #expect(id.count == 4 + 12 + 16)
+        #expect(id.hasPrefix("msg_" + String(repeating: "0", count: 12 - milliseconds.count) + milliseconds))
+        #expect(id.dropFirst(4).allSatisfy { "0123456789abcdef".contains($0) })
+        // Several refills of the random words: all distinct, at one and the same millisecond.
+        let many = (0..<2000).map { _ in Identifier.make("msg", at: now) }
+        #expect(Set(many).count == many.count)
+    }
 }
