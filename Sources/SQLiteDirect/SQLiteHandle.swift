@@ -32,8 +32,9 @@ public final class SQLiteHandle: @unchecked Sendable {
     private var connection: OpaquePointer?
     private var statements = StatementCache(capacity: 256)
     /// Statements with many rows of binds (bulk inserts, long `IN` lists) vary in text with their row count and
-    /// each holds a large compiled program (up to a megabyte): only a few are kept, apart from the rest.
-    private var largeStatements = StatementCache(capacity: 8)
+    /// each holds a large compiled program (up to a megabyte): fewer are kept, apart from the rest. The store's
+    /// bulk statements come in power-of-two row counts, about 8 large ones per kind and 5 kinds.
+    private var largeStatements = StatementCache(capacity: 48)
     private static let largeSQL = 4096
 
     /// Opens (or creates) the database file at `path`.

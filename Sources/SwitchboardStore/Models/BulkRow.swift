@@ -12,10 +12,11 @@ protocol BulkRow {
 }
 
 extension Store {
-    /// Inserts rows with multi-row statements, chunked to stay far below SQLite's bound-parameter limit.
+    /// Inserts rows with multi-row statements of at most 256 rows (far below the bound-parameter limits), in
+    /// the few row counts that stay prepared.
     static func insert<Row: BulkRow>(_ rows: [Row], into table: String, in db: any SQLDatabase) async throws {
         let head = "INSERT INTO \(table) (\(Row.columns.joined(separator: ", "))) VALUES "
-        for chunk in rows.chunked(into: max(1, 4000 / Row.columns.count)) {
+        for chunk in rows.chunkedInPowersOfTwo(largest: 256) {
             var statement = BoundSQL(head)
             for (index, row) in chunk.enumerated() { statement.appendRow(row.values, first: index == 0) }
             try await db.bound(statement).run()

@@ -119,7 +119,7 @@ extension Store {
         let events = run.map(\.event)
         let ids = events.map { _ in Identifier.make("evt", at: receivedAt) }
         var inserted: Set<String> = []
-        for chunk in Array(zip(ids, run)).chunked(into: 400) {
+        for chunk in Array(zip(ids, run)).chunkedInPowersOfTwo(largest: 256) {
             var query = BoundSQL("INSERT INTO events (id, workspace_id, type, idempotency_key, occurred_at, received_at, data) VALUES ")
             for (index, (id, item)) in chunk.enumerated() {
                 query.appendRow(
@@ -219,7 +219,7 @@ extension Store {
             if latest[key] == nil { order.append(key) }
             latest[key] = (event.broadcastID, email, event)
         }
-        for chunk in order.chunked(into: 500) {
+        for chunk in order.chunkedInPowersOfTwo(largest: 256) {
             var query = BoundSQL("INSERT INTO registrations (workspace_id, broadcast_id, email, data, registered_at) VALUES ")
             for (index, (broadcast, email, event)) in chunk.compactMap({ latest[$0] }).enumerated() {
                 let details: JSONValue = .object(["registrant": event.data["registrant"] ?? .null, "source": event.data["source"] ?? .null])

@@ -51,7 +51,7 @@ extension Store {
             }
             try await Self.insert(attempts, into: "attempts", in: db)
             var recorded: [AttemptResult] = []
-            for chunk in results.chunked(into: 200) {
+            for chunk in results.chunkedInPowersOfTwo(largest: 256) {
                 let updated = Set(try await Self.updateDeliveries(Array(chunk), at: at, in: db))
                 recorded += chunk.filter { updated.contains($0.delivery.id) }
             }
