@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import SwitchboardDomain
 import SwitchboardStore
+import Synchronization
 
 /// Claims due deliveries, sends them, and hands the outcomes to the recorder: the worker of SPEC §5.
 ///
@@ -44,7 +45,8 @@ public struct DeliveryDispatcher: Service {
         case claimed([Prepared], limit: Int, excluded: Set<String>)
         /// Integrations with queued deliveries that are now paused or deleted.
         case halted(Set<String>)
-        case finished(integrationID: String)
+        /// Attempts finished: `FinishedAttempts` says of which integrations.
+        case finished
         case tick
         /// Deliveries claimed at ingest, prepared outside the loop so that it never waits on the store for them.
         case handedOff([Delivery], [Prepared])
@@ -109,6 +111,7 @@ public struct DeliveryDispatcher: Service {
         var fruitless: Set<String>?
         var checkingStatus = false
         var lastStatusCheck = ContinuousClock.now
+        let finishedAttempts = FinishedAttempts()
         // One discarding group for attempts, claims and releases: finished tasks are freed at once. Claims run
         // beside the loop, one at a time, so that attempts keep starting while a claim waits for the store.
         await withDiscardingTaskGroup { tasks in
@@ -160,7 +163,7 @@ public struct DeliveryDispatcher: Service {
                         }
                         tasks.addTask {
                             await recorder.submit(await attempt(item))
-                            signal.yield(.finished(integrationID: integration))
+                            if finishedAttempts.add(integration) { signal.yield(.finished) }
                         }
                     }
                     if !expired.isEmpty {
@@ -177,8 +180,8 @@ public struct DeliveryDispatcher: Service {
                     fruitless = claimed.isEmpty && !excluded.isEmpty ? excluded : nil
                     let overflow = stopping ? claimed : queues.enqueue(claimed) { $0.delivery.integrationId }
                     if !overflow.isEmpty { tasks.addTask { await release(overflow) } }
-                case .finished(let integrationID):
-                    queues.finished(integrationID)
+                case .finished:
+                    for integrationID in finishedAttempts.takeAll() { queues.finished(integrationID) }
                     // Refill before the local queues run dry.
                     if queues.claimLimit(batchSize: configuration.batchSize) >= worthClaiming { moreDue = true }
                 case .tick:
@@ -206,6 +209,29 @@ public struct DeliveryDispatcher: Service {
                 }
             }
             await release(queues.drainWaiting())
+        }
+    }
+
+    /// Attempts finished since the claim loop last looked, by integration. Under load many finish between two
+    /// turns of the loop: one signal wakes it for all of them, instead of a signal and a whole turn (its room map,
+    /// claim limit and start pass) for each.
+    final class FinishedAttempts: Sendable {
+        private let integrations = Mutex<[String]>([])
+
+        /// Notes a finished attempt; true when the loop must be signalled (nothing was waiting for it yet).
+        func add(_ integrationID: String) -> Bool {
+            integrations.withLock { integrations in
+                integrations.append(integrationID)
+                return integrations.count == 1
+            }
+        }
+
+        /// The integrations of every attempt finished since the last call, one entry per attempt.
+        func takeAll() -> [String] {
+            integrations.withLock { integrations in
+                defer { integrations.removeAll(keepingCapacity: true) }
+                return integrations
+            }
         }
     }
 
