@@ -9,7 +9,9 @@ struct BoundSQLTests {
     @Test("values bind in order, NULLs keep their type, and a literal ? stays text", arguments: StoreEngine.allCases)
     func bindsInOrder(engine: StoreEngine) async throws {
         try await withStore(engine) { store in
-            var statement = BoundSQL("SELECT '?' AS mark, v.column1 AS name, CAST(v.column2 AS BIGINT) AS count, CAST(v.column3 AS TEXT) AS note FROM (VALUES ")
+            var statement = BoundSQL(
+                "SELECT '?' AS mark, v.column1 AS name, CAST(v.column2 AS BIGINT) AS count, CAST(v.column3 AS TEXT) AS note FROM (VALUES "
+            )
             statement.appendRow([.text("first"), .integer(Int64(1) << 40), .text(nil)], first: true)
             statement.appendRow([.text("it's ?"), .integer(nil as Int64?), .text("x")], first: false)
             statement.append(") AS v WHERE v.column1 <> ")
