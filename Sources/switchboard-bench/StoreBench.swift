@@ -5,12 +5,17 @@ import SwitchboardCommands
 import SwitchboardDomain
 import SwitchboardStore
 
-/// `switchboard-bench store`: the store's share of a delivery, without HTTP. Events are ingested with their
-/// deliveries claimed (as the local worker claims them), then every delivery's successful attempt is recorded,
-/// in the batch sizes the engine uses. Reports the process's CPU time per delivery for each step: on a shared
-/// machine a steadier figure than the full benchmark's rate, for changes to the store alone.
+/// `switchboard-bench store`: the store's share of a delivery, without HTTP, on both paths a delivery takes.
+/// Claimed at ingest: events are ingested with their deliveries claimed (as the local worker claims them), then
+/// every delivery's successful attempt is recorded in batches of the sizes the engine writes. Backlog: as many
+/// events again are stored unclaimed, then claimed 256 at a time with their event data and integrations read back
+/// (as the dispatcher prepares them), then recorded. Reports the process's CPU time per delivery for each step: on
+/// a shared machine a steadier figure than the full benchmark's rate, for changes to the store alone.
 struct StoreBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "store", abstract: "Measure the store's CPU per delivery: ingest and recording.")
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Measure the store's CPU per delivery: ingest, claims and recording."
+    )
 
     @Option(help: "Events to ingest, in requests of 1000.")
     var events = 20_000
@@ -54,28 +59,64 @@ struct StoreBench: AsyncParsableCommand {
         let padding = String(repeating: "x", count: 800)
         let claim = IngestClaim(token: "bench", leaseEnds: Date().addingTimeInterval(600)) { _ in true }
 
+        let batches = (events + 999) / 1000
+        /// Request `batch` of a pass; batches of the second pass (the backlog) have keys of their own.
+        func inbound(_ batch: Int) -> [InboundEvent] {
+            (0..<min(1000, events - (batch % batches) * 1000)).map { index in
+                InboundEvent(
+                    type: .registrationCreated,
+                    idempotencyKey: "store-\(batch)-\(index)",
+                    occurredAt: Date(),
+                    data: [
+                        "broadcast": .object(["id": .string("brd_bench"), "title": .string("Benchmark")]),
+                        "registrant": .object([
+                            "email": .string("u\(batch)x\(index)@example.com"), "first_name": .string("Ada"),
+                            "custom_fields": .object(["padding": .string(padding)]),
+                        ]),
+                    ]
+                )
+            }
+        }
+
+        // Deliveries claimed as they are stored (the local worker's path), then recorded.
         var claimed: [Delivery] = []
         let ingestCPU = try await cpuSeconds {
-            for batch in 0..<(events + 999) / 1000 {
-                let inbound = (0..<min(1000, events - batch * 1000)).map { index in
-                    InboundEvent(
-                        type: .registrationCreated,
-                        idempotencyKey: "store-\(batch)-\(index)",
-                        occurredAt: Date(),
-                        data: [
-                            "broadcast": .object(["id": .string("brd_bench"), "title": .string("Benchmark")]),
-                            "registrant": .object([
-                                "email": .string("u\(batch)x\(index)@example.com"), "first_name": .string("Ada"),
-                                "custom_fields": .object(["padding": .string(padding)]),
-                            ]),
-                        ]
-                    )
-                }
-                claimed += try await store.ingest(workspaceID: workspace.id, events: inbound, claim: claim).claimed
+            for batch in 0..<batches {
+                claimed += try await store.ingest(workspaceID: workspace.id, events: inbound(batch), claim: claim).claimed
             }
         }
         let deliveries = claimed.count
-        let results = claimed.map { delivery in
+        let recordCPU = try await cpuSeconds { try await record(claimed, in: store) }
+
+        // A backlog (the path of deliveries left for later, or ingested by another process): stored unclaimed, then
+        // claimed 256 at a time with what sending needs read back (event data, integrations), then recorded.
+        for batch in 0..<batches { _ = try await store.ingest(workspaceID: workspace.id, events: inbound(batches + batch)) }
+        var backlog: [Delivery] = []
+        let claimCPU = try await cpuSeconds {
+            while true {
+                let batch = try await store.claimDue(limit: 256, now: Date(), lease: 600, token: "bench-\(backlog.count)")
+                guard !batch.isEmpty else { break }
+                _ = try await store.events(ids: Array(Set(batch.map(\.eventId))))
+                _ = try await store.integrations(ids: Array(Set(batch.map(\.integrationId))))
+                backlog += batch
+            }
+        }
+        let backlogRecordCPU = try await cpuSeconds { try await record(backlog, in: store) }
+
+        print(
+            "Store benchmark: \(events) events × \(integrations) integrations (\(deliveries) deliveries a pass), ~1 KB payloads, \(url(databaseURL))"
+        )
+        print(
+            "  claimed at ingest:   ingest \(microseconds(ingestCPU, deliveries)), record \(microseconds(recordCPU, deliveries)) (~\(recordBatch) a batch): \(microseconds(ingestCPU + recordCPU, deliveries)) µs CPU per delivery"
+        )
+        print(
+            "  backlog:             claim and read \(microseconds(claimCPU, backlog.count)), record \(microseconds(backlogRecordCPU, backlog.count)): \(microseconds(claimCPU + backlogRecordCPU, backlog.count)) µs CPU per delivery (ingest as above)"
+        )
+    }
+
+    /// Records a successful attempt for each delivery, in batches of varying size around `recordBatch`, as the recorder writes.
+    private func record(_ deliveries: [Delivery], in store: Store) async throws {
+        let results = deliveries.map { delivery in
             let outcome = AttemptOutcome(startedAt: Date(), durationMilliseconds: 1, statusCode: 200, responseBody: "ok")
             return AttemptResult(
                 delivery: delivery,
@@ -83,19 +124,12 @@ struct StoreBench: AsyncParsableCommand {
                 decision: .after(outcome, previousFailures: 0, schedule: .standard, now: Date())
             )
         }
-        let recordCPU = try await cpuSeconds {
-            var (start, batch) = (0, 0)
-            while start < results.count {
-                let size = max(1, recordBatch / 2 + (batch * 37) % max(1, recordBatch))
-                try await store.record(Array(results[start..<min(results.count, start + size)]))
-                (start, batch) = (start + size, batch + 1)
-            }
+        var (start, batch) = (0, 0)
+        while start < results.count {
+            let size = max(1, recordBatch / 2 + (batch * 37) % max(1, recordBatch))
+            try await store.record(Array(results[start..<min(results.count, start + size)]))
+            (start, batch) = (start + size, batch + 1)
         }
-
-        print("Store benchmark: \(events) events × \(integrations) integrations (\(deliveries) deliveries), ~1 KB payloads, \(url(databaseURL))")
-        print("  ingest with claims:  \(microseconds(ingestCPU, deliveries)) µs CPU per delivery")
-        print("  record (~\(recordBatch) a batch):\(microseconds(recordCPU, deliveries)) µs CPU per delivery")
-        print("  together:            \(microseconds(ingestCPU + recordCPU, deliveries)) µs CPU per delivery")
     }
 
     private func cpuSeconds(_ body: () async throws -> Void) async throws -> Double {
