@@ -107,12 +107,9 @@ struct DeliveryBench: AsyncParsableCommand {
 
     /// One measured run on a fresh store: a Switchboard runtime serving the API, driven to deliver every event.
     private func pass(sinkPort: Int, latencyEvents: Int, hanging: (count: Int, url: String)? = nil, logger: Logger) async throws -> Report {
-        let scratch = FileManager.default.temporaryDirectory.appending(path: "switchboard-bench-\(UUID().uuidString.prefix(8)).db").path
-        let url = try DatabaseURL(databaseURL ?? "sqlite://\(scratch)")
-        defer {
-            // The scratch SQLite database and its key file, WAL and shared memory.
-            for suffix in ["", ".key", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) }
-        }
+        let scratch = ScratchDatabase("bench")
+        let url = try DatabaseURL(databaseURL ?? "sqlite://\(scratch.path)")
+        defer { scratch.remove() }
         let runtime = try await Runtime.make(
             databaseURL: url,
             engine: EngineSettings(allowPrivateTargets: true, maxInFlight: maxInFlight),

@@ -34,14 +34,14 @@ struct ResyncBench: AsyncParsableCommand {
         let emulator = HubSpotEmulator(requestsPerWindow: 100, window: 10)
         let token = emulator.state.issueToken()
         let listID = emulator.state.createList(named: "Everyone")
-        let scratch = FileManager.default.temporaryDirectory.appending(path: "switchboard-resync-\(UUID().uuidString.prefix(8)).db").path
-        defer { for suffix in ["", ".key", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) } }
+        let scratch = ScratchDatabase("resync")
+        defer { scratch.remove() }
         let (registrants, liveRate, overwriteNames) = (registrants, liveRate, overwriteNames)
         say("Resync benchmark: \(registrants) registrants into the HubSpot emulator (100 requests / 10 s), live registrations at \(liveRate)/s")
         try await emulator.run { hubspotURL in
             var engine = EngineSettings(allowPrivateTargets: true)
             engine.providers = Providers.Configuration(hubspot: hubspotURL)
-            let runtime = try await Runtime.make(databaseURL: .sqlite(path: scratch), engine: engine, logger: logger)
+            let runtime = try await Runtime.make(databaseURL: .sqlite(path: scratch.path), engine: engine, logger: logger)
             let port = Int.random(in: 20_000...29_000)
             let (ready, readySignal) = AsyncStream.makeStream(of: (String, String).self)
             try await withThrowingTaskGroup(of: Void.self) { group in

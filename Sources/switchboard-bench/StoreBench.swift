@@ -32,10 +32,10 @@ struct StoreBench: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "switchboard.bench")
         logger.logLevel = .error
-        let scratch = FileManager.default.temporaryDirectory.appending(path: "switchboard-store-\(UUID().uuidString.prefix(8)).db").path
-        defer { for suffix in ["", ".key", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) } }
+        let scratch = ScratchDatabase("store")
+        defer { scratch.remove() }
         let runtime = try await Runtime.make(
-            databaseURL: try DatabaseURL(databaseURL ?? "sqlite://\(scratch)"),
+            databaseURL: try DatabaseURL(databaseURL ?? "sqlite://\(scratch.path)"),
             engine: EngineSettings(allowPrivateTargets: true),
             logger: logger
         )
