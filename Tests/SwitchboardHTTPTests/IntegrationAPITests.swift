@@ -113,7 +113,7 @@ struct IntegrationAPITests {
 
     @Test("the signing secret is stored encrypted: the database file never holds it in plaintext")
     func secretsEncryptedAtRest() async throws {
-        let path = FileManager.default.temporaryDirectory.appending(path: "switchboard-secret-\(UUID().uuidString).db").path
+        let path = ScratchDirectory.file("secret", extension: "db")
         let secrets = try await withAPIAt(path: path) { api in
             var found: [String] = []
             for _ in 0..<3 {

@@ -18,7 +18,7 @@ struct CrashSafetyTests {
     @Test("kill -9 in mid-stream loses nothing: after a restart every event arrives, with few duplicates")
     func killNine() async throws {
         let binary = try SwitchboardBinary.path()
-        let directory = FileManager.default.temporaryDirectory.appending(path: "switchboard-crash-\(UUID().uuidString.prefix(8))")
+        let directory = URL(filePath: ScratchDirectory.path).appending(path: "crash-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let environment = [
             "SWITCHBOARD_DATABASE_URL": "sqlite://\(directory.appending(path: "crash.db").path)",

@@ -16,7 +16,7 @@ struct ResyncCrashTests {
     @Test("kill -9 during a resync: a restarted serve continues the job and the emulator ends exactly right")
     func killNineDuringResync() async throws {
         let binary = try SwitchboardBinary.path()
-        let directory = FileManager.default.temporaryDirectory.appending(path: "switchboard-resync-crash-\(UUID().uuidString.prefix(8))")
+        let directory = URL(filePath: ScratchDirectory.path).appending(path: "resync-crash-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // A slow emulator (HubSpot's limit of 100 requests per 10 s, and answers that take a while) so that the
         // kill lands in the middle of the job.

@@ -10,7 +10,7 @@ import Testing
 struct WALCheckpointTests {
     @Test("the write-ahead log is copied into the database file beside the writer, while the database stays open", .timeLimit(.minutes(1)))
     func checkpointsInTheBackground() async throws {
-        let path = FileManager.default.temporaryDirectory.appending(path: "switchboard-wal-\(UUID().uuidString).db").path
+        let path = ScratchDirectory.file("wal", extension: "db")
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let database = try await Database.open(.sqlite(path: path), logger: testLogger)
         let marker = "checkpointed-\(UUID().uuidString)"
@@ -31,8 +31,8 @@ struct WALCheckpointTests {
 
     @Test("a new database is laid out in 16 KiB pages; an existing one keeps the page size it was made with")
     func pageSize() async throws {
-        let fresh = FileManager.default.temporaryDirectory.appending(path: "switchboard-pages-\(UUID().uuidString).db").path
-        let existing = FileManager.default.temporaryDirectory.appending(path: "switchboard-pages-\(UUID().uuidString).db").path
+        let fresh = ScratchDirectory.file("pages", extension: "db")
+        let existing = ScratchDirectory.file("pages", extension: "db")
         defer {
             for path in [fresh, existing] { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         }

@@ -12,8 +12,7 @@ public enum StoreEngine: String, CaseIterable, Sendable {
     public func makeURL() async throws -> DatabaseURL {
         switch self {
         case .sqlite:
-            let path = FileManager.default.temporaryDirectory.appending(path: "switchboard-test-\(UUID().uuidString).db").path
-            return .sqlite(path: path)
+            return .sqlite(path: ScratchDirectory.file("store", extension: "db"))
         case .postgres:
             return .postgres(url: try await PostgresCluster.shared.makeDatabase())
         }
