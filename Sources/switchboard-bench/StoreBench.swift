@@ -8,7 +8,7 @@ import SwitchboardStore
 /// `switchboard-bench store`: the store's share of a delivery, without HTTP, on both paths a delivery takes.
 /// Claimed at ingest: events are ingested with their deliveries claimed (as the local worker claims them), then
 /// every delivery's successful attempt is recorded in batches of the sizes the engine writes. Backlog: as many
-/// events again are stored unclaimed, then claimed 256 at a time with their event data and integrations read back
+/// events again are stored unclaimed, then claimed `--claim-batch` at a time with their event data and integrations read back
 /// (as the dispatcher prepares them), then recorded. Reports the process's CPU time per delivery for each step: on
 /// a shared machine a steadier figure than the full benchmark's rate, for changes to the store alone.
 struct StoreBench: AsyncParsableCommand {
@@ -25,6 +25,9 @@ struct StoreBench: AsyncParsableCommand {
 
     @Option(help: "Average attempts recorded per transaction; sizes vary from half to one and a half times it, as the recorder's do.")
     var recordBatch = 200
+
+    @Option(help: "Deliveries claimed per query on the backlog path (the dispatcher claims up to 256).")
+    var claimBatch = 256
 
     @Option(help: "Database URL (default: a fresh SQLite file).")
     var databaseURL: String?
@@ -89,12 +92,12 @@ struct StoreBench: AsyncParsableCommand {
         let recordCPU = try await cpuSeconds { try await record(claimed, in: store) }
 
         // A backlog (the path of deliveries left for later, or ingested by another process): stored unclaimed, then
-        // claimed 256 at a time with what sending needs read back (event data, integrations), then recorded.
+        // claimed `claimBatch` at a time with what sending needs read back (event data, integrations), then recorded.
         for batch in 0..<batches { _ = try await store.ingest(workspaceID: workspace.id, events: inbound(batches + batch)) }
         var backlog: [Delivery] = []
         let claimCPU = try await cpuSeconds {
             while true {
-                let batch = try await store.claimDue(limit: 256, now: Date(), lease: 600, token: "bench-\(backlog.count)")
+                let batch = try await store.claimDue(limit: claimBatch, now: Date(), lease: 600, token: "bench-\(backlog.count)")
                 guard !batch.isEmpty else { break }
                 _ = try await store.events(ids: Array(Set(batch.map(\.eventId))))
                 _ = try await store.integrations(ids: Array(Set(batch.map(\.integrationId))))
