@@ -229,8 +229,9 @@ public struct DeliveryDispatcher: Service {
         /// The integrations of every attempt finished since the last call, one entry per attempt.
         func takeAll() -> [String] {
             integrations.withLock { integrations in
-                defer { integrations.removeAll(keepingCapacity: true) }
-                return integrations
+                let taken = integrations
+                integrations = []
+                return taken
             }
         }
     }

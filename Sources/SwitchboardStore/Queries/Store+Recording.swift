@@ -64,17 +64,13 @@ extension Store {
     static func updateDeliveries(_ results: [AttemptResult], at: Int64, in db: any SQLDatabase) async throws -> [String] {
         // VALUES columns are column1…column8 in both SQLite and PostgreSQL; the casts type NULLs for PostgreSQL.
         var query = BoundSQL(
-            """
-            UPDATE deliveries SET status = v.column3, attempts = attempts + 1, consecutive_failures = CAST(v.column4 AS INTEGER),
-            next_attempt_at = CAST(v.column5 AS BIGINT), claim_token = NULL, updated_at = 
-            """
+            "UPDATE deliveries SET status = v.column3, attempts = attempts + 1, consecutive_failures = CAST(v.column4 AS INTEGER), "
+                + "next_attempt_at = CAST(v.column5 AS BIGINT), claim_token = NULL, updated_at = "
         )
         query.append(.integer(at))
         query.append(
-            """
-            , last_attempt_at = CAST(v.column6 AS BIGINT), last_status_code = CAST(v.column7 AS INTEGER), \
-            last_error = CAST(v.column8 AS TEXT) FROM (VALUES 
-            """
+            ", last_attempt_at = CAST(v.column6 AS BIGINT), last_status_code = CAST(v.column7 AS INTEGER), "
+                + "last_error = CAST(v.column8 AS TEXT) FROM (VALUES "
         )
         for (index, result) in results.enumerated() {
             let failures: Int
