@@ -12,13 +12,14 @@ public enum Identifier {
     public static func make(_ prefix: String, at date: Date = Date()) -> String {
         let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
         let random = randomWords.withLock { $0.next() }
-        let digits = Array("0123456789abcdef".utf8)
         var tail = [UInt8](repeating: 0, count: 29)
         tail[0] = UInt8(ascii: "_")
         for index in 0..<12 { tail[1 + index] = digits[Int((milliseconds >> (4 * UInt64(11 - index))) & 0xF)] }
         for index in 0..<16 { tail[13 + index] = digits[Int((random >> (4 * UInt64(15 - index))) & 0xF)] }
         return prefix + String(decoding: tail, as: UTF8.self)
     }
+
+    private static let digits = Array("0123456789abcdef".utf8)
 
     /// Random words drawn a few hundred at a time: ingest makes an identifier per event, delivery and attempt,
     /// and a system call per word (`SystemRandomNumberGenerator`) cost more than the rest of making one.
