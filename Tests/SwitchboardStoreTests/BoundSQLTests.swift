@@ -12,8 +12,10 @@ struct BoundSQLTests {
             var statement = BoundSQL(
                 "SELECT '?' AS mark, v.column1 AS name, CAST(v.column2 AS BIGINT) AS count, CAST(v.column3 AS TEXT) AS note FROM (VALUES "
             )
-            statement.appendRow([.text("first"), .integer(Int64(1) << 40), .text(nil)], first: true)
-            statement.appendRow([.text("it's ?"), .integer(nil as Int64?), .text("x")], first: false)
+            statement.appendRows([
+                [.text("first"), .integer(Int64(1) << 40), .text(nil)],
+                [.text("it's ?"), .integer(nil as Int64?), .text("x")],
+            ])
             statement.append(") AS v WHERE v.column1 <> ")
             statement.append(.text("nobody"))
             statement.append(" ORDER BY v.column1")

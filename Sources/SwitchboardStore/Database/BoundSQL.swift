@@ -39,14 +39,16 @@ struct BoundSQL: SQLExpression {
         values.append(value)
     }
 
-    /// Appends a parenthesised row of placeholders, with a comma before it unless it is the first `row`.
-    mutating func appendRow(_ row: [BoundValue], first: Bool) {
-        text += first ? "(" : ", ("
-        for (index, value) in row.enumerated() {
-            if index > 0 { text += ", " }
-            append(value)
+    /// Appends `rows` as parenthesised rows of placeholders, comma-separated: the list after `VALUES`.
+    mutating func appendRows(_ rows: [[BoundValue]]) {
+        for (rowIndex, row) in rows.enumerated() {
+            text += rowIndex == 0 ? "(" : ", ("
+            for (index, value) in row.enumerated() {
+                if index > 0 { text += ", " }
+                append(value)
+            }
+            text += ")"
         }
-        text += ")"
     }
 
     func serialize(to serializer: inout SQLSerializer) {

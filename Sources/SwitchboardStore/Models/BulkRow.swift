@@ -18,7 +18,7 @@ extension Store {
         let head = "INSERT INTO \(table) (\(Row.columns.joined(separator: ", "))) VALUES "
         for chunk in rows.chunkedInPowersOfTwo(largest: 256) {
             var statement = BoundSQL(head)
-            for (index, row) in chunk.enumerated() { statement.appendRow(row.values, first: index == 0) }
+            statement.appendRows(chunk.map(\.values))
             try await db.bound(statement).run()
         }
     }

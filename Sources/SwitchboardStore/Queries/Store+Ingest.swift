@@ -121,15 +121,14 @@ extension Store {
         var inserted: Set<String> = []
         for chunk in Array(zip(ids, run)).chunkedInPowersOfTwo(largest: 256) {
             var query = BoundSQL("INSERT INTO events (id, workspace_id, type, idempotency_key, occurred_at, received_at, data) VALUES ")
-            for (index, (id, item)) in chunk.enumerated() {
-                query.appendRow(
+            query.appendRows(
+                chunk.map { id, item in
                     [
                         .text(id), .text(workspaceID), .text(item.event.type.rawValue), .text(item.event.idempotencyKey),
                         .integer(item.event.occurredAt.storeMilliseconds), .integer(now), .text(item.dataJSON),
-                    ],
-                    first: index == 0
-                )
-            }
+                    ]
+                }
+            )
             query.append(" ON CONFLICT (workspace_id, idempotency_key) DO NOTHING RETURNING id")
             for row in try await db.bound(query).all() { inserted.insert(try row.decode(column: "id", as: String.self)) }
         }
@@ -221,13 +220,14 @@ extension Store {
         }
         for chunk in order.chunkedInPowersOfTwo(largest: 256) {
             var query = BoundSQL("INSERT INTO registrations (workspace_id, broadcast_id, email, data, registered_at) VALUES ")
-            for (index, (broadcast, email, event)) in chunk.compactMap({ latest[$0] }).enumerated() {
-                let details: JSONValue = .object(["registrant": event.data["registrant"] ?? .null, "source": event.data["source"] ?? .null])
-                query.appendRow(
-                    [.text(workspaceID), .text(broadcast), .text(email), .text(encodeJSON(details)), .integer(event.occurredAt.storeMilliseconds)],
-                    first: index == 0
-                )
-            }
+            query.appendRows(
+                chunk.compactMap { latest[$0] }.map { broadcast, email, event in
+                    let details: JSONValue = .object(["registrant": event.data["registrant"] ?? .null, "source": event.data["source"] ?? .null])
+                    return [
+                        .text(workspaceID), .text(broadcast), .text(email), .text(encodeJSON(details)), .integer(event.occurredAt.storeMilliseconds),
+                    ]
+                }
+            )
             query.append(" ON CONFLICT (workspace_id, broadcast_id, email) DO UPDATE SET data = excluded.data")
             try await db.bound(query).run()
         }

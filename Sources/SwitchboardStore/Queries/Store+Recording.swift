@@ -72,7 +72,7 @@ extension Store {
             ", last_attempt_at = CAST(v.column6 AS BIGINT), last_status_code = CAST(v.column7 AS INTEGER), "
                 + "last_error = CAST(v.column8 AS TEXT) FROM (VALUES "
         )
-        for (index, result) in results.enumerated() {
+        let rows = results.map { result -> [BoundValue] in
             let failures: Int
             let next: Int64?
             switch result.decision {
@@ -82,15 +82,13 @@ extension Store {
             // Throttled or refused: waits without using up an attempt of the schedule.
             case .deferred(let date): (failures, next) = (result.delivery.consecutiveFailures, date.storeMilliseconds)
             }
-            query.appendRow(
-                [
-                    .text(result.delivery.id), .text(result.delivery.claimToken ?? ""), .text(result.decision.status.rawValue), .integer(failures),
-                    .integer(next), .integer(result.outcome.startedAt.storeMilliseconds), .integer(result.outcome.statusCode),
-                    .text(result.outcome.succeeded ? nil : result.outcome.summary),
-                ],
-                first: index == 0
-            )
+            return [
+                .text(result.delivery.id), .text(result.delivery.claimToken ?? ""), .text(result.decision.status.rawValue), .integer(failures),
+                .integer(next), .integer(result.outcome.startedAt.storeMilliseconds), .integer(result.outcome.statusCode),
+                .text(result.outcome.succeeded ? nil : result.outcome.summary),
+            ]
         }
+        query.appendRows(rows)
         query.append(") AS v WHERE deliveries.id = v.column1 AND deliveries.claim_token = v.column2 RETURNING deliveries.id")
         return try await db.bound(query).all().map { try $0.decode(column: "id", as: String.self) }
     }
