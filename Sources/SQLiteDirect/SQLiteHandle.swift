@@ -120,9 +120,20 @@ public final class SQLiteHandle: @unchecked Sendable {
         switch value {
         case .integer(let integer): sqlite3_bind_int64(statement, index, sqlite3_int64(integer))
         case .float(let double): sqlite3_bind_double(statement, index, double)
-        case .text(let text):
-            text.utf8CString.withUnsafeBufferPointer { buffer in
-                sqlite3_bind_text(statement, index, buffer.baseAddress, Int32(buffer.count - 1), SQLiteHandle.transient)
+        case .text(var text):
+            // Bound from the string's own UTF-8 storage, with its length: no C string is built for SQLite to copy again.
+            text.withUTF8 { bytes in
+                guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                    // An empty buffer may have no address, and a null pointer would bind NULL.
+                    return sqlite3_bind_text(statement, index, "", 0, SQLiteHandle.transient)
+                }
+                return sqlite3_bind_text(
+                    statement,
+                    index,
+                    UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                    Int32(bytes.count),
+                    SQLiteHandle.transient
+                )
             }
         case .blob(let blob):
             blob.withUnsafeBytes { bytes in

@@ -28,4 +28,17 @@ struct BoundSQLTests {
             #expect(try rows.map { try $0.decode(column: "note", as: String?.self) } == [nil, "x"])
         }
     }
+
+    @Test("text binds as its exact bytes: empty is not NULL, non-ASCII and long text round-trip", arguments: StoreEngine.allCases)
+    func textRoundTrips(engine: StoreEngine) async throws {
+        let texts = ["", "é ü ✓ 日本", "short", String(repeating: "long text ", count: 200)]
+        try await withStore(engine) { store in
+            var statement = BoundSQL("SELECT CAST(v.column1 AS TEXT) AS text, v.column2 AS position FROM (VALUES ")
+            statement.appendRows(texts.enumerated().map { [.text($1), .integer(Int64($0))] })
+            statement.append(") AS v ORDER BY v.column2")
+            let query = statement
+            let rows = try await store.database.withConnection { db in try await db.bound(query).all() }
+            #expect(try rows.map { try $0.decode(column: "text", as: String?.self) } == texts)
+        }
+    }
 }
