@@ -143,7 +143,10 @@ let package = Package(
         .testTarget(name: "SwitchboardDomainTests", dependencies: ["SwitchboardDomain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchboardStoreTests",
-            dependencies: ["SwitchboardStore", "SQLiteDirect", "SwitchboardTestSupport"],
+            dependencies: [
+                "SwitchboardStore", "SQLiteDirect", "SwitchboardTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,8 @@
 import Dispatch
 import SQLKit
+import ServiceLifecycle
 import SwitchboardTestSupport
+import Synchronization
 import Testing
 
 @testable import SwitchboardStore
@@ -31,6 +33,43 @@ struct DatabaseLifetimeTests {
         caller.cancel()
         #expect(try await caller.value == 1)
     }
+
+    @Test(
+        "shut down gracefully by an enclosing service group, the database stays open until the body has made its last write",
+        .timeLimit(.minutes(1)),
+        arguments: StoreEngine.allCases
+    )
+    func outlivesGracefulShutdown(engine: StoreEngine) async throws {
+        let database = try await Database.open(try await engine.makeURL(), logger: testLogger)
+        let (started, signal) = AsyncStream.makeStream(of: Void.self)
+        let lastRead = Mutex<Int?>(nil)
+        // As `Runtime.run` inside a benchmark's or an embedding application's service group.
+        let service = BodyService {
+            let value = try await database.whileRunning {
+                signal.yield()
+                try? await gracefulShutdown()
+                await pause(milliseconds: 100)
+                return try await database.withConnection { db in
+                    try await db.raw("SELECT 1 AS n").first(decodingColumn: "n", as: Int.self)
+                }
+            }
+            lastRead.withLock { $0 = value }
+        }
+        let group = ServiceGroup(configuration: .init(services: [.init(service: service)], logger: testLogger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            for await _ in started { break }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(lastRead.withLock { $0 } == 1)
+    }
+}
+
+private struct BodyService: Service {
+    let body: @Sendable () async throws -> Void
+
+    func run() async throws { try await body() }
 }
 
 /// Waits without being cut short by cancellation.

@@ -80,9 +80,11 @@ public final class Database: Service, Sendable {
     /// The database outlives `body` even when the caller is cancelled. Cancellation reaches the services in
     /// `body`, which still record the attempts they finished and hand back what they claimed; a database
     /// cancelled at the same moment closed under them (SQLite: their statements waited forever for its stopped
-    /// thread). So it runs in a task of its own, stopped once `body` has returned.
+    /// thread). So it runs in a task of its own, stopped once `body` has returned. The task is detached: a child
+    /// task would inherit an enclosing service group's graceful shutdown and close the database while the
+    /// services in `body` were still shutting down.
     public func whileRunning<R: Sendable>(_ body: () async throws -> R) async throws -> R {
-        let running = Task { try await self.run() }
+        let running = Task.detached { try await self.run() }
         let result: Result<R, any Error>
         do {
             result = .success(try await body())
