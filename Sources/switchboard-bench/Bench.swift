@@ -115,31 +115,18 @@ struct DeliveryBench: AsyncParsableCommand {
             engine: EngineSettings(allowPrivateTargets: true, maxInFlight: maxInFlight),
             logger: logger
         )
-        let port = Int.random(in: 20_000...29_000)
-        let (ready, readySignal) = AsyncStream.makeStream(of: (String, String).self)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await runtime.run {
-                    let (workspace, key) = try await runtime.store.createWorkspace(name: "Benchmark", managerKeyLabel: "bench")
-                    readySignal.yield((workspace.id, key))
-                    return [runtime.application(host: "127.0.0.1", port: port)]
-                }
-            }
-            var iterator = ready.makeAsyncIterator()
-            guard let (workspaceID, key) = await iterator.next() else { throw BenchError("the server did not start") }
+        return try await withServingRuntime(runtime, workspaceName: "Benchmark") { workspaceID, key, api in
             let driver = Driver(
                 runtime: runtime,
                 workspaceID: workspaceID,
                 apiKey: key,
-                api: "http://127.0.0.1:\(port)",
+                api: api,
                 sinkPort: sinkPort,
                 payloadBytes: payloadBytes,
                 hangingURL: hanging?.url,
                 hanging: hanging?.count ?? 0
             )
-            let report = try await driver.measure(events: events, integrations: integrations, latencyEvents: latencyEvents, latencyRate: latencyRate)
-            group.cancelAll()
-            return report
+            return try await driver.measure(events: events, integrations: integrations, latencyEvents: latencyEvents, latencyRate: latencyRate)
         }
     }
 

@@ -42,18 +42,7 @@ struct ResyncBench: AsyncParsableCommand {
             var engine = EngineSettings(allowPrivateTargets: true)
             engine.providers = Providers.Configuration(hubspot: hubspotURL)
             let runtime = try await Runtime.make(databaseURL: .sqlite(path: scratch.path), engine: engine, logger: logger)
-            let port = Int.random(in: 20_000...29_000)
-            let (ready, readySignal) = AsyncStream.makeStream(of: (String, String).self)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    try await runtime.run {
-                        let (workspace, key) = try await runtime.store.createWorkspace(name: "Resync benchmark", managerKeyLabel: "bench")
-                        readySignal.yield((workspace.id, key))
-                        return [runtime.application(host: "127.0.0.1", port: port)]
-                    }
-                }
-                var iterator = ready.makeAsyncIterator()
-                guard let (workspaceID, key) = await iterator.next() else { throw BenchError("the server did not start") }
+            try await withServingRuntime(runtime, workspaceName: "Resync benchmark") { workspaceID, key, api in
                 let started = ContinuousClock.now
                 try await Self.storeHistory(runtime.store, workspaceID: workspaceID, count: registrants)
                 say("stored \(registrants) registrations in \(seconds(ContinuousClock.now - started)) s")
@@ -73,7 +62,7 @@ struct ResyncBench: AsyncParsableCommand {
                 let resyncStart = ContinuousClock.now
                 let job = try await integrations.startResync(workspaceID: workspaceID, id: id)
 
-                let live = LiveRegistrations(api: "http://127.0.0.1:\(port)", apiKey: key, rate: liveRate, emulator: emulator.state)
+                let live = LiveRegistrations(api: api, apiKey: key, rate: liveRate, emulator: emulator.state)
                 let liveTask = Task { await live.run() }
                 var finished: Job?
                 while finished == nil {
@@ -113,9 +102,6 @@ struct ResyncBench: AsyncParsableCommand {
                 say(
                     "live registrations: \(latencies.count) reached HubSpot, event→contact p50 \(String(format: "%.2f", latency.p50 / 1000)) s, p99 \(String(format: "%.2f", latency.p99 / 1000)) s (target < 5 s)"
                 )
-                group.cancelAll()
-                // The figures are out; do not wait for the servers' shutdown.
-                Foundation.exit(0)
             }
         }
     }
