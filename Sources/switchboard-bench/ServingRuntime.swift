@@ -16,12 +16,13 @@ func withServingRuntime<R: Sendable>(
             services: [
                 .init(
                     service: RuntimeService {
+                        // Ends the wait below if the runtime stops (or fails) before it is ready.
+                        defer { readySignal.finish() }
                         try await runtime.run {
                             let (workspace, key) = try await runtime.store.createWorkspace(name: workspaceName, managerKeyLabel: "bench")
                             readySignal.yield((workspace.id, key))
                             return [runtime.application(host: "127.0.0.1", port: port)]
                         }
-                        readySignal.finish()
                     }
                 )
             ],
