@@ -78,3 +78,27 @@ private func pause(milliseconds: Int) async {
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { continuation.resume() }
     }
 }
+
+@Suite("Database reachability")
+struct DatabaseReachabilityTests {
+    @Test("a PostgreSQL server that is not there is reported after the timeout, without the URL's credentials", .timeLimit(.minutes(1)))
+    func unreachablePostgreSQL() async throws {
+        // Port 1 on loopback: nothing listens, so every connection attempt is refused and the pool keeps retrying.
+        let url = try DatabaseURL("postgres://switchboard:s3cret@127.0.0.1:1/switchboard")
+        let database = try await Database.open(url, logger: testLogger)
+        let started = ContinuousClock.now
+        let failure = try await database.whileRunning {
+            await #expect(throws: Database.Unreachable.self) { try await database.ping(within: .seconds(1)) }
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        let message = String(describing: failure ?? Database.Unreachable(location: "", timeout: .zero))
+        #expect(message.contains("PostgreSQL at 127.0.0.1:1/switchboard"))
+        #expect(!message.contains("s3cret"))
+    }
+
+    @Test("a database that is there answers at once", arguments: StoreEngine.allCases)
+    func reachable(engine: StoreEngine) async throws {
+        let database = try await Database.open(try await engine.makeURL(), logger: testLogger)
+        try await database.whileRunning { try await database.ping(within: .seconds(5)) }
+    }
+}

@@ -17,9 +17,11 @@ struct HealthController {
         router.get("metrics", use: metrics)
     }
 
-    /// Ready when the database answers and carries every migration this build knows.
+    /// Ready when the database answers (within two seconds: a probe gets its answer, not a hung request) and carries
+    /// every migration this build knows.
     @Sendable func ready(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         do {
+            try await dependencies.store.database.ping(within: .seconds(2))
             let version = try await Migrator(database: dependencies.store.database).currentVersion()
             guard version >= Migrator.latestVersion else {
                 return try JSONResponse.make(

@@ -13,6 +13,8 @@ import ServiceLifecycle
 public final class Database: Service, Sendable {
     /// Which SQL engine this is.
     public let dialect: StoreDialect
+    /// Where the database is, for messages: a file path, or PostgreSQL's host, port and database (never credentials).
+    public let location: String
     private let backend: Backend
     private let logger: Logger
 
@@ -21,8 +23,9 @@ public final class Database: Service, Sendable {
         case postgres(PostgresClient)
     }
 
-    private init(dialect: StoreDialect, backend: Backend, logger: Logger) {
+    private init(dialect: StoreDialect, location: String, backend: Backend, logger: Logger) {
         self.dialect = dialect
+        self.location = location
         self.backend = backend
         self.logger = logger
     }
@@ -49,13 +52,18 @@ public final class Database: Service, Sendable {
             }
             let executor = DedicatedExecutor(name: "switchboard-sqlite")
             let checkpointer = try WALCheckpointer(path: path)
-            return Database(dialect: .sqlite, backend: .sqlite(handle, AsyncLock(), executor, checkpointer), logger: logger)
+            return Database(
+                dialect: .sqlite,
+                location: url.location,
+                backend: .sqlite(handle, AsyncLock(), executor, checkpointer),
+                logger: logger
+            )
         case .postgres(let text):
             let configuration = try SQLPostgresConfiguration(url: text)
             var clientConfiguration = PostgresClient.Configuration(configuration: configuration.coreConfiguration)
             clientConfiguration.options.maximumConnections = 16
             let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
-            return Database(dialect: .postgres, backend: .postgres(client), logger: logger)
+            return Database(dialect: .postgres, location: url.location, backend: .postgres(client), logger: logger)
         }
     }
 
@@ -94,6 +102,35 @@ public final class Database: Service, Sendable {
         running.cancel()
         _ = await running.result
         return try result.get()
+    }
+
+    /// Waits until the database answers a trivial query, for at most `timeout`. PostgreSQL's pool retries a failed
+    /// connection for as long as it is asked to: without this bound, a wrong URL or a server that is down kept
+    /// `migrate` (and `serve` starting) waiting forever, with nothing but the pool's info-level log lines.
+    public func ping(within timeout: Duration) async throws {
+        let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await self.withConnection { db in _ = try await db.raw("SELECT 1 AS n").all() }
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return false
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? false
+        }
+        guard answered else { throw Unreachable(location: location, timeout: timeout) }
+    }
+
+    /// The database did not answer in time.
+    public struct Unreachable: Error, CustomStringConvertible {
+        public let location: String
+        public let timeout: Duration
+
+        public var description: String {
+            "\(location) did not answer within \(timeout.components.seconds) s: check SWITCHBOARD_DATABASE_URL and that the server is up"
+        }
     }
 
     /// Runs `body` with one connection of its own.

@@ -23,6 +23,17 @@ public enum DatabaseURL: Sendable, Equatable {
         }
     }
 
+    /// Where the database is, without credentials: the file, or PostgreSQL's host, port and database.
+    public var location: String {
+        switch self {
+        case .sqlite(let path): return "SQLite file \(path)"
+        case .postgres(let url):
+            guard let components = URLComponents(string: url) else { return "PostgreSQL" }
+            let host = components.host.map { $0.isEmpty ? "localhost" : $0 } ?? "localhost"
+            return "PostgreSQL at \(host):\(components.port ?? 5432)\(components.path)"
+        }
+    }
+
     /// The dialect of this store.
     public var dialect: StoreDialect {
         switch self {

@@ -19,9 +19,14 @@ public struct Migrator: Sendable {
     /// The newest version this build knows.
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
-    /// Applies what is missing; returns the versions applied now.
+    /// How long a command waits for the database to answer before it gives up with `Database.Unreachable`.
+    public static let reachableWithin: Duration = .seconds(30)
+
+    /// Applies what is missing; returns the versions applied now. Every command starts here, so this is where a
+    /// database that does not answer is reported (after `reachableWithin`) instead of waited for without end.
     @discardableResult
     public func migrate(logger: Logger) async throws -> [Int] {
+        try await database.ping(within: Self.reachableWithin)
         try await database.withConnection { db in
             try await db.raw(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
