@@ -5,6 +5,8 @@ import SQLKit
 enum BoundValue: Sendable, Equatable {
     case text(String?)
     case integer(Int64?)
+    /// A whole column of rows as one array parameter: PostgreSQL only (see `appendInsertRows` and `appendTable`).
+    case column(PostgresColumnArray)
 
     static func integer(_ value: Int?) -> BoundValue { .integer(value.map(Int64.init)) }
 }
@@ -15,7 +17,8 @@ enum BoundValue: Sendable, Equatable {
 /// SQLKit's `SQLQueryString` keeps every fragment and bind as an existential and serialises them one by one; for a
 /// 200-row insert that Swift-side work cost more than SQLite's own. This one is a string and an array: SQLite runs
 /// the text and values as they are (`DirectSQLiteDatabase`), PostgreSQL gets them through SQLKit's serialiser, each
-/// placeholder in its own `$n` syntax. The SQL is the same for both.
+/// placeholder in its own `$n` syntax. The SQL is the same for both, except where many rows go in at once: SQLite
+/// takes them as `VALUES` rows, PostgreSQL as one array per column (`appendInsertRows`, `appendTable`).
 struct BoundSQL: SQLExpression {
     /// The statement with `?` for each value.
     private(set) var text: String
@@ -51,6 +54,45 @@ struct BoundSQL: SQLExpression {
         }
     }
 
+    /// Appends `rows` as what an INSERT takes after its column list: `VALUES (…), (…)` on SQLite; on PostgreSQL
+    /// `SELECT * FROM unnest(…)`, one array parameter per column instead of one parameter per value (a 256-row insert
+    /// of deliveries had 3,840 parameters for PostgreSQL to receive, parse and plan).
+    mutating func appendInsertRows(_ rows: [[BoundValue]], dialect: StoreDialect) {
+        switch dialect {
+        case .sqlite:
+            text += "VALUES "
+            appendRows(rows)
+        case .postgres:
+            text += "SELECT * FROM "
+            appendUnnest(rows)
+        }
+    }
+
+    /// Appends `rows` as a table `v` with columns `column1`, `column2`, …: `(VALUES …) AS v` on SQLite, and
+    /// `unnest(…) AS v (column1, …)` on PostgreSQL, one array parameter per column.
+    mutating func appendTable(_ rows: [[BoundValue]], dialect: StoreDialect) {
+        switch dialect {
+        case .sqlite:
+            text += "(VALUES "
+            appendRows(rows)
+            text += ") AS v"
+        case .postgres:
+            appendUnnest(rows)
+            text += " AS v (" + (1...(rows.first?.count ?? 1)).map { "column\($0)" }.joined(separator: ", ") + ")"
+        }
+    }
+
+    private mutating func appendUnnest(_ rows: [[BoundValue]]) {
+        text += "unnest("
+        for column in 0..<(rows.first?.count ?? 0) {
+            let array = PostgresColumnArray(column: column, of: rows)
+            text += column == 0 ? "CAST(" : ", CAST("
+            append(.column(array))
+            text += " AS \(array.sqlType))"
+        }
+        text += ")"
+    }
+
     func serialize(to serializer: inout SQLSerializer) {
         let utf8 = Array(text.utf8)
         var start = 0
@@ -61,6 +103,7 @@ struct BoundSQL: SQLExpression {
             case .text(nil): serializer.write(bind: String?.none)
             case .integer(let integer?): serializer.write(bind: integer)
             case .integer(nil): serializer.write(bind: Int64?.none)
+            case .column(let array): serializer.write(bind: array)
             }
             start = offset + 1
         }
@@ -82,4 +125,7 @@ final class BoundQuery: SQLQueryFetcher {
 extension SQLDatabase {
     /// `statement`, ready to run on this database.
     func bound(_ statement: BoundSQL) -> BoundQuery { BoundQuery(statement, on: self) }
+
+    /// The store's name for this database's SQL dialect.
+    var storeDialect: StoreDialect { dialect.name == "postgresql" ? .postgres : .sqlite }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardDomain
 
 /// Where the store lives: `sqlite://path/to/file.db` (the default) or `postgres://user:pass@host:port/db`.
 public enum DatabaseURL: Sendable, Equatable {
@@ -63,6 +64,16 @@ public enum StoreDialect: String, Sendable {
         switch self {
         case .sqlite: " INDEXED BY deliveries_due"
         case .postgres: ""
+        }
+    }
+
+    /// How a bulk statement's rows are split: SQLite binds every value, so at most 256 rows a statement, in power-of-two
+    /// counts whose statement texts stay prepared; PostgreSQL binds one array per column (`BoundSQL.appendInsertRows`),
+    /// so one statement takes them all, up to 4,096.
+    func bulkChunks<Element>(_ rows: [Element]) -> [ArraySlice<Element>] {
+        switch self {
+        case .sqlite: rows.chunkedInPowersOfTwo(largest: 256)
+        case .postgres: rows.chunked(into: 4096)
         }
     }
 

@@ -12,13 +12,13 @@ protocol BulkRow {
 }
 
 extension Store {
-    /// Inserts rows with multi-row statements of at most 256 rows (far below the bound-parameter limits), in
-    /// the few row counts that stay prepared.
+    /// Inserts rows with multi-row statements, split as the dialect binds them best (`StoreDialect.bulkChunks`).
     static func insert<Row: BulkRow>(_ rows: [Row], into table: String, in db: any SQLDatabase) async throws {
-        let head = "INSERT INTO \(table) (\(Row.columns.joined(separator: ", "))) VALUES "
-        for chunk in rows.chunkedInPowersOfTwo(largest: 256) {
+        let dialect = db.storeDialect
+        let head = "INSERT INTO \(table) (\(Row.columns.joined(separator: ", "))) "
+        for chunk in dialect.bulkChunks(rows) {
             var statement = BoundSQL(head)
-            statement.appendRows(chunk.map(\.values))
+            statement.appendInsertRows(chunk.map(\.values), dialect: dialect)
             try await db.bound(statement).run()
         }
     }

@@ -119,15 +119,17 @@ extension Store {
         let events = run.map(\.event)
         let ids = events.map { _ in Identifier.make("evt", at: receivedAt) }
         var inserted: Set<String> = []
-        for chunk in Array(zip(ids, run)).chunkedInPowersOfTwo(largest: 256) {
-            var query = BoundSQL("INSERT INTO events (id, workspace_id, type, idempotency_key, occurred_at, received_at, data) VALUES ")
-            query.appendRows(
+        let dialect = db.storeDialect
+        for chunk in dialect.bulkChunks(Array(zip(ids, run))) {
+            var query = BoundSQL("INSERT INTO events (id, workspace_id, type, idempotency_key, occurred_at, received_at, data) ")
+            query.appendInsertRows(
                 chunk.map { id, item in
                     [
                         .text(id), .text(workspaceID), .text(item.event.type.rawValue), .text(item.event.idempotencyKey),
                         .integer(item.event.occurredAt.storeMilliseconds), .integer(now), .text(item.dataJSON),
                     ]
-                }
+                },
+                dialect: dialect
             )
             query.append(" ON CONFLICT (workspace_id, idempotency_key) DO NOTHING RETURNING id")
             for row in try await db.bound(query).all() { inserted.insert(try row.decode(column: "id", as: String.self)) }
@@ -218,15 +220,17 @@ extension Store {
             if latest[key] == nil { order.append(key) }
             latest[key] = (event.broadcastID, email, event)
         }
-        for chunk in order.chunkedInPowersOfTwo(largest: 256) {
-            var query = BoundSQL("INSERT INTO registrations (workspace_id, broadcast_id, email, data, registered_at) VALUES ")
-            query.appendRows(
+        let dialect = db.storeDialect
+        for chunk in dialect.bulkChunks(order) {
+            var query = BoundSQL("INSERT INTO registrations (workspace_id, broadcast_id, email, data, registered_at) ")
+            query.appendInsertRows(
                 chunk.compactMap { latest[$0] }.map { broadcast, email, event in
                     let details: JSONValue = .object(["registrant": event.data["registrant"] ?? .null, "source": event.data["source"] ?? .null])
                     return [
                         .text(workspaceID), .text(broadcast), .text(email), .text(encodeJSON(details)), .integer(event.occurredAt.storeMilliseconds),
                     ]
-                }
+                },
+                dialect: dialect
             )
             query.append(" ON CONFLICT (workspace_id, broadcast_id, email) DO UPDATE SET data = excluded.data")
             try await db.bound(query).run()

@@ -51,7 +51,7 @@ extension Store {
             }
             try await Self.insert(attempts, into: "attempts", in: db)
             var recorded: [AttemptResult] = []
-            for chunk in results.chunkedInPowersOfTwo(largest: 256) {
+            for chunk in db.storeDialect.bulkChunks(results) {
                 let updated = Set(try await Self.updateDeliveries(Array(chunk), at: at, in: db))
                 recorded += chunk.filter { updated.contains($0.delivery.id) }
             }
@@ -62,7 +62,7 @@ extension Store {
     /// Writes the deliveries' new state in one statement per chunk, each row only if its claim is still
     /// the one the attempt was made under; returns the ids written.
     static func updateDeliveries(_ results: [AttemptResult], at: Int64, in db: any SQLDatabase) async throws -> [String] {
-        // VALUES columns are column1…column8 in both SQLite and PostgreSQL; the casts type NULLs for PostgreSQL.
+        // The rows are a table v with columns column1…column8 (`BoundSQL.appendTable`).
         var query = BoundSQL(
             "UPDATE deliveries SET status = v.column3, attempts = attempts + 1, consecutive_failures = CAST(v.column4 AS INTEGER), "
                 + "next_attempt_at = CAST(v.column5 AS BIGINT), claim_token = NULL, updated_at = "
@@ -70,7 +70,7 @@ extension Store {
         query.append(.integer(at))
         query.append(
             ", last_attempt_at = CAST(v.column6 AS BIGINT), last_status_code = CAST(v.column7 AS INTEGER), "
-                + "last_error = CAST(v.column8 AS TEXT) FROM (VALUES "
+                + "last_error = CAST(v.column8 AS TEXT) FROM "
         )
         let rows = results.map { result -> [BoundValue] in
             let failures: Int
@@ -88,8 +88,8 @@ extension Store {
                 .text(result.outcome.succeeded ? nil : result.outcome.summary),
             ]
         }
-        query.appendRows(rows)
-        query.append(") AS v WHERE deliveries.id = v.column1 AND deliveries.claim_token = v.column2 RETURNING deliveries.id")
+        query.appendTable(rows, dialect: db.storeDialect)
+        query.append(" WHERE deliveries.id = v.column1 AND deliveries.claim_token = v.column2 RETURNING deliveries.id")
         return try await db.bound(query).all().map { try $0.decode(column: "id", as: String.self) }
     }
 

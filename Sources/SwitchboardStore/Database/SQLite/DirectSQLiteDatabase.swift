@@ -12,6 +12,7 @@ extension BoundValue {
         case .text(let text?): .text(text)
         case .integer(let integer?): .integer(integer)
         case .text(nil), .integer(nil): .null
+        case .column: preconditionFailure("column arrays are PostgreSQL's: SQLite statements bind rows (BoundSQL.appendRows)")
         }
     }
 }

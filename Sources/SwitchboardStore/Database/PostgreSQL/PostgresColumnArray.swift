@@ -1,0 +1,94 @@
+import NIOCore
+import PostgresKit
+
+/// One column of a bulk statement's rows as a PostgreSQL array parameter (`text[]` or `bigint[]`, NULL elements
+/// allowed), in the binary array format, for `unnest(…)`: PostgreSQL then receives, parses and plans one parameter
+/// per column instead of one per value.
+struct PostgresColumnArray: PostgresThrowingDynamicTypeEncodable, Encodable, Sendable, Equatable {
+    enum Elements: Sendable, Equatable {
+        case text([String?])
+        case integer([Int64?])
+    }
+
+    let elements: Elements
+
+    /// The column `column` of `rows`, typed by its first row's value (every row of a bulk statement has the same types).
+    init(column: Int, of rows: [[BoundValue]]) {
+        switch rows.first?[column] {
+        case .integer:
+            elements = .integer(
+                rows.map {
+                    guard case .integer(let value) = $0[column] else { preconditionFailure("column \(column) mixes types") }
+                    return value
+                }
+            )
+        default:
+            elements = .text(
+                rows.map {
+                    guard case .text(let value) = $0[column] else { preconditionFailure("column \(column) mixes types") }
+                    return value
+                }
+            )
+        }
+    }
+
+    /// The SQL type to cast the parameter to.
+    var sqlType: String {
+        switch elements {
+        case .text: "TEXT[]"
+        case .integer: "BIGINT[]"
+        }
+    }
+
+    var psqlType: PostgresDataType {
+        switch elements {
+        case .text: .textArray
+        case .integer: .int8Array
+        }
+    }
+
+    var psqlFormat: PostgresFormat { .binary }
+
+    /// PostgreSQL's binary array: dimensions, has-NULLs flag, element type, then the one dimension's length and lower
+    /// bound, then each element as its length (-1 for NULL) and bytes.
+    func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) throws {
+        func header(count: Int, hasNulls: Bool, element: PostgresDataType) {
+            buffer.writeInteger(Int32(1))
+            buffer.writeInteger(Int32(hasNulls ? 1 : 0))
+            buffer.writeInteger(element.rawValue)
+            buffer.writeInteger(Int32(count))
+            buffer.writeInteger(Int32(1))
+        }
+        switch elements {
+        case .text(let values):
+            header(count: values.count, hasNulls: values.contains(nil), element: .text)
+            for value in values {
+                guard let value else {
+                    buffer.writeInteger(Int32(-1))
+                    continue
+                }
+                buffer.writeInteger(Int32(value.utf8.count))
+                buffer.writeString(value)
+            }
+        case .integer(let values):
+            header(count: values.count, hasNulls: values.contains(nil), element: .int8)
+            for value in values {
+                guard let value else {
+                    buffer.writeInteger(Int32(-1))
+                    continue
+                }
+                buffer.writeInteger(Int32(8))
+                buffer.writeInteger(value)
+            }
+        }
+    }
+
+    /// Only for SQLKit's bind type: PostgresKit takes the binary encoding above instead.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch elements {
+        case .text(let values): try container.encode(values)
+        case .integer(let values): try container.encode(values)
+        }
+    }
+}
