@@ -89,6 +89,15 @@ struct BulkRowTests {
                 try await db.raw("SELECT * FROM deliveries WHERE id IN ('msg_full', 'msg_empty') ORDER BY id").all()
             }
             #expect(try rows.map(Delivery.init(row:)) == [empty, full])
+            // On PostgreSQL claims read PostgresNIO's rows by position, in the order of `Delivery.columns`.
+            let positional = try await store.database.withConnection { db -> [Delivery]? in
+                guard let postgres = db as? PostgresStoreDatabase else { return nil }
+                let query = BoundSQL(
+                    "SELECT \(Delivery.columns.joined(separator: ", ")) FROM deliveries WHERE id IN ('msg_full', 'msg_empty') ORDER BY id"
+                )
+                return try await postgres.rows(query).map(Delivery.init(postgresRow:))
+            }
+            #expect(positional == (engine == .postgres ? [empty, full] : nil))
         }
     }
 

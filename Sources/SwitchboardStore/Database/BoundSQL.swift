@@ -93,11 +93,22 @@ struct BoundSQL: SQLExpression {
         text += ")"
     }
 
-    func serialize(to serializer: inout SQLSerializer) {
+    /// Walks the statement in order: each run of SQL text between placeholders, and each placeholder's value.
+    func forEachPart(text onText: (String) throws -> Void, value onValue: (BoundValue) throws -> Void) rethrows {
         let utf8 = Array(text.utf8)
         var start = 0
         for (offset, value) in zip(placeholders, values) {
-            serializer.write(String(decoding: utf8[start..<offset], as: UTF8.self))
+            try onText(String(decoding: utf8[start..<offset], as: UTF8.self))
+            try onValue(value)
+            start = offset + 1
+        }
+        try onText(String(decoding: utf8[start...], as: UTF8.self))
+    }
+
+    func serialize(to serializer: inout SQLSerializer) {
+        forEachPart { text in
+            serializer.write(text)
+        } value: { value in
             switch value {
             case .text(let text?): serializer.write(bind: text)
             case .text(nil): serializer.write(bind: String?.none)
@@ -105,9 +116,7 @@ struct BoundSQL: SQLExpression {
             case .integer(nil): serializer.write(bind: Int64?.none)
             case .column(let array): serializer.write(bind: array)
             }
-            start = offset + 1
         }
-        serializer.write(String(decoding: utf8[start...], as: UTF8.self))
     }
 }
 

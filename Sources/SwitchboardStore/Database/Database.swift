@@ -144,7 +144,7 @@ public final class Database: Service, Sendable {
             }
         case .postgres(let client):
             return try await client.withConnection { connection in
-                try await body(connection.sql(queryLogLevel: .trace, logger: logger))
+                try await body(PostgresStoreDatabase(connection: connection, base: connection.sql(queryLogLevel: .trace, logger: logger)))
             }
         }
     }

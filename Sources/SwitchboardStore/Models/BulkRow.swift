@@ -1,3 +1,4 @@
+import PostgresKit
 import SQLKit
 import SwitchboardDomain
 
@@ -57,20 +58,13 @@ extension Delivery {
     /// SQLKit's Codable row decoding costs more than the claim itself. `BulkRowTests` checks it against Codable.
     init(row: any SQLRow) throws {
         func text(_ column: String) throws -> String { try row.decode(column: column, as: String.self) }
-        func enumeration<E: RawRepresentable<String>>(_ column: String, as type: E.Type) throws -> E {
-            let raw = try text(column)
-            guard let value = E(rawValue: raw) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(column) has an unknown value \(raw)"))
-            }
-            return value
-        }
         self.init(
             id: try text("id"),
             workspaceId: try text("workspace_id"),
             integrationId: try text("integration_id"),
             eventId: try text("event_id"),
-            eventType: try enumeration("event_type", as: OutboundEventType.self),
-            status: try enumeration("status", as: DeliveryStatus.self),
+            eventType: try Self.enumeration(text("event_type"), column: "event_type"),
+            status: try Self.enumeration(text("status"), column: "status"),
             attempts: try row.decode(column: "attempts", as: Int.self),
             consecutiveFailures: try row.decode(column: "consecutive_failures", as: Int.self),
             nextAttemptAt: try row.decode(column: "next_attempt_at", as: Int64?.self),
@@ -81,5 +75,40 @@ extension Delivery {
             lastStatusCode: try row.decode(column: "last_status_code", as: Int?.self),
             lastError: try row.decode(column: "last_error", as: String?.self)
         )
+    }
+
+    /// Reads a delivery from PostgresNIO's row of `RETURNING <Delivery.columns>`, by position.
+    init(postgresRow row: PostgresRow) throws {
+        var cells = row.makeIterator()
+        func next<T: PostgresDecodable>(_ type: T.Type = T.self) throws -> T {
+            guard let cell = cells.next() else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "the row has fewer columns than Delivery.columns"))
+            }
+            return try cell.decode(T.self)
+        }
+        self.init(
+            id: try next(),
+            workspaceId: try next(),
+            integrationId: try next(),
+            eventId: try next(),
+            eventType: try Self.enumeration(next(), column: "event_type"),
+            status: try Self.enumeration(next(), column: "status"),
+            attempts: try next(),
+            consecutiveFailures: try next(),
+            nextAttemptAt: try next(),
+            claimToken: try next(),
+            createdAt: try next(),
+            updatedAt: try next(),
+            lastAttemptAt: try next(),
+            lastStatusCode: try next(),
+            lastError: try next()
+        )
+    }
+
+    private static func enumeration<E: RawRepresentable<String>>(_ raw: String, column: String) throws -> E {
+        guard let value = E(rawValue: raw) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(column) has an unknown value \(raw)"))
+        }
+        return value
     }
 }

@@ -38,27 +38,42 @@ extension Store {
         let at = now.storeMilliseconds
         let until = now.addingTimeInterval(lease).storeMilliseconds
         let dialect = database.dialect
-        let rows = try await database.transaction { db in
+        let (rows, decoded) = try await database.transaction { db in
             let due = try await Self.integrationsWithDueDeliveries(at: at, dialect: dialect, in: db).filter { !excluded.contains($0) }
             let shares = Self.shares(of: limit, among: due, room: room, rotation: rotation)
             var rows: [any SQLRow] = []
+            var decoded: [Delivery] = []
             for chunk in shares.chunked(into: 100) {
-                let arms: [SQLQueryString] = chunk.enumerated().map { index, share in
-                    """
-                    SELECT id FROM (SELECT id FROM deliveries WHERE status = 'pending' AND integration_id = \(bind: share.integration) \
-                    AND next_attempt_at <= \(bind: at) ORDER BY next_attempt_at LIMIT \(bind: share.count)\(unsafeRaw: dialect.claimLockClause)) AS a\(unsafeRaw: String(index))
-                    """
+                var claim = BoundSQL("UPDATE deliveries SET next_attempt_at = ")
+                claim.append(.integer(until))
+                claim.append(", claim_token = ")
+                claim.append(.text(token))
+                claim.append(" WHERE id IN (")
+                for (index, share) in chunk.enumerated() {
+                    claim.append(
+                        (index == 0 ? "" : " UNION ALL ")
+                            + "SELECT id FROM (SELECT id FROM deliveries WHERE status = 'pending' AND integration_id = "
+                    )
+                    claim.append(.text(share.integration))
+                    claim.append(" AND next_attempt_at <= ")
+                    claim.append(.integer(at))
+                    claim.append(" ORDER BY next_attempt_at LIMIT ")
+                    claim.append(.integer(share.count))
+                    claim.append("\(dialect.claimLockClause)) AS a\(index)")
                 }
-                let query: SQLQueryString =
-                    "UPDATE deliveries SET next_attempt_at = \(bind: until), claim_token = \(bind: token) WHERE id IN ("
-                    + arms.joined(separator: " UNION ALL ") + ") RETURNING *"
-                rows += try await db.raw(query).all()
+                claim.append(") RETURNING " + Delivery.columns.joined(separator: ", "))
+                if let postgres = db as? PostgresStoreDatabase {
+                    decoded += try await postgres.rows(claim).map(Delivery.init(postgresRow:))
+                } else {
+                    rows += try await db.bound(claim).all()
+                }
             }
-            return rows
+            return (rows, decoded)
         }
-        // Rows are decoded after the transaction, so that the connection is not held for Swift-side work;
-        // ids grow with creation time, so each integration's deliveries come back oldest first.
-        return try rows.map(Delivery.init(row:)).sorted { $0.id < $1.id }
+        // SQLite's rows are decoded after the transaction, so that the store's one connection is not held for Swift-side
+        // work (PostgreSQL's are read by position, cheaply); ids grow with creation time, so each integration's
+        // deliveries come back oldest first.
+        return try (decoded + rows.map(Delivery.init(row:))).sorted { $0.id < $1.id }
     }
 
     /// Integrations with at least one pending delivery due at `at`, found by skipping through the due index
