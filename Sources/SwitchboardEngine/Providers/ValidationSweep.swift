@@ -6,7 +6,8 @@ import SwitchboardStore
 
 /// The periodic part of the validation process (SPEC §2): every `interval`, each running contact-sync
 /// integration is checked against its provider; one the provider refuses is paused with the reason, and
-/// the workspace's managers are notified. A provider that cannot answer decides nothing.
+/// the workspace's managers are notified. A provider that cannot answer decides nothing. With several processes on one
+/// database, one of them sweeps each period (`Store.claimPeriodicRun`).
 public struct ValidationSweep: Service {
     let store: Store
     let integrations: IntegrationService
@@ -27,6 +28,14 @@ public struct ValidationSweep: Service {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 guard !Task.isCancelled else { return }
+                // One process sweeps per period, however many share the database. The period is taken a little short,
+                // so that a timer that fires a moment early does not skip a whole period.
+                do {
+                    guard try await store.claimPeriodicRun("validation sweep", every: interval * 0.9) else { continue }
+                } catch {
+                    logger.warning("validation sweep could not check when it last ran", metadata: ["error": "\(error)"])
+                    continue
+                }
                 await sweep()
             }
         }

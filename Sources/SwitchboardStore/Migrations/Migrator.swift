@@ -14,6 +14,7 @@ public struct Migrator: Sendable {
     /// Every migration, oldest first.
     static let all: [Migration] = [
         initialSchema, dueIndexCoversIntegration, dueIndexPerIntegration, integrationEventsAndSetup, resumableJobs, emailNotifications,
+        periodicRuns,
     ]
 
     /// The newest version this build knows.
