@@ -27,3 +27,10 @@ public enum Timestamp {
         Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000)
     }
 }
+
+extension Duration {
+    /// The whole milliseconds of this duration, rounded toward zero: attempt durations, periods kept in the store.
+    public var wholeMilliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -393,7 +393,7 @@ public struct DeliveryDispatcher: Service {
             providerName: name,
             provider: provider.description.provider,
             startedAt: started,
-            durationMilliseconds: Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+            durationMilliseconds: Int(duration.wholeMilliseconds)
         )
     }
 }

@@ -43,10 +43,7 @@ public struct WebhookSender: Sendable {
     /// POSTs `body` to `url`, signed with `secrets` (newest first), as message `messageID`.
     public func send(url: String, messageID: String, body: [UInt8], secrets: [SigningSecret], now: Date = Date()) async -> AttemptOutcome {
         let started = ContinuousClock.now
-        func elapsed() -> Int {
-            let duration = ContinuousClock.now - started
-            return Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
-        }
+        func elapsed() -> Int { Int((ContinuousClock.now - started).wholeMilliseconds) }
         do {
             try await endpointGuard.check(url)
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import SwitchboardDomain
 
 extension Store {
     /// Takes this period's run of the periodic task `name` for the caller: true when it last ran (in any process sharing
@@ -7,7 +8,7 @@ extension Store {
     /// one true between them.
     public func claimPeriodicRun(_ name: String, every: Duration, now: Date = Date()) async throws -> Bool {
         let at = now.storeMilliseconds
-        let due = at - Int64(every.components.seconds * 1000 + every.components.attoseconds / 1_000_000_000_000_000)
+        let due = at - every.wholeMilliseconds
         return try await database.transaction { db in
             try await db.raw("INSERT INTO periodic_runs (name, last_run_at) VALUES (\(bind: name), 0) ON CONFLICT (name) DO NOTHING").run()
             return try await !db.raw(
