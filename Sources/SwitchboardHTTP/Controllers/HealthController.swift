@@ -21,8 +21,8 @@ struct HealthController {
     /// every migration this build knows.
     @Sendable func ready(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         do {
-            try await dependencies.store.database.ping(within: .seconds(2))
-            let version = try await Migrator(database: dependencies.store.database).currentVersion()
+            let database = dependencies.store.database
+            let version = try await database.answering(within: .seconds(2)) { try await Migrator(database: database).currentVersion() }
             guard version >= Migrator.latestVersion else {
                 return try JSONResponse.make(
                     Status(status: "unavailable", detail: "migrations pending: at \(version), need \(Migrator.latestVersion)"),

@@ -108,19 +108,22 @@ public final class Database: Service, Sendable {
     /// connection for as long as it is asked to: without this bound, a wrong URL or a server that is down kept
     /// `migrate` (and `serve` starting) waiting forever, with nothing but the pool's info-level log lines.
     public func ping(within timeout: Duration) async throws {
-        let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                try await self.withConnection { db in _ = try await db.raw("SELECT 1 AS n").all() }
-                return true
-            }
+        try await answering(within: timeout) { try await self.withConnection { db in _ = try await db.raw("SELECT 1 AS n").all() } }
+    }
+
+    /// Runs `body`, which uses the database, for at most `timeout`; past it, cancels it and throws `Unreachable`.
+    public func answering<R: Sendable>(within timeout: Duration, _ body: @escaping @Sendable () async throws -> R) async throws -> R {
+        let answer = try await withThrowingTaskGroup(of: R?.self) { group in
+            group.addTask { try await body() }
             group.addTask {
                 try await Task.sleep(for: timeout)
-                return false
+                return nil
             }
             defer { group.cancelAll() }
-            return try await group.next() ?? false
+            return try await group.next() ?? nil
         }
-        guard answered else { throw Unreachable(location: location, timeout: timeout) }
+        guard let answer else { throw Unreachable(location: location, timeout: timeout) }
+        return answer
     }
 
     /// The database did not answer in time.
