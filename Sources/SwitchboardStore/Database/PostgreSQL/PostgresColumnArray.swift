@@ -52,34 +52,33 @@ struct PostgresColumnArray: PostgresThrowingDynamicTypeEncodable, Encodable, Sen
     /// PostgreSQL's binary array: dimensions, has-NULLs flag, element type, then the one dimension's length and lower
     /// bound, then each element as its length (-1 for NULL) and bytes.
     func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) throws {
-        func header(count: Int, hasNulls: Bool, element: PostgresDataType) {
-            buffer.writeInteger(Int32(1))
-            buffer.writeInteger(Int32(hasNulls ? 1 : 0))
-            buffer.writeInteger(element.rawValue)
-            buffer.writeInteger(Int32(count))
-            buffer.writeInteger(Int32(1))
-        }
         switch elements {
         case .text(let values):
-            header(count: values.count, hasNulls: values.contains(nil), element: .text)
-            for value in values {
-                guard let value else {
-                    buffer.writeInteger(Int32(-1))
-                    continue
-                }
+            Self.write(values, of: .text, into: &buffer) { buffer, value in
                 buffer.writeInteger(Int32(value.utf8.count))
                 buffer.writeString(value)
             }
         case .integer(let values):
-            header(count: values.count, hasNulls: values.contains(nil), element: .int8)
-            for value in values {
-                guard let value else {
-                    buffer.writeInteger(Int32(-1))
-                    continue
-                }
+            Self.write(values, of: .int8, into: &buffer) { buffer, value in
                 buffer.writeInteger(Int32(8))
                 buffer.writeInteger(value)
             }
+        }
+    }
+
+    private static func write<Value>(
+        _ values: [Value?],
+        of element: PostgresDataType,
+        into buffer: inout ByteBuffer,
+        writeValue: (inout ByteBuffer, Value) -> Void
+    ) {
+        buffer.writeInteger(Int32(1))
+        buffer.writeInteger(Int32(values.contains { $0 == nil } ? 1 : 0))
+        buffer.writeInteger(element.rawValue)
+        buffer.writeInteger(Int32(values.count))
+        buffer.writeInteger(Int32(1))
+        for value in values {
+            if let value { writeValue(&buffer, value) } else { buffer.writeInteger(Int32(-1)) }
         }
     }
 
