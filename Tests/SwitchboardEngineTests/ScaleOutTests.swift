@@ -23,12 +23,12 @@ struct ScaleOutTests {
             try await withStore(url: url) { store in
                 let workspace = try await store.createWorkspace(name: "Scale")
                 let guardian = EndpointGuard(allowPrivateTargets: true)
-                let client = HTTPClient(eventLoopGroupProvider: .singleton)
+                let clients = PinnedClients(configuration: WebhookSender.clientConfiguration(connectionsPerHost: 8))
                 let service = IntegrationService(
                     store: store,
                     secrets: secrets,
                     endpointGuard: guardian,
-                    sender: WebhookSender(client: client, endpointGuard: guardian)
+                    sender: WebhookSender(clients: clients, endpointGuard: guardian)
                 )
                 _ = try await service.create(
                     workspaceID: workspace.id,
@@ -52,7 +52,7 @@ struct ScaleOutTests {
                     workers.append(
                         DeliveryDispatcher(
                             store: Store(database: database),
-                            sender: WebhookSender(client: client, endpointGuard: guardian),
+                            sender: WebhookSender(clients: clients, endpointGuard: guardian),
                             secrets: secrets,
                             configuration: configuration,
                             localDispatch: LocalDispatch(),
@@ -66,7 +66,7 @@ struct ScaleOutTests {
                 let arrived = await receiver.wait(timeout: .seconds(60)) { Set($0.compactMap(\.webhookID)).count >= 800 }
                 await group.triggerGracefulShutdown()
                 _ = try? await running.value
-                try await client.shutdown()
+                try await clients.shutdown()
 
                 #expect(arrived)
                 #expect(tally.repeats.isEmpty, "no message was attempted twice, let alone at the same time")

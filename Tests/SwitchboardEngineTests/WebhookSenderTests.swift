@@ -68,11 +68,11 @@ struct WebhookSenderTests {
     @Test("an endpoint whose answer never ends is read up to a limit, and the attempt ends with what was kept", .timeLimit(.minutes(1)))
     func endlessBody() async throws {
         try await withServer(answering: .endless) { port in
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WebhookSender.clientConfiguration(connectionsPerHost: 1))
-            let sender = WebhookSender(client: client, endpointGuard: EndpointGuard(allowPrivateTargets: true), timeout: .seconds(30))
+            let clients = PinnedClients(configuration: WebhookSender.clientConfiguration(connectionsPerHost: 1))
+            let sender = WebhookSender(clients: clients, endpointGuard: EndpointGuard(allowPrivateTargets: true), timeout: .seconds(30))
             let started = ContinuousClock.now
             let outcome = await sender.send(url: "http://127.0.0.1:\(port)/hook", messageID: "msg_1", body: Array("{}".utf8), secrets: [.generate()])
-            try await client.shutdown()
+            try await clients.shutdown()
             #expect(ContinuousClock.now - started < .seconds(10))
             #expect(outcome.statusCode == 200)
             #expect(outcome.responseBody?.utf8.count == AttemptOutcome.responseBodyLimit)
@@ -82,15 +82,12 @@ struct WebhookSenderTests {
     @Test("an endpoint that sends its response head and then stalls the body ends as a timeout", .timeLimit(.minutes(1)))
     func stalledBody() async throws {
         try await withServer(answering: .stall) { port in
-            let client = HTTPClient(
-                eventLoopGroupProvider: .singleton,
-                configuration: WebhookSender.clientConfiguration(connectionsPerHost: 1, readTimeout: .milliseconds(300))
-            )
+            let clients = PinnedClients(configuration: WebhookSender.clientConfiguration(connectionsPerHost: 1, readTimeout: .milliseconds(300)))
             // The deadline is far away: only the read timeout can end this attempt.
-            let sender = WebhookSender(client: client, endpointGuard: EndpointGuard(allowPrivateTargets: true), timeout: .seconds(30))
+            let sender = WebhookSender(clients: clients, endpointGuard: EndpointGuard(allowPrivateTargets: true), timeout: .seconds(30))
             let started = ContinuousClock.now
             let outcome = await sender.send(url: "http://127.0.0.1:\(port)/hook", messageID: "msg_1", body: Array("{}".utf8), secrets: [.generate()])
-            try await client.shutdown()
+            try await clients.shutdown()
             #expect(ContinuousClock.now - started < .seconds(10))
             #expect(outcome.errorClass == .timeout, "\(outcome)")
             #expect(!outcome.succeeded)

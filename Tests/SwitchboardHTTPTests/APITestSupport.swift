@@ -81,7 +81,8 @@ func withAPI<R: Sendable>(
         let secrets = try SecretBox(encodedKey: SecretBox.generateEncodedKey())
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WebhookSender.clientConfiguration(connectionsPerHost: 4))
         let endpointGuard = EndpointGuard(allowPrivateTargets: false)
-        let sender = WebhookSender(client: client, endpointGuard: endpointGuard, timeout: .seconds(2))
+        let webhookClients = PinnedClients(configuration: WebhookSender.clientConfiguration(connectionsPerHost: 4))
+        let sender = WebhookSender(clients: webhookClients, endpointGuard: endpointGuard, timeout: .seconds(2))
         let catalogue = makeCatalogue(client)
         let dependencies = AppDependencies(
             store: store,
@@ -111,9 +112,11 @@ func withAPI<R: Sendable>(
                     )
                 )
             }
+            try await webhookClients.shutdown()
             try await client.shutdown()
             return result
         } catch {
+            try? await webhookClients.shutdown()
             try? await client.shutdown()
             throw error
         }

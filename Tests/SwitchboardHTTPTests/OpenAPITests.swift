@@ -20,7 +20,7 @@ struct OpenAPITests {
                     store: store,
                     secrets: secrets,
                     endpointGuard: EndpointGuard(allowPrivateTargets: false),
-                    sender: WebhookSender(client: .shared, endpointGuard: EndpointGuard(allowPrivateTargets: false))
+                    sender: WebhookSender(clients: PinnedClients(configuration: .init()), endpointGuard: EndpointGuard(allowPrivateTargets: false))
                 ),
                 localDispatch: LocalDispatch(),
                 metrics: PrometheusCollectorRegistry(),

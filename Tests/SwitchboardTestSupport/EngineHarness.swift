@@ -56,7 +56,8 @@ public func withEngine<R: Sendable>(
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WebhookSender.clientConfiguration(connectionsPerHost: 16))
         let secrets = try SecretBox(encodedKey: SecretBox.generateEncodedKey())
         let endpointGuard = EndpointGuard(allowPrivateTargets: allowPrivateTargets)
-        let sender = WebhookSender(client: client, endpointGuard: endpointGuard, timeout: timeout)
+        let webhookClients = PinnedClients(configuration: WebhookSender.clientConfiguration(connectionsPerHost: 16))
+        let sender = WebhookSender(clients: webhookClients, endpointGuard: endpointGuard, timeout: timeout)
         let localDispatch = LocalDispatch()
         var configuration = DispatcherConfiguration(workerID: "test-worker", pollInterval: .milliseconds(20), schedule: schedule)
         configuration.maxInFlightPerIntegration = maxInFlightPerIntegration
@@ -91,11 +92,13 @@ public func withEngine<R: Sendable>(
             let result = try await body(harness)
             await group.triggerGracefulShutdown()
             try await running.value
+            try await webhookClients.shutdown()
             try await client.shutdown()
             return result
         } catch {
             await group.triggerGracefulShutdown()
             _ = try? await running.value
+            try? await webhookClients.shutdown()
             try? await client.shutdown()
             throw error
         }

@@ -10,6 +10,8 @@ public final class TestReceiver: Sendable {
     /// One received request.
     public struct Received: Sendable {
         public let path: String
+        /// The `Host` the request was sent with.
+        public let authority: String?
         public let headers: [String: String]
         public let body: [UInt8]
         public let at: Date
@@ -52,7 +54,13 @@ public final class TestReceiver: Sendable {
             let buffer = try await request.body.collect(upTo: 4 << 20)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
-            let received = Received(path: request.uri.path, headers: headers, body: Array(buffer.readableBytesView), at: Date())
+            let received = Received(
+                path: request.uri.path,
+                authority: request.head.authority,
+                headers: headers,
+                body: Array(buffer.readableBytesView),
+                at: Date()
+            )
             requests.withLock { $0.append(received) }
             let answer = behaviour(received)
             if answer.delay > .zero { try await Task.sleep(for: answer.delay) }

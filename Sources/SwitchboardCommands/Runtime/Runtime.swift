@@ -16,7 +16,10 @@ public final class Runtime: Sendable {
     public let database: Database
     public let store: Store
     public let secrets: SecretBox
+    /// The providers' HTTP client.
     public let client: HTTPClient
+    /// The webhook attempts' clients, one per checked destination.
+    public let webhookClients: PinnedClients
     public let dispatcher: DeliveryDispatcher
     public let validationSweep: ValidationSweep
     public let resyncRunner: ResyncRunner
@@ -29,6 +32,7 @@ public final class Runtime: Sendable {
         store: Store,
         secrets: SecretBox,
         client: HTTPClient,
+        webhookClients: PinnedClients,
         dispatcher: DeliveryDispatcher,
         validationSweep: ValidationSweep,
         resyncRunner: ResyncRunner,
@@ -43,6 +47,7 @@ public final class Runtime: Sendable {
         self.store = store
         self.secrets = secrets
         self.client = client
+        self.webhookClients = webhookClients
         self.dispatcher = dispatcher
         self.dependencies = dependencies
         self.logger = logger
@@ -66,12 +71,11 @@ public final class Runtime: Sendable {
         // The lease must outlast an attempt (15 s timeout) and some waiting, or a live worker could lose its claim.
         if let lease = engine.leaseSeconds { configuration.lease = max(lease, DispatcherConfiguration.minimumLease) }
         if let scale = engine.retryScale { configuration.schedule = RetrySchedule.standard.scaled(by: scale) }
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: WebhookSender.clientConfiguration(connectionsPerHost: configuration.maxInFlightPerIntegration)
-        )
+        let clientConfiguration = WebhookSender.clientConfiguration(connectionsPerHost: configuration.maxInFlightPerIntegration)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let webhookClients = PinnedClients(configuration: clientConfiguration)
         let endpointGuard = EndpointGuard(allowPrivateTargets: engine.allowPrivateTargets)
-        let sender = WebhookSender(client: client, endpointGuard: endpointGuard)
+        let sender = WebhookSender(clients: webhookClients, endpointGuard: endpointGuard)
         let localDispatch = LocalDispatch()
         let catalogue = Providers.catalogue(http: client, configuration: engine.providers)
         let sessions = ContactSyncSessions()
@@ -125,6 +129,7 @@ public final class Runtime: Sendable {
             store: store,
             secrets: secrets,
             client: client,
+            webhookClients: webhookClients,
             dispatcher: dispatcher,
             validationSweep: validationSweep,
             resyncRunner: resyncRunner,
@@ -150,7 +155,7 @@ public final class Runtime: Sendable {
     public func run(dispatch: Bool = true, services makeServices: () async throws -> [any Service]) async throws {
         try await database.whileRunning {
             try await Migrator(database: database).migrate(logger: logger)
-            var services: [any Service] = [HTTPClientService(client: client)]
+            var services: [any Service] = [HTTPClientService(client: client, webhookClients: webhookClients)]
             if dispatch { services += [dispatcher, validationSweep, resyncRunner] + (mailer.map { [$0] } ?? []) }
             services += try await makeServices()
             let group = ServiceGroup(

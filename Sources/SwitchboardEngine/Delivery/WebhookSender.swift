@@ -7,13 +7,14 @@ import SwitchboardDomain
 /// Makes one signed HTTP attempt at a webhook delivery and says what came of it. It never throws:
 /// every failure becomes an `AttemptOutcome` with its error class.
 public struct WebhookSender: Sendable {
-    let client: HTTPClient
+    let clients: PinnedClients
     let endpointGuard: EndpointGuard
     let timeout: TimeAmount
 
-    /// A sender over a shared HTTP client (which must not follow redirects).
-    public init(client: HTTPClient, endpointGuard: EndpointGuard, timeout: TimeAmount = .seconds(15)) {
-        self.client = client
+    /// A sender whose attempts go through `clients` (made with `clientConfiguration`) to the addresses
+    /// `endpointGuard` approves.
+    public init(clients: PinnedClients, endpointGuard: EndpointGuard, timeout: TimeAmount = .seconds(15)) {
+        self.clients = clients
         self.endpointGuard = endpointGuard
         self.timeout = timeout
     }
@@ -44,14 +45,15 @@ public struct WebhookSender: Sendable {
     public func send(url: String, messageID: String, body: [UInt8], secrets: [SigningSecret], now: Date = Date()) async -> AttemptOutcome {
         let started = ContinuousClock.now
         func elapsed() -> Int { Int((ContinuousClock.now - started).wholeMilliseconds) }
+        let destination: EndpointGuard.Destination
         do {
-            try await endpointGuard.check(url)
+            destination = try await endpointGuard.check(url)
         } catch {
             return AttemptOutcome(
                 startedAt: now,
                 durationMilliseconds: elapsed(),
-                errorClass: .refusedTarget,
-                errorMessage: "refused target: \(error)"
+                errorClass: error.unresolved ? .dns : .refusedTarget,
+                errorMessage: error.unresolved ? error.description : "refused target: \(error)"
             )
         }
         let timestamp = Int64(now.timeIntervalSince1970)
@@ -66,31 +68,36 @@ public struct WebhookSender: Sendable {
             value: SignatureSigner.signatureHeader(messageID: messageID, timestamp: timestamp, body: body, secrets: secrets)
         )
         request.body = .bytes(ByteBuffer(bytes: body))
-        do {
-            let response = try await client.execute(request, timeout: timeout)
-            var kept = ByteBuffer()
-            var read = 0
-            for try await chunk in response.body {
-                read += chunk.readableBytes
-                var chunk = chunk
-                if let slice = chunk.readSlice(length: min(chunk.readableBytes, AttemptOutcome.responseBodyLimit - kept.readableBytes)) {
-                    kept.writeImmutableBuffer(slice)
-                }
-                // The rest of a long answer is not needed: reading stops (and the connection is closed) rather than
-                // let a body that never ends hold the attempt, since each chunk restarts the read timeout.
-                if read >= Self.responseReadLimit { break }
+        return await clients.withClient(for: destination) { client in
+            guard let client else {
+                return AttemptOutcome(startedAt: now, durationMilliseconds: elapsed(), errorClass: .io, errorMessage: "Switchboard is shutting down")
             }
-            let status = Int(response.status.code)
-            return AttemptOutcome(
-                startedAt: now,
-                durationMilliseconds: elapsed(),
-                statusCode: status,
-                responseBody: kept.readableBytes > 0 ? String(decoding: kept.readableBytesView, as: UTF8.self) : nil,
-                retryAfter: (status == 429 || status == 503) ? Self.retryAfter(response.headers.first(name: "retry-after"), now: now) : nil
-            )
-        } catch {
-            let (errorClass, message) = Self.classify(error)
-            return AttemptOutcome(startedAt: now, durationMilliseconds: elapsed(), errorClass: errorClass, errorMessage: message)
+            do {
+                let response = try await client.execute(request, timeout: timeout)
+                var kept = ByteBuffer()
+                var read = 0
+                for try await chunk in response.body {
+                    read += chunk.readableBytes
+                    var chunk = chunk
+                    if let slice = chunk.readSlice(length: min(chunk.readableBytes, AttemptOutcome.responseBodyLimit - kept.readableBytes)) {
+                        kept.writeImmutableBuffer(slice)
+                    }
+                    // The rest of a long answer is not needed: reading stops (and the connection is closed) rather than
+                    // let a body that never ends hold the attempt, since each chunk restarts the read timeout.
+                    if read >= Self.responseReadLimit { break }
+                }
+                let status = Int(response.status.code)
+                return AttemptOutcome(
+                    startedAt: now,
+                    durationMilliseconds: elapsed(),
+                    statusCode: status,
+                    responseBody: kept.readableBytes > 0 ? String(decoding: kept.readableBytesView, as: UTF8.self) : nil,
+                    retryAfter: (status == 429 || status == 503) ? Self.retryAfter(response.headers.first(name: "retry-after"), now: now) : nil
+                )
+            } catch {
+                let (errorClass, message) = Self.classify(error)
+                return AttemptOutcome(startedAt: now, durationMilliseconds: elapsed(), errorClass: errorClass, errorMessage: message)
+            }
         }
     }
 

@@ -1,26 +1,41 @@
 import Foundation
-import NIOCore
-import NIOPosix
-import SwitchboardDomain
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Refuses webhook targets that would let a workspace reach the operator's own network (SPEC §5):
 /// checked when an integration is saved and again, after DNS resolution, before every attempt.
+///
+/// A check names the address it approved (`Destination`), and attempts connect to that address only
+/// (`PinnedClients`): the HTTP client never resolves the name again, so a name that answers a public address
+/// to the check and a private one a moment later (DNS rebinding) cannot steer an attempt inside.
 public struct EndpointGuard: Sendable {
     /// Why a target was refused; the message is shown to the manager as is.
     public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         public let description: String
+        /// True when the host's name could not be resolved (a DNS failure, not a refused address).
+        public let unresolved: Bool
+
+        public init(description: String, unresolved: Bool = false) {
+            self.description = description
+            self.unresolved = unresolved
+        }
+    }
+
+    /// Where an attempt may connect: the URL's host and the address checked for it.
+    public struct Destination: Sendable, Hashable {
+        /// The host as the HTTP client reads it from the URL (for a name: what TLS verifies and `Host` carries).
+        public let host: String
+        /// The checked address to connect to; when the host is itself an address, that address.
+        public let address: ResolvedAddress
     }
 
     /// When true (development and tests), loopback and private targets and plain `http://` are allowed.
     public let allowPrivateTargets: Bool
+    private let resolutions: ResolutionCache
 
-    /// A guard; `allowPrivateTargets` comes from `SWITCHBOARD_ALLOW_PRIVATE_TARGETS`.
-    public init(allowPrivateTargets: Bool) {
+    /// A guard; `allowPrivateTargets` comes from `SWITCHBOARD_ALLOW_PRIVATE_TARGETS`. A name's addresses are looked up
+    /// with `resolver` at most once per `resolutionLifetime`.
+    public init(allowPrivateTargets: Bool, resolutionLifetime: Duration = .seconds(30), resolver: @escaping HostResolver = systemHostResolver) {
         self.allowPrivateTargets = allowPrivateTargets
+        self.resolutions = ResolutionCache(resolver: resolver, lifetime: resolutionLifetime)
     }
 
     /// Checks the URL's form: absolute, `https://` (or `http://` where allowed), with a host and no credentials.
@@ -33,57 +48,31 @@ public struct EndpointGuard: Sendable {
         return url
     }
 
-    /// Checks the form, then every address the host resolves to.
-    public func check(_ text: String) async throws(Refusal) {
+    /// Checks the form, then every address the host resolves to; returns the address to connect to (an IPv4 one
+    /// when there is one, as local development servers often listen on IPv4 only).
+    @discardableResult
+    public func check(_ text: String) async throws(Refusal) -> Destination {
         let url = try validateForm(text)
-        guard !allowPrivateTargets, let host = url.host() else { return }
+        // The host as AsyncHTTPClient takes it from the URL, without the brackets of an IPv6 literal.
+        let host = (url.host(percentEncoded: false) ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         let addresses: [ResolvedAddress]
-        do {
-            addresses = try await Self.resolve(host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")))
-        } catch {
-            throw Refusal(description: "the host \(host) could not be resolved")
-        }
-        guard !addresses.isEmpty else { throw Refusal(description: "the host \(host) could not be resolved") }
-        for address in addresses {
-            let reason = address.isIPv6 ? AddressPolicy.refusal(forIPv6: address.bytes) : AddressPolicy.refusal(forIPv4: address.bytes)
-            if let reason { throw Refusal(description: "the host \(host) resolves to \(address.text), which \(reason)") }
-        }
-    }
-
-    struct ResolvedAddress: Sendable {
-        let bytes: [UInt8]
-        let isIPv6: Bool
-        var text: String {
-            isIPv6
-                ? stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":")
-                : bytes.map(String.init).joined(separator: ".")
-        }
-    }
-
-    /// getaddrinfo on NIO's blocking-I/O pool, so that a slow resolver never blocks the cooperative pool.
-    static func resolve(host: String) async throws -> [ResolvedAddress] {
-        try await NIOThreadPool.singleton.runIfActive {
-            var hints = addrinfo()
-            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-            var result: UnsafeMutablePointer<addrinfo>?
-            let status = getaddrinfo(host, nil, &hints, &result)
-            guard status == 0, let first = result else { throw Refusal(description: "unresolvable") }
-            defer { freeaddrinfo(first) }
-            var addresses: [ResolvedAddress] = []
-            var cursor: UnsafeMutablePointer<addrinfo>? = first
-            while let entry = cursor {
-                if let address = entry.pointee.ai_addr {
-                    if entry.pointee.ai_family == AF_INET {
-                        let ipv4 = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
-                        addresses.append(ResolvedAddress(bytes: withUnsafeBytes(of: ipv4) { Array($0) }, isIPv6: false))
-                    } else if entry.pointee.ai_family == AF_INET6 {
-                        let ipv6 = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
-                        addresses.append(ResolvedAddress(bytes: withUnsafeBytes(of: ipv6) { Array($0) }, isIPv6: true))
-                    }
-                }
-                cursor = entry.pointee.ai_next
+        if let literal = ResolvedAddress(literal: host) {
+            addresses = [literal]
+        } else {
+            do {
+                addresses = try await resolutions.addresses(of: host)
+            } catch {
+                throw Refusal(description: "the host \(host) could not be resolved", unresolved: true)
             }
-            return addresses
         }
+        guard let first = addresses.first(where: { !$0.isIPv6 }) ?? addresses.first else {
+            throw Refusal(description: "the host \(host) could not be resolved", unresolved: true)
+        }
+        if !allowPrivateTargets {
+            for address in addresses {
+                if let reason = address.refusal { throw Refusal(description: "the host \(host) resolves to \(address), which \(reason)") }
+            }
+        }
+        return Destination(host: host, address: first)
     }
 }

@@ -1,0 +1,77 @@
+import Foundation
+import SwitchboardDomain
+import SwitchboardEngine
+import SwitchboardTestSupport
+import Testing
+
+/// DNS rebinding: the address the guard checks is the address the attempt connects to.
+@Suite("Webhook attempts connect to the checked address")
+struct PinnedDestinationTests {
+    /// Never resolvable by the system (RFC 6761), so a request reaching the receiver went to the checked address.
+    static let host = "hooks.switchboard.invalid"
+
+    @Test("an attempt goes to the address its check approved, with the name in Host; when the name moves, so do the attempts")
+    func pinned() async throws {
+        let resolver = ScriptedResolver([Self.host: ["127.0.0.1"]])
+        let receiver = TestReceiver { _ in .init(status: 200) }
+        try await receiver.run { receiver in
+            let port = try #require(URL(string: receiver.url)?.port)
+            let clients = PinnedClients(configuration: WebhookSender.clientConfiguration(connectionsPerHost: 1))
+            let relaxed = EndpointGuard(allowPrivateTargets: true, resolutionLifetime: .zero, resolver: resolver.resolve)
+            let sender = WebhookSender(clients: clients, endpointGuard: relaxed, timeout: .seconds(5))
+            let url = "http://\(Self.host):\(port)/hook"
+
+            let first = await sender.send(url: url, messageID: "msg_1", body: Array("{}".utf8), secrets: [.generate()])
+            #expect(first.statusCode == 200, "\(first)")
+            #expect(receiver.received.map(\.authority) == ["\(Self.host):\(port)"])
+
+            // The receiver listens on 127.0.0.1 only: an attempt reaching it now would have used a stale address.
+            resolver.answer(Self.host, with: ["127.0.0.2"])
+            let moved = await sender.send(url: url, messageID: "msg_2", body: Array("{}".utf8), secrets: [.generate()])
+            #expect(moved.errorClass == .connect, "\(moved)")
+            #expect(receiver.received.count == 1)
+            #expect(clients.count == 2)
+            try await clients.shutdown()
+        }
+    }
+
+    @Test("a name resolving to loopback is refused before any request; an unresolvable one is a DNS failure")
+    func refusedAndUnresolved() async throws {
+        let resolver = ScriptedResolver([Self.host: ["127.0.0.1"]])
+        let receiver = TestReceiver { _ in .init(status: 200) }
+        try await receiver.run { receiver in
+            let port = try #require(URL(string: receiver.url)?.port)
+            let clients = PinnedClients(configuration: WebhookSender.clientConfiguration(connectionsPerHost: 1))
+            let strict = EndpointGuard(allowPrivateTargets: false, resolutionLifetime: .zero, resolver: resolver.resolve)
+            let sender = WebhookSender(clients: clients, endpointGuard: strict, timeout: .seconds(5))
+
+            let refused = await sender.send(url: "https://\(Self.host):\(port)/hook", messageID: "msg_1", body: [], secrets: [.generate()])
+            #expect(refused.errorClass == .refusedTarget)
+            #expect(refused.errorMessage?.contains("resolves to 127.0.0.1, which is a loopback address") == true)
+            let unresolved = await sender.send(url: "https://nowhere.switchboard.invalid/hook", messageID: "msg_2", body: [], secrets: [.generate()])
+            #expect(unresolved.errorClass == .dns)
+            #expect(receiver.received.isEmpty)
+            #expect(clients.count == 0)
+            try await clients.shutdown()
+        }
+    }
+
+    @Test("a destination's client is shut down once nothing has used it for the idle lifetime, never while in use")
+    func idleClientsRetire() async throws {
+        let relaxed = EndpointGuard(allowPrivateTargets: true)
+        let (a, b, c) = (
+            try await relaxed.check("http://127.0.0.1:1/a"), try await relaxed.check("http://127.0.0.2:1/b"),
+            try await relaxed.check("http://127.0.0.3:1/c")
+        )
+        let clients = PinnedClients(configuration: WebhookSender.clientConfiguration(connectionsPerHost: 1), idleLifetime: .milliseconds(80))
+        await clients.withClient(for: a) { #expect($0 != nil) }
+        try await clients.withClient(for: b) { _ in
+            try await Task.sleep(for: .milliseconds(150))
+            // a has been idle past its lifetime; b is in use.
+            await clients.withClient(for: c) { _ in }
+            #expect(clients.count == 2)
+        }
+        try await clients.shutdown()
+        await clients.withClient(for: a) { #expect($0 == nil, "no client after shutdown") }
+    }
+}
