@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Refuses webhook targets that would let a workspace reach the operator's own network (SPEC §5):
 /// checked when an integration is saved and again, after DNS resolution, before every attempt.
@@ -30,12 +31,14 @@ public struct EndpointGuard: Sendable {
     /// When true (development and tests), loopback and private targets and plain `http://` are allowed.
     public let allowPrivateTargets: Bool
     private let resolutions: ResolutionCache
+    private let approvals: Approvals
 
     /// A guard; `allowPrivateTargets` comes from `SWITCHBOARD_ALLOW_PRIVATE_TARGETS`. A name's addresses are looked up
     /// with `resolver` at most once per `resolutionLifetime`.
     public init(allowPrivateTargets: Bool, resolutionLifetime: Duration = .seconds(30), resolver: @escaping HostResolver = systemHostResolver) {
         self.allowPrivateTargets = allowPrivateTargets
         self.resolutions = ResolutionCache(resolver: resolver, lifetime: resolutionLifetime)
+        self.approvals = Approvals(lifetime: resolutionLifetime)
     }
 
     /// Checks the URL's form: absolute, `https://` (or `http://` where allowed), with a host and no credentials.
@@ -50,8 +53,18 @@ public struct EndpointGuard: Sendable {
 
     /// Checks the form, then every address the host resolves to; returns the address to connect to (an IPv4 one
     /// when there is one, as local development servers often listen on IPv4 only).
+    ///
+    /// A URL approved less than the resolution lifetime ago is approved again without parsing it: attempts at one
+    /// endpoint cost a dictionary lookup, not a URL parse and a lookup each.
     @discardableResult
     public func check(_ text: String) async throws(Refusal) -> Destination {
+        if let destination = approvals.destination(of: text) { return destination }
+        let destination = try await checkAfresh(text)
+        approvals.keep(destination, of: text)
+        return destination
+    }
+
+    private func checkAfresh(_ text: String) async throws(Refusal) -> Destination {
         let url = try validateForm(text)
         // The host as AsyncHTTPClient takes it from the URL, without the brackets of an IPv6 literal.
         let host = (url.host(percentEncoded: false) ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
@@ -74,5 +87,32 @@ public struct EndpointGuard: Sendable {
             }
         }
         return Destination(host: host, address: first)
+    }
+}
+
+/// URLs approved recently, with the destination each was approved for.
+private final class Approvals: Sendable {
+    private let lifetime: Duration
+    private let approved = Mutex([String: (destination: EndpointGuard.Destination, at: ContinuousClock.Instant)]())
+
+    init(lifetime: Duration) {
+        self.lifetime = lifetime
+    }
+
+    func destination(of url: String) -> EndpointGuard.Destination? {
+        let now = ContinuousClock.now
+        return approved.withLock { approved in
+            guard let entry = approved[url], now - entry.at < lifetime else { return nil }
+            return entry.destination
+        }
+    }
+
+    func keep(_ destination: EndpointGuard.Destination, of url: String) {
+        let now = ContinuousClock.now
+        approved.withLock { approved in
+            // Approvals that have run out go when a URL is approved afresh.
+            if approved.count >= 64 { approved = approved.filter { now - $0.value.at < lifetime } }
+            approved[url] = (destination, now)
+        }
     }
 }
