@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardDomain
+import SwitchboardTestSupport
 import Synchronization
 import Testing
 
@@ -46,6 +47,32 @@ struct ContactSyncSessionsTests {
         #expect(await first.value == nil)
         for task in rest { #expect(await task.value == nil) }
         #expect(provider.calls.map { Set($0) } == [["a@example.com"], ["b@example.com", "c@example.com", "d@example.com"]])
+    }
+
+    @Test("processes using one integration's budget each take an equal share; alone again, the whole limit", arguments: StoreEngine.allCases)
+    func sharedAcrossProcesses(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            let provider = RecordingProvider(callTime: .zero)
+            // Two processes: sessions and sharing of their own, one database.
+            let (one, two) = (ContactSyncSessions(), ContactSyncSessions())
+            let sharing = [
+                RateBudgetSharing(store: store, sessions: one, workerID: "w1", logger: testLogger),
+                RateBudgetSharing(store: store, sessions: two, workerID: "w2", logger: testLogger),
+            ]
+            let budgets = [one.budget(for: "int_1", provider: provider), two.budget(for: "int_1", provider: provider)]
+            // Not used yet: nothing to share.
+            await sharing[0].round()
+            #expect(budgets[0].sharers == 1)
+            for budget in budgets { try await budget.acquire(.live) }
+            await sharing[0].round()
+            await sharing[1].round()
+            #expect(budgets.map(\.sharers) == [1, 2])
+            await sharing[0].round()
+            #expect(budgets.map(\.sharers) == [2, 2])
+            // w2 goes quiet: once its last round is older than `recent`, w1 has the whole limit again.
+            await sharing[0].round(now: Date().addingTimeInterval(60))
+            #expect(budgets[0].sharers == 1)
+        }
     }
 }
 

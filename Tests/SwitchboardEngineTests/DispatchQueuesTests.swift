@@ -127,6 +127,22 @@ struct RequestBudgetTests {
         #expect(spaced >= .milliseconds(250))
     }
 
+    @Test("shared among processes, each takes its part of the limit and of the reserve")
+    func shared() async throws {
+        let budget = RequestBudget(limit: 10, window: 2, reserve: 2)
+        budget.share(among: 2)
+        #expect(budget.shareOfLimit == 5)
+        let started = ContinuousClock.now
+        for _ in 0..<5 { try await budget.acquire(.live) }
+        #expect(ContinuousClock.now - started < .milliseconds(100))
+        // The window holds 5 of this process's requests: the sixth waits for the first to leave it (2.1 s).
+        try await budget.acquire(.live)
+        #expect(ContinuousClock.now - started >= .seconds(2))
+        #expect(budget.used(within: .seconds(1)))
+        budget.share(among: 0)
+        #expect(budget.sharers == 1)
+    }
+
     actor OrderLog {
         var entries: [String] = []
         func append(_ entry: String) { entries.append(entry) }

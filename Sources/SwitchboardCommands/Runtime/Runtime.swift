@@ -22,6 +22,7 @@ public final class Runtime: Sendable {
     public let webhookClients: PinnedClients
     public let dispatcher: DeliveryDispatcher
     public let validationSweep: ValidationSweep
+    public let rateBudgetSharing: RateBudgetSharing
     public let resyncRunner: ResyncRunner
     public let mailer: NotificationMailer?
     public let dependencies: AppDependencies
@@ -35,6 +36,7 @@ public final class Runtime: Sendable {
         webhookClients: PinnedClients,
         dispatcher: DeliveryDispatcher,
         validationSweep: ValidationSweep,
+        rateBudgetSharing: RateBudgetSharing,
         resyncRunner: ResyncRunner,
         mailer: NotificationMailer?,
         dependencies: AppDependencies,
@@ -42,6 +44,7 @@ public final class Runtime: Sendable {
     ) {
         self.mailer = mailer
         self.validationSweep = validationSweep
+        self.rateBudgetSharing = rateBudgetSharing
         self.resyncRunner = resyncRunner
         self.database = database
         self.store = store
@@ -132,6 +135,7 @@ public final class Runtime: Sendable {
             webhookClients: webhookClients,
             dispatcher: dispatcher,
             validationSweep: validationSweep,
+            rateBudgetSharing: RateBudgetSharing(store: store, sessions: sessions, workerID: configuration.workerID, logger: logger),
             resyncRunner: resyncRunner,
             mailer: mailer,
             dependencies: dependencies,
@@ -156,7 +160,7 @@ public final class Runtime: Sendable {
         try await database.whileRunning {
             try await Migrator(database: database).migrate(logger: logger)
             var services: [any Service] = [HTTPClientService(client: client, webhookClients: webhookClients)]
-            if dispatch { services += [dispatcher, validationSweep, resyncRunner] + (mailer.map { [$0] } ?? []) }
+            if dispatch { services += [dispatcher, validationSweep, rateBudgetSharing, resyncRunner] + (mailer.map { [$0] } ?? []) }
             services += try await makeServices()
             let group = ServiceGroup(
                 configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -31,6 +31,11 @@ public final class ContactSyncSessions: Sendable {
         entry(integrationID, provider).budget
     }
 
+    /// The rate budgets that were asked for a request within `recent`, by integration id.
+    public func budgetsInUse(within recent: Duration) -> [String: RequestBudget] {
+        state.withLock { entries in entries.compactMapValues { $0.budget.used(within: recent) ? $0.budget : nil } }
+    }
+
     /// Syncs one activity, batched with others of the same integration; nil when the provider took it.
     public func sync(_ activity: ContactActivity, over connection: ContactSyncConnection, provider: any ContactSyncProvider) async -> ProviderFailure?
     {

@@ -9,6 +9,9 @@ import Synchronization
 /// up; background work also leaves a reserve of 1% unused, and spreads its requests evenly over the window
 /// (making up at most a few slots after a pause). A 429 stops every caller until the provider's wait is over
 /// (adaptive: the budget believes the provider over its own count).
+///
+/// The limit is the provider's, for all of Switchboard: when several processes use one integration's budget at
+/// once, each takes an equal share of it (`share(among:)`, kept up to date by `RateBudgetSharing`).
 public final class RequestBudget: Sendable {
     /// Who is asking: live sync goes first; background work yields to it.
     public enum Priority: Sendable {
@@ -32,6 +35,10 @@ public final class RequestBudget: Sendable {
         var lastBackground: ContinuousClock.Instant?
         /// When background work may take its next request (its even schedule).
         var nextBackground: ContinuousClock.Instant?
+        /// How many processes use this integration's budget, this one included.
+        var sharers = 1
+        /// When a request last asked for a slot.
+        var lastUse: ContinuousClock.Instant?
     }
 
     /// A budget of `limit` requests per rolling `window`. The window is measured from when a request leaves
@@ -62,11 +69,25 @@ public final class RequestBudget: Sendable {
         }
     }
 
+    /// Splits the limit among `sharers` processes: this one takes `limit / sharers` per window from now on.
+    public func share(among sharers: Int) {
+        state.withLock { $0.sharers = max(1, sharers) }
+    }
+
+    /// How many processes the limit is split among.
+    public var sharers: Int { state.withLock { $0.sharers } }
+
+    /// This process's part of the limit.
+    public var shareOfLimit: Int { limit / sharers }
+
+    /// Whether a request asked for a slot within `recent`.
+    public func used(within recent: Duration) -> Bool {
+        state.withLock { state in state.lastUse.map { ContinuousClock.now - $0 < recent } ?? false }
+    }
+
     /// Waits until a request may be sent, and counts it.
     public func acquire(_ priority: Priority = .live) async throws {
-        let allowed = priority == .live ? limit : limit - reserve
         let span = Duration.milliseconds(Int64(window * 1000)) + Self.margin
-        let spacing = span / max(1, limit)
         var waiting = false
         defer {
             if waiting { state.withLock { $0.liveWaiting -= 1 } }
@@ -74,6 +95,11 @@ public final class RequestBudget: Sendable {
         while true {
             let wait: Duration? = state.withLock { state in
                 let now = ContinuousClock.now
+                state.lastUse = now
+                // This process's share of the limit, and of the reserve that background work leaves to live sync.
+                let limit = max(1, self.limit / state.sharers)
+                let allowed = priority == .live ? limit : limit - min(reserve, limit - 1)
+                let spacing = span / limit
                 if let blocked = state.blockedUntil, blocked > now { return blocked - now }
                 if window <= 0 { return nil }
                 if let firstLive = state.sent.firstIndex(where: { now - $0 < span }), firstLive > 0 {

@@ -15,6 +15,7 @@ public struct Migrator: Sendable {
     static let all: [Migration] = [
         initialSchema, dueIndexCoversIntegration, dueIndexPerIntegration, integrationEventsAndSetup, resumableJobs, emailNotifications,
         periodicRuns,
+        rateBudgetUsers,
     ]
 
     /// The newest version this build knows.
