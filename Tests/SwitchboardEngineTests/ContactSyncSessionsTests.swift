@@ -49,30 +49,48 @@ struct ContactSyncSessionsTests {
         #expect(provider.calls.map { Set($0) } == [["a@example.com"], ["b@example.com", "c@example.com", "d@example.com"]])
     }
 
-    @Test("processes using one integration's budget each take an equal share; alone again, the whole limit", arguments: StoreEngine.allCases)
+    @Test("a resync in one process and live sync in another split the limit by need; alone again, the whole limit", arguments: StoreEngine.allCases)
     func sharedAcrossProcesses(engine: StoreEngine) async throws {
         try await withStore(engine) { store in
             let provider = RecordingProvider(callTime: .zero)
             // Two processes: sessions and sharing of their own, one database.
-            let (one, two) = (ContactSyncSessions(), ContactSyncSessions())
+            let (resyncing, live) = (ContactSyncSessions(), ContactSyncSessions())
             let sharing = [
-                RateBudgetSharing(store: store, sessions: one, workerID: "w1", logger: testLogger),
-                RateBudgetSharing(store: store, sessions: two, workerID: "w2", logger: testLogger),
+                RateBudgetSharing(store: store, sessions: resyncing, workerID: "w1", logger: testLogger),
+                RateBudgetSharing(store: store, sessions: live, workerID: "w2", logger: testLogger),
             ]
-            let budgets = [one.budget(for: "int_1", provider: provider), two.budget(for: "int_1", provider: provider)]
+            let budgets = [resyncing.budget(for: "int_1", provider: provider), live.budget(for: "int_1", provider: provider)]
             // Not used yet: nothing to share.
             await sharing[0].round()
-            #expect(budgets[0].sharers == 1)
-            for budget in budgets { try await budget.acquire(.live) }
-            await sharing[0].round()
-            await sharing[1].round()
-            #expect(budgets.map(\.sharers) == [1, 2])
-            await sharing[0].round()
-            #expect(budgets.map(\.sharers) == [2, 2])
+            #expect(budgets[0].allowance == 100)
+            try await budgets[0].acquire(.background)
+            for _ in 0..<4 { try await budgets[1].acquire(.live) }
+            for _ in 0..<2 {
+                for process in sharing { await process.round() }
+            }
+            // Live sync needs 4 per window: it may take 6; the resync takes the rest.
+            #expect(budgets.map(\.allowance) == [94, 6])
             // w2 goes quiet: once its last round is older than `recent`, w1 has the whole limit again.
             await sharing[0].round(now: Date().addingTimeInterval(60))
-            #expect(budgets[0].sharers == 1)
+            #expect(budgets[0].allowance == 100)
         }
+    }
+
+    @Test("the fair part: small needs are met with room to grow, the rest is split evenly, the sum stays within the limit")
+    func fairParts() {
+        func parts(_ needs: [Int]) -> [Int] {
+            needs.indices.map { index in
+                var others = needs
+                others.remove(at: index)
+                return RateBudgetSharing.allowance(limit: 100, demand: needs[index], others: others)
+            }
+        }
+        #expect(parts([100]) == [100])
+        #expect(parts([100, 3]) == [95, 5])
+        #expect(parts([100, 100]) == [50, 50])
+        #expect(parts([0, 10, 100]) == [2, 15, 83])
+        #expect(parts([60, 60, 60]) == [33, 33, 33])
+        #expect(parts([40, 20]) == [60, 30])
     }
 }
 

@@ -127,20 +127,24 @@ struct RequestBudgetTests {
         #expect(spaced >= .milliseconds(250))
     }
 
-    @Test("shared among processes, each takes its part of the limit and of the reserve")
-    func shared() async throws {
+    @Test("an allowance below the limit holds this process to it; its demand is what it sent, or all when it waited")
+    func allowance() async throws {
         let budget = RequestBudget(limit: 10, window: 2, reserve: 2)
-        budget.share(among: 2)
-        #expect(budget.shareOfLimit == 5)
+        budget.allow(5)
+        #expect(budget.allowance == 5)
         let started = ContinuousClock.now
-        for _ in 0..<5 { try await budget.acquire(.live) }
+        for _ in 0..<4 { try await budget.acquire(.live) }
+        #expect(budget.demand(within: .seconds(6)) == 4)
+        try await budget.acquire(.live)
         #expect(ContinuousClock.now - started < .milliseconds(100))
-        // The window holds 5 of this process's requests: the sixth waits for the first to leave it (2.1 s).
+        // The window holds the 5 allowed: the sixth waits for the first to leave it (2.1 s), and says it needs more.
         try await budget.acquire(.live)
         #expect(ContinuousClock.now - started >= .seconds(2))
-        #expect(budget.used(within: .seconds(1)))
-        budget.share(among: 0)
-        #expect(budget.sharers == 1)
+        #expect(budget.demand(within: .seconds(6)) == 10)
+        budget.allow(0)
+        #expect(budget.allowance == 1)
+        budget.allow(50)
+        #expect(budget.allowance == 10)
     }
 
     actor OrderLog {

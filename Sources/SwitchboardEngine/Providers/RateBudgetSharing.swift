@@ -8,9 +8,12 @@ import SwitchboardStore
 /// A provider's limit (HubSpot: 100 requests per 10 s per token) is for all of Switchboard, but each process keeps its
 /// own count: with several workers on one PostgreSQL, live sync in one and a resync in another would each take the
 /// whole limit and run into 429s. Every `interval`, each process records in the store which integrations' budgets it
-/// used lately and learns how many processes use each; each then takes an equal share. A process that starts using a
-/// budget takes the whole limit until its next round (and the others learn of it at theirs), so for up to about one
-/// interval two processes may together exceed the limit; the provider's 429 then stops them (`RequestBudget.throttled`).
+/// used lately and how many requests per window it needs of each (`RequestBudget.demand`: all of the limit for a
+/// resync or for live sync that had to wait, else what it sent), reads the others' needs, and allows itself its
+/// max-min fair part (`allowance`): a trickle of live sync gets what it needs with room to spare, and a resync the
+/// rest. A process that starts using a budget takes the whole limit until its next round (and the others learn of it
+/// at theirs), so for up to about one interval they may together exceed the limit; the provider's 429 then stops
+/// them (`RequestBudget.throttled`).
 public struct RateBudgetSharing: Service {
     let store: Store
     let sessions: ContactSyncSessions
@@ -39,16 +42,35 @@ public struct RateBudgetSharing: Service {
         }
     }
 
-    /// Records this process's budgets in use and applies each one's share.
+    /// Records this process's budgets in use with what it needs of each, and applies each one's allowance.
     public func round(now: Date = Date()) async {
-        let inUse = sessions.budgetsInUse(within: recent)
+        let inUse = sessions.budgetsInUse(within: recent).filter { $0.value.window > 0 }
         guard !inUse.isEmpty else { return }
         do {
-            let users = try await store.shareRateBudgets(workerID: workerID, integrationIDs: Array(inUse.keys), recent: recent, now: now)
-            for (integrationID, budget) in inUse { budget.share(among: users[integrationID] ?? 1) }
+            let demands = inUse.mapValues { $0.demand(within: recent) }
+            let users = try await store.shareRateBudgets(workerID: workerID, demands: demands, recent: recent, now: now)
+            for (integrationID, budget) in inUse {
+                var others = users[integrationID] ?? [:]
+                others[workerID] = nil
+                budget.allow(Self.allowance(limit: budget.limit, demand: demands[integrationID] ?? 0, others: Array(others.values)))
+            }
         } catch {
             // The shares stay as they were until the store answers again.
             logger.warning("could not share rate budgets with other processes", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// This process's max-min fair part of `limit`, needing `demand` while the other processes need `others` (each need
+    /// with some room to grow): the highest level such that every process gets its need up to that level within the
+    /// limit. Every process computes the same level, so together they never exceed the limit.
+    static func allowance(limit: Int, demand: Int, others: [Int]) -> Int {
+        func wanted(_ demand: Int) -> Int { demand >= limit ? limit : min(limit, demand + max(2, demand / 2)) }
+        let needs = (others + [demand]).map(wanted)
+        var (low, high) = (0, limit)
+        while low < high {
+            let level = (low + high + 1) / 2
+            if needs.reduce(0, { $0 + min($1, level) }) <= limit { low = level } else { high = level - 1 }
+        }
+        return max(1, min(wanted(demand), low))
     }
 }

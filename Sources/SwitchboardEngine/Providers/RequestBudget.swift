@@ -11,7 +11,8 @@ import Synchronization
 /// (adaptive: the budget believes the provider over its own count).
 ///
 /// The limit is the provider's, for all of Switchboard: when several processes use one integration's budget at
-/// once, each takes an equal share of it (`share(among:)`, kept up to date by `RateBudgetSharing`).
+/// once, each takes the part of it that `RateBudgetSharing` allows (`allow(_:)`), from what each says it needs
+/// (`demand(within:)`).
 public final class RequestBudget: Sendable {
     /// Who is asking: live sync goes first; background work yields to it.
     public enum Priority: Sendable {
@@ -35,10 +36,12 @@ public final class RequestBudget: Sendable {
         var lastBackground: ContinuousClock.Instant?
         /// When background work may take its next request (its even schedule).
         var nextBackground: ContinuousClock.Instant?
-        /// How many processes use this integration's budget, this one included.
-        var sharers = 1
+        /// Requests per window this process may take, when other processes use the limit too.
+        var allowance: Int?
         /// When a request last asked for a slot.
         var lastUse: ContinuousClock.Instant?
+        /// When a live request last had to wait for a slot.
+        var lastLiveWait: ContinuousClock.Instant?
     }
 
     /// A budget of `limit` requests per rolling `window`. The window is measured from when a request leaves
@@ -69,16 +72,27 @@ public final class RequestBudget: Sendable {
         }
     }
 
-    /// Splits the limit among `sharers` processes: this one takes `limit / sharers` per window from now on.
-    public func share(among sharers: Int) {
-        state.withLock { $0.sharers = max(1, sharers) }
+    /// Lets this process take `requests` per window from now on (1 to the whole limit).
+    public func allow(_ requests: Int) {
+        state.withLock { $0.allowance = min(limit, max(1, requests)) }
     }
 
-    /// How many processes the limit is split among.
-    public var sharers: Int { state.withLock { $0.sharers } }
+    /// The requests per window this process may take.
+    public var allowance: Int { state.withLock { $0.allowance ?? limit } }
 
-    /// This process's part of the limit.
-    public var shareOfLimit: Int { limit / sharers }
+    /// How many requests per window this process needs: all of the limit while background work (a resync, which
+    /// takes whatever it gets) ran or a live request had to wait within `recent`; otherwise what it sent in the
+    /// last window.
+    public func demand(within recent: Duration) -> Int {
+        let span = Duration.milliseconds(Int64(window * 1000)) + Self.margin
+        return state.withLock { state in
+            let now = ContinuousClock.now
+            for last in [state.lastBackground, state.lastLiveWait] {
+                if let last, now - last < recent { return limit }
+            }
+            return state.sent.reduce(0) { $0 + (now - $1 < span ? 1 : 0) }
+        }
+    }
 
     /// Whether a request asked for a slot within `recent`.
     public func used(within recent: Duration) -> Bool {
@@ -97,7 +111,7 @@ public final class RequestBudget: Sendable {
                 let now = ContinuousClock.now
                 state.lastUse = now
                 // This process's share of the limit, and of the reserve that background work leaves to live sync.
-                let limit = max(1, self.limit / state.sharers)
+                let limit = state.allowance ?? self.limit
                 let allowed = priority == .live ? limit : limit - min(reserve, limit - 1)
                 let spacing = span / limit
                 if let blocked = state.blockedUntil, blocked > now { return blocked - now }
@@ -123,9 +137,12 @@ public final class RequestBudget: Sendable {
                     }
                     return nil
                 }
-                if priority == .live && !waiting {
-                    waiting = true
-                    state.liveWaiting += 1
+                if priority == .live {
+                    state.lastLiveWait = now
+                    if !waiting {
+                        waiting = true
+                        state.liveWaiting += 1
+                    }
                 }
                 if yielding || state.sent.count < allowed { return .milliseconds(5) }
                 // The request that leaves the window soonest makes room.

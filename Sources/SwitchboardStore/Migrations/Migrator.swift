@@ -16,6 +16,7 @@ public struct Migrator: Sendable {
         initialSchema, dueIndexCoversIntegration, dueIndexPerIntegration, integrationEventsAndSetup, resumableJobs, emailNotifications,
         periodicRuns,
         rateBudgetUsers,
+        rateBudgetDemand,
     ]
 
     /// The newest version this build knows.

@@ -3,31 +3,40 @@ import SQLKit
 import SwitchboardDomain
 
 extension Store {
-    /// Records that process `workerID` uses the provider rate budgets of `integrationIDs` at `now`, and returns for
-    /// each how many processes (this one included) have used it within `recent` before `now`. Rows of processes not
-    /// seen for an hour are dropped.
-    public func shareRateBudgets(workerID: String, integrationIDs: [String], recent: Duration, now: Date = Date()) async throws -> [String: Int] {
-        guard !integrationIDs.isEmpty else { return [:] }
+    /// Records that process `workerID` uses the provider rate budgets of the integrations in `demands`, needing that
+    /// many requests per window of each, at `now`; returns for each of those integrations the demand of every process
+    /// (this one included) that used it within `recent` before `now`, by worker. Rows of processes not seen for an
+    /// hour are dropped.
+    public func shareRateBudgets(
+        workerID: String,
+        demands: [String: Int],
+        recent: Duration,
+        now: Date = Date()
+    ) async throws -> [String: [String: Int]] {
+        guard !demands.isEmpty else { return [:] }
         let at = now.storeMilliseconds
         return try await database.transaction { db in
-            for id in integrationIDs {
+            for (id, demand) in demands {
                 try await db.raw(
                     """
-                    INSERT INTO rate_budget_users (integration_id, worker_id, seen_at) VALUES (\(bind: id), \(bind: workerID), \(bind: at))
-                    ON CONFLICT (integration_id, worker_id) DO UPDATE SET seen_at = excluded.seen_at
+                    INSERT INTO rate_budget_users (integration_id, worker_id, seen_at, demand)
+                    VALUES (\(bind: id), \(bind: workerID), \(bind: at), \(bind: demand))
+                    ON CONFLICT (integration_id, worker_id) DO UPDATE SET seen_at = excluded.seen_at, demand = excluded.demand
                     """
                 ).run()
             }
             try await db.raw("DELETE FROM rate_budget_users WHERE seen_at < \(bind: at - 3_600_000)").run()
             let rows = try await db.raw(
                 """
-                SELECT integration_id, COUNT(*) AS users FROM rate_budget_users
-                WHERE integration_id IN (\(binds: integrationIDs)) AND seen_at >= \(bind: at - recent.wholeMilliseconds)
-                GROUP BY integration_id
+                SELECT integration_id, worker_id, demand FROM rate_budget_users
+                WHERE integration_id IN (\(binds: Array(demands.keys))) AND seen_at >= \(bind: at - recent.wholeMilliseconds)
                 """
             ).all()
-            var users: [String: Int] = [:]
-            for row in rows { users[try row.decode(column: "integration_id", as: String.self)] = try row.decode(column: "users", as: Int.self) }
+            var users: [String: [String: Int]] = [:]
+            for row in rows {
+                users[try row.decode(column: "integration_id", as: String.self), default: [:]][try row.decode(column: "worker_id", as: String.self)] =
+                    try row.decode(column: "demand", as: Int.self)
+            }
             return users
         }
     }
