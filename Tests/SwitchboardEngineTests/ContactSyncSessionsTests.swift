@@ -70,9 +70,11 @@ struct ContactSyncSessionsTests {
             }
             // Live sync needs 4 per window: it may take 6; the resync takes the rest.
             #expect(budgets.map(\.allowance) == [94, 6])
-            // w2 goes quiet: once its last round is older than `recent`, w1 has the whole limit again.
-            await sharing[0].round(now: Date().addingTimeInterval(60))
-            #expect(budgets[0].allowance == 100)
+            #expect(budgets[1].contended, "beside a resync elsewhere, live sync gathers more per call")
+            // w1's resync ends and it goes quiet: once its last round is older than `recent`, w2 has the whole limit again.
+            await sharing[1].round(now: Date().addingTimeInterval(60))
+            #expect(budgets[1].allowance == 100)
+            #expect(!budgets[1].contended)
         }
     }
 
@@ -86,11 +88,14 @@ struct ContactSyncSessionsTests {
             }
         }
         #expect(parts([100]) == [100])
+        #expect(parts([3]) == [100], "alone, all of it")
         #expect(parts([100, 3]) == [95, 5])
         #expect(parts([100, 100]) == [50, 50])
         #expect(parts([0, 10, 100]) == [2, 15, 83])
         #expect(parts([60, 60, 60]) == [33, 33, 33])
-        #expect(parts([40, 20]) == [60, 30])
+        // Both needs fit (60 and 30 with room): the 10 left over are split.
+        #expect(parts([40, 20]) == [65, 35])
+        #expect(parts([3, 4]) == [49, 50])
     }
 }
 

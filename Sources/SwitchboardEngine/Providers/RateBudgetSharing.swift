@@ -61,16 +61,19 @@ public struct RateBudgetSharing: Service {
     }
 
     /// This process's max-min fair part of `limit`, needing `demand` while the other processes need `others` (each need
-    /// with some room to grow): the highest level such that every process gets its need up to that level within the
-    /// limit. Every process computes the same level, so together they never exceed the limit.
+    /// with some room to grow): every process gets its need up to the highest level that fits within the limit, and
+    /// what is left over once all needs are met is split evenly. Every process computes the same level, so together
+    /// they never exceed the limit; a process alone has all of it.
     static func allowance(limit: Int, demand: Int, others: [Int]) -> Int {
         func wanted(_ demand: Int) -> Int { demand >= limit ? limit : min(limit, demand + max(2, demand / 2)) }
         let needs = (others + [demand]).map(wanted)
+        func granted(at level: Int) -> Int { needs.reduce(0) { $0 + min($1, level) } }
         var (low, high) = (0, limit)
         while low < high {
             let level = (low + high + 1) / 2
-            if needs.reduce(0, { $0 + min($1, level) }) <= limit { low = level } else { high = level - 1 }
+            if granted(at: level) <= limit { low = level } else { high = level - 1 }
         }
-        return max(1, min(wanted(demand), low))
+        let leftOver = (limit - granted(at: low)) / needs.count
+        return max(1, min(wanted(demand), low) + leftOver)
     }
 }

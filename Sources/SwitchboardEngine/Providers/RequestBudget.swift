@@ -63,12 +63,13 @@ public final class RequestBudget: Sendable {
     /// How many evenly spaced background requests a pause may make up at once.
     static let catchUp = 5
 
-    /// Whether background work used the budget in the last window: requests are scarce, so live sync
-    /// should gather more activity into each call.
+    /// Whether background work used the budget in the last window, or another process takes part of the limit (a
+    /// resync there): requests are scarce, so live sync should gather more activity into each call.
     public var contended: Bool {
         guard window > 0 else { return false }
         return state.withLock { state in
-            state.lastBackground.map { ContinuousClock.now - $0 < .milliseconds(Int64(window * 1000)) } ?? false
+            if let allowance = state.allowance, allowance < limit { return true }
+            return state.lastBackground.map { ContinuousClock.now - $0 < .milliseconds(Int64(window * 1000)) } ?? false
         }
     }
 
