@@ -25,6 +25,12 @@ struct ResyncBench: AsyncParsableCommand {
     @Option(help: "Let HubSpot's first and last names be overwritten (false: existing names are read first, one more call per 100).")
     var overwriteNames = true
 
+    @Option(help: "Database URL (default: a fresh SQLite file).")
+    var databaseURL: String?
+
+    @Option(help: "Worker processes beside an API-only server, as `switchboard worker` on one PostgreSQL (0: one process does all).")
+    var workers = 0
+
     func run() async throws {
         let logger = {
             var logger = Logger(label: "switchboard.bench")
@@ -36,13 +42,21 @@ struct ResyncBench: AsyncParsableCommand {
         let listID = emulator.state.createList(named: "Everyone")
         let scratch = ScratchDatabase("resync")
         defer { scratch.remove() }
-        let (registrants, liveRate, overwriteNames) = (registrants, liveRate, overwriteNames)
-        say("Resync benchmark: \(registrants) registrants into the HubSpot emulator (100 requests / 10 s), live registrations at \(liveRate)/s")
+        let (registrants, liveRate, overwriteNames, workers) = (registrants, liveRate, overwriteNames, workers)
+        let url = try DatabaseURL(databaseURL ?? "sqlite://\(scratch.path)")
+        if workers > 0, case .sqlite = url { throw ValidationError("--workers needs a PostgreSQL --database-url: SQLite serves one process") }
+        say(
+            "Resync benchmark: \(registrants) registrants into the HubSpot emulator (100 requests / 10 s), live registrations at \(liveRate)/s"
+                + (workers > 0 ? ", \(workers) workers beside an API-only server" : "")
+        )
         try await emulator.run { hubspotURL in
             var engine = EngineSettings(allowPrivateTargets: true)
             engine.providers = Providers.Configuration(hubspot: hubspotURL)
-            let runtime = try await Runtime.make(databaseURL: .sqlite(path: scratch.path), engine: engine, logger: logger)
-            try await withServingRuntime(runtime, workspaceName: "Resync benchmark") { workspaceID, key, api in
+            let runtime = try await Runtime.make(databaseURL: url, engine: engine, logger: logger)
+            // Each worker has a runtime of its own (pool, dispatcher, rate budgets), as a separate process would.
+            var workerRuntimes: [Runtime] = []
+            for _ in 0..<workers { workerRuntimes.append(try await Runtime.make(databaseURL: url, engine: engine, logger: logger)) }
+            try await withServingRuntime(runtime, workspaceName: "Resync benchmark", workers: workerRuntimes) { workspaceID, key, api in
                 let started = ContinuousClock.now
                 try await Self.storeHistory(runtime.store, workspaceID: workspaceID, count: registrants)
                 say("stored \(registrants) registrations in \(seconds(ContinuousClock.now - started)) s")

@@ -140,9 +140,13 @@ struct RequestBudgetTests {
         #expect(budget.demand(within: .seconds(6)) == 4)
         try await budget.acquire(.live)
         #expect(ContinuousClock.now - started < .milliseconds(100))
-        // The window holds the 5 allowed: the sixth waits for the first to leave it (2.1 s), and says it needs more.
+        // The window holds the 5 allowed: the sixth waits for the first to leave it (2.1 s), and asks for twice as many.
         try await budget.acquire(.live)
         #expect(ContinuousClock.now - started >= .seconds(2))
+        budget.allow(4)
+        #expect(budget.demand(within: .seconds(6)) == 8)
+        // Background work (a resync) takes whatever it gets: it needs all of the limit.
+        try await budget.acquire(.background)
         #expect(budget.demand(within: .seconds(6)) == 10)
         budget.allow(0)
         #expect(budget.allowance == 1)

@@ -9,11 +9,11 @@ import SwitchboardStore
 /// own count: with several workers on one PostgreSQL, live sync in one and a resync in another would each take the
 /// whole limit and run into 429s. Every `interval`, each process records in the store which integrations' budgets it
 /// used lately and how many requests per window it needs of each (`RequestBudget.demand`: all of the limit for a
-/// resync or for live sync that had to wait, else what it sent), reads the others' needs, and allows itself its
-/// max-min fair part (`allowance`): a trickle of live sync gets what it needs with room to spare, and a resync the
-/// rest. A process that starts using a budget takes the whole limit until its next round (and the others learn of it
-/// at theirs), so for up to about one interval they may together exceed the limit; the provider's 429 then stops
-/// them (`RequestBudget.throttled`).
+/// resync, twice its allowance for live sync that had to wait, else what it sent), reads the others' needs, and
+/// allows itself its max-min fair part (`allowance`): a trickle of live sync gets what it needs with room to spare,
+/// and a resync the rest. A process that starts using a budget takes the whole limit until its next round (and the
+/// others learn of it at theirs), so for up to about one interval they may together exceed the limit; the provider's
+/// 429 then stops them (`RequestBudget.throttled`).
 public struct RateBudgetSharing: Service {
     let store: Store
     let sessions: ContactSyncSessions

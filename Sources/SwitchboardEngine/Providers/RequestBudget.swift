@@ -82,16 +82,16 @@ public final class RequestBudget: Sendable {
     public var allowance: Int { state.withLock { $0.allowance ?? limit } }
 
     /// How many requests per window this process needs: all of the limit while background work (a resync, which
-    /// takes whatever it gets) ran or a live request had to wait within `recent`; otherwise what it sent in the
-    /// last window.
+    /// takes whatever it gets) ran within `recent`; twice its allowance when a live request had to wait (live traffic
+    /// grows step by step instead of claiming the whole limit for one burst); otherwise what it sent in the last window.
     public func demand(within recent: Duration) -> Int {
         let span = Duration.milliseconds(Int64(window * 1000)) + Self.margin
         return state.withLock { state in
             let now = ContinuousClock.now
-            for last in [state.lastBackground, state.lastLiveWait] {
-                if let last, now - last < recent { return limit }
-            }
-            return state.sent.reduce(0) { $0 + (now - $1 < span ? 1 : 0) }
+            if let last = state.lastBackground, now - last < recent { return limit }
+            let sent = state.sent.reduce(0) { $0 + (now - $1 < span ? 1 : 0) }
+            if let last = state.lastLiveWait, now - last < recent { return min(limit, max(2 * (state.allowance ?? limit), sent + 2)) }
+            return sent
         }
     }
 
