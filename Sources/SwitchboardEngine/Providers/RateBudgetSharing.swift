@@ -60,11 +60,11 @@ public struct RateBudgetSharing: Service {
         }
     }
 
-    /// This process's max-min fair part of `limit`, needing `demand` while the other processes need `others` (each need
-    /// with room to grow: twice it and 4 more, as live sync comes in bursts, and a live request that waits makes its
-    /// process ask for more, which costs the others for a few rounds): every process gets its need up to the highest level that fits within the limit, and
-    /// what is left over once all needs are met is split evenly. Every process computes the same level, so together
-    /// they never exceed the limit; a process alone has all of it.
+    /// This process's max-min fair part of `limit`, needing `demand` while the other processes need `others`. Each need
+    /// gets room to grow, twice it and 4 more, as live sync comes in bursts (and a live request that waits makes its
+    /// process ask for more, which costs the others for a few rounds). Every process gets its need up to the highest
+    /// level that fits within the limit, and what is left over once all needs are met is split evenly. Every process
+    /// computes the same level, so together they never exceed the limit; a process alone has all of it.
     static func allowance(limit: Int, demand: Int, others: [Int]) -> Int {
         func wanted(_ demand: Int) -> Int { demand >= limit ? limit : min(limit, 2 * demand + 4) }
         let needs = (others + [demand]).map(wanted)
