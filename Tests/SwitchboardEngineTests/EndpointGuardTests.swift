@@ -74,7 +74,7 @@ struct EndpointGuardResolutionTests {
         let strict = EndpointGuard(allowPrivateTargets: false, resolver: resolver.resolve)
         let destination = try await strict.check("https://hooks.partner.test/hook")
         #expect(destination.host == "hooks.partner.test")
-        #expect(destination.address == ResolvedAddress(literal: "93.184.216.34"))
+        #expect(destination.addresses == ["93.184.216.34", "2606:2800:220:1::1"].map { ResolvedAddress(literal: $0)! })
         await #expect(throws: EndpointGuard.Refusal.self) { try await strict.check("https://mixed.partner.test/hook") }
         let literal = try await strict.check("https://[2606:2800:220:1::1]:8443/hook")
         #expect(literal.address == ResolvedAddress(literal: "2606:2800:220:1::1"))

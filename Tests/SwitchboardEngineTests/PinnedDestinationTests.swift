@@ -56,22 +56,41 @@ struct PinnedDestinationTests {
         }
     }
 
-    @Test("a destination's client is shut down once nothing has used it for the idle lifetime, never while in use")
+    @Test("a host and address's client is shut down once nothing has used it for the idle lifetime, never while in use")
     func idleClientsRetire() async throws {
-        let relaxed = EndpointGuard(allowPrivateTargets: true)
-        let (a, b, c) = (
-            try await relaxed.check("http://127.0.0.1:1/a"), try await relaxed.check("http://127.0.0.2:1/b"),
-            try await relaxed.check("http://127.0.0.3:1/c")
-        )
+        let (a, b, c) = (ResolvedAddress(literal: "127.0.0.1")!, ResolvedAddress(literal: "127.0.0.2")!, ResolvedAddress(literal: "127.0.0.3")!)
         let clients = PinnedClients(configuration: WebhookSender.clientConfiguration(connectionsPerHost: 1), idleLifetime: .milliseconds(80))
-        await clients.withClient(for: a) { #expect($0 != nil) }
-        try await clients.withClient(for: b) { _ in
+        await clients.withClient(host: Self.host, address: a) { #expect($0 != nil) }
+        try await clients.withClient(host: Self.host, address: b) { _ in
             try await Task.sleep(for: .milliseconds(150))
             // a has been idle past its lifetime; b is in use.
-            await clients.withClient(for: c) { _ in }
+            await clients.withClient(host: Self.host, address: c) { _ in }
             #expect(clients.count == 2)
         }
         try await clients.shutdown()
-        await clients.withClient(for: a) { #expect($0 == nil, "no client after shutdown") }
+        await clients.withClient(host: Self.host, address: a) { #expect($0 == nil, "no client after shutdown") }
+    }
+
+    @Test("an address that cannot be reached gives way to the next one the check approved")
+    func nextAddress() async throws {
+        // 127.0.0.2 has nothing listening on the receiver's port; the receiver is on 127.0.0.1.
+        let resolver = ScriptedResolver([Self.host: ["127.0.0.2", "127.0.0.1"]])
+        let receiver = TestReceiver { _ in .init(status: 200) }
+        try await receiver.run { receiver in
+            let port = try #require(URL(string: receiver.url)?.port)
+            let clients = PinnedClients(configuration: WebhookSender.clientConfiguration(connectionsPerHost: 1))
+            let relaxed = EndpointGuard(allowPrivateTargets: true, resolver: resolver.resolve)
+            let sender = WebhookSender(clients: clients, endpointGuard: relaxed, timeout: .seconds(10))
+            let outcome = await sender.send(
+                url: "http://\(Self.host):\(port)/hook",
+                messageID: "msg_1",
+                body: Array("{}".utf8),
+                secrets: [.generate()]
+            )
+            #expect(outcome.statusCode == 200, "\(outcome)")
+            #expect(receiver.received.count == 1)
+            #expect(clients.count == 2)
+            try await clients.shutdown()
+        }
     }
 }

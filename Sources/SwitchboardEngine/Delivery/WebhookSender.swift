@@ -68,9 +68,34 @@ public struct WebhookSender: Sendable {
             value: SignatureSigner.signatureHeader(messageID: messageID, timestamp: timestamp, body: body, secrets: secrets)
         )
         request.body = .bytes(ByteBuffer(bytes: body))
-        return await clients.withClient(for: destination) { client in
+        // An address that cannot be reached gives way to the next one checked, as the client itself would try a
+        // name's addresses in turn; at most a few, so that an attempt stays near its timeout.
+        var outcome = AttemptOutcome(startedAt: now, durationMilliseconds: 0, errorClass: .connect, errorMessage: "no address")
+        for address in destination.addresses.prefix(Self.addressesTried) {
+            let unreached: Bool
+            (outcome, unreached) = await post(request, host: destination.host, address: address, now: now, elapsed: elapsed)
+            guard unreached else { break }
+        }
+        return outcome
+    }
+
+    /// How many of a name's checked addresses one attempt tries when the first cannot be reached.
+    static let addressesTried = 3
+
+    /// Sends `request` over the connection to `address`; says whether the address could not be reached at all.
+    private func post(
+        _ request: HTTPClientRequest,
+        host: String,
+        address: ResolvedAddress,
+        now: Date,
+        elapsed: () -> Int
+    ) async -> (AttemptOutcome, unreached: Bool) {
+        await clients.withClient(host: host, address: address) { client in
             guard let client else {
-                return AttemptOutcome(startedAt: now, durationMilliseconds: elapsed(), errorClass: .io, errorMessage: "Switchboard is shutting down")
+                return (
+                    AttemptOutcome(startedAt: now, durationMilliseconds: elapsed(), errorClass: .io, errorMessage: "Switchboard is shutting down"),
+                    false
+                )
             }
             do {
                 let response = try await client.execute(request, timeout: timeout)
@@ -87,16 +112,18 @@ public struct WebhookSender: Sendable {
                     if read >= Self.responseReadLimit { break }
                 }
                 let status = Int(response.status.code)
-                return AttemptOutcome(
+                let outcome = AttemptOutcome(
                     startedAt: now,
                     durationMilliseconds: elapsed(),
                     statusCode: status,
                     responseBody: kept.readableBytes > 0 ? String(decoding: kept.readableBytesView, as: UTF8.self) : nil,
                     retryAfter: (status == 429 || status == 503) ? Self.retryAfter(response.headers.first(name: "retry-after"), now: now) : nil
                 )
+                return (outcome, false)
             } catch {
                 let (errorClass, message) = Self.classify(error)
-                return AttemptOutcome(startedAt: now, durationMilliseconds: elapsed(), errorClass: errorClass, errorMessage: message)
+                let unreached = errorClass == .connect || (error as? HTTPClientError) == .connectTimeout
+                return (AttemptOutcome(startedAt: now, durationMilliseconds: elapsed(), errorClass: errorClass, errorMessage: message), unreached)
             }
         }
     }

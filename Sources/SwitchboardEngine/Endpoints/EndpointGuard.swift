@@ -20,12 +20,16 @@ public struct EndpointGuard: Sendable {
         }
     }
 
-    /// Where an attempt may connect: the URL's host and the address checked for it.
+    /// Where an attempt may connect: the URL's host and the addresses checked for it.
     public struct Destination: Sendable, Hashable {
         /// The host as the HTTP client reads it from the URL (for a name: what TLS verifies and `Host` carries).
         public let host: String
-        /// The checked address to connect to; when the host is itself an address, that address.
-        public let address: ResolvedAddress
+        /// The checked addresses to connect to, in the order to try them (IPv4 first, as local development servers
+        /// often listen on IPv4 only); when the host is itself an address, that address.
+        public let addresses: [ResolvedAddress]
+
+        /// The address tried first.
+        public var address: ResolvedAddress { addresses[0] }
     }
 
     /// When true (development and tests), loopback and private targets and plain `http://` are allowed.
@@ -51,8 +55,7 @@ public struct EndpointGuard: Sendable {
         return url
     }
 
-    /// Checks the form, then every address the host resolves to; returns the address to connect to (an IPv4 one
-    /// when there is one, as local development servers often listen on IPv4 only).
+    /// Checks the form, then every address the host resolves to; returns them, in the order to try them.
     ///
     /// A URL approved less than the resolution lifetime ago is approved again without parsing it: attempts at one
     /// endpoint cost a dictionary lookup, not a URL parse and a lookup each.
@@ -78,15 +81,13 @@ public struct EndpointGuard: Sendable {
                 throw Refusal(description: "the host \(host) could not be resolved", unresolved: true)
             }
         }
-        guard let first = addresses.first(where: { !$0.isIPv6 }) ?? addresses.first else {
-            throw Refusal(description: "the host \(host) could not be resolved", unresolved: true)
-        }
+        guard !addresses.isEmpty else { throw Refusal(description: "the host \(host) could not be resolved", unresolved: true) }
         if !allowPrivateTargets {
             for address in addresses {
                 if let reason = address.refusal { throw Refusal(description: "the host \(host) resolves to \(address), which \(reason)") }
             }
         }
-        return Destination(host: host, address: first)
+        return Destination(host: host, addresses: addresses.filter { !$0.isIPv6 } + addresses.filter(\.isIPv6))
     }
 }
 

@@ -4,8 +4,8 @@ import Synchronization
 /// HTTP clients that connect only to addresses the endpoint guard approved.
 ///
 /// AsyncHTTPClient resolves a URL's host itself when it opens a connection, and its only way to choose the address
-/// is a client-wide DNS override. So each checked destination (a host and the address approved for it) gets a
-/// client of its own whose override maps that host to that address: TLS still verifies the host name and `Host`
+/// is a client-wide DNS override. So each checked host and address gets a client of its own whose override maps that
+/// host to that address: TLS still verifies the host name and `Host`
 /// still carries it, but no connection can go anywhere the guard did not check. When a name's address changes,
 /// the next attempts use a new client; the old one is shut down once nothing has used it for `idleLifetime`.
 public final class PinnedClients: Sendable {
@@ -14,9 +14,15 @@ public final class PinnedClients: Sendable {
     private let state = Mutex(State())
 
     private struct State {
-        var clients: [EndpointGuard.Destination: Entry] = [:]
+        var clients: [Pin: Entry] = [:]
         var lastSweep = ContinuousClock.now
         var closed = false
+    }
+
+    /// A host and the address its connections go to.
+    private struct Pin: Hashable {
+        let host: String
+        let address: ResolvedAddress
     }
 
     private struct Entry {
@@ -25,20 +31,21 @@ public final class PinnedClients: Sendable {
         var lastUsed: ContinuousClock.Instant
     }
 
-    /// Clients made with `configuration` (its DNS override is replaced per destination).
+    /// Clients made with `configuration` (its DNS override is replaced per host and address).
     public init(configuration: HTTPClient.Configuration, idleLifetime: Duration = .seconds(120)) {
         self.configuration = configuration
         self.idleLifetime = idleLifetime
     }
 
-    /// Runs `body` with the client of `destination`; nil once `shutdown()` has begun.
-    public func withClient<T>(for destination: EndpointGuard.Destination, _ body: (HTTPClient?) async throws -> T) async rethrows -> T {
-        let client = lease(destination)
-        defer { if client != nil { release(destination) } }
+    /// Runs `body` with the client whose connections to `host` go to `address`; nil once `shutdown()` has begun.
+    public func withClient<T>(host: String, address: ResolvedAddress, _ body: (HTTPClient?) async throws -> T) async rethrows -> T {
+        let pin = Pin(host: host, address: address)
+        let client = lease(pin)
+        defer { if client != nil { release(pin) } }
         return try await body(client)
     }
 
-    /// How many destinations have a client now.
+    /// How many host and address pairs have a client now.
     public var count: Int { state.withLock { $0.clients.count } }
 
     /// Shuts every client down; attempts after this get no client.
@@ -51,7 +58,7 @@ public final class PinnedClients: Sendable {
         for client in clients { try await client.shutdown() }
     }
 
-    private func lease(_ destination: EndpointGuard.Destination) -> HTTPClient? {
+    private func lease(_ pin: Pin) -> HTTPClient? {
         let now = ContinuousClock.now
         let (client, idle) = state.withLock { state -> (HTTPClient?, [HTTPClient]) in
             guard !state.closed else { return (nil, []) }
@@ -63,10 +70,10 @@ public final class PinnedClients: Sendable {
                     state.clients[key] = nil
                 }
             }
-            var entry = state.clients[destination] ?? Entry(client: makeClient(for: destination), lastUsed: now)
+            var entry = state.clients[pin] ?? Entry(client: makeClient(for: pin), lastUsed: now)
             entry.inUse += 1
             entry.lastUsed = now
-            state.clients[destination] = entry
+            state.clients[pin] = entry
             return (entry.client, idle)
         }
         // Nothing uses these: their connections are idle, so shutting down cancels nothing.
@@ -74,17 +81,17 @@ public final class PinnedClients: Sendable {
         return client
     }
 
-    private func release(_ destination: EndpointGuard.Destination) {
+    private func release(_ pin: Pin) {
         let now = ContinuousClock.now
         state.withLock { state in
-            state.clients[destination]?.inUse -= 1
-            state.clients[destination]?.lastUsed = now
+            state.clients[pin]?.inUse -= 1
+            state.clients[pin]?.lastUsed = now
         }
     }
 
-    private func makeClient(for destination: EndpointGuard.Destination) -> HTTPClient {
+    private func makeClient(for pin: Pin) -> HTTPClient {
         var configuration = configuration
-        configuration.dnsOverride = [destination.host: destination.address.description]
+        configuration.dnsOverride = [pin.host: pin.address.description]
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }
