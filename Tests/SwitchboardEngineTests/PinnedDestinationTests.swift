@@ -93,4 +93,18 @@ struct PinnedDestinationTests {
             try await clients.shutdown()
         }
     }
+
+    @Test("trying further addresses stays within the attempt's one timeout")
+    func oneTimeoutForAllAddresses() async throws {
+        // Nothing listens on port 1 of these addresses.
+        let resolver = ScriptedResolver([Self.host: ["127.0.0.2", "127.0.0.3", "127.0.0.4"]])
+        let clients = PinnedClients(configuration: WebhookSender.clientConfiguration(connectionsPerHost: 1))
+        let relaxed = EndpointGuard(allowPrivateTargets: true, resolver: resolver.resolve)
+        let sender = WebhookSender(clients: clients, endpointGuard: relaxed, timeout: .seconds(2))
+        let started = ContinuousClock.now
+        let outcome = await sender.send(url: "http://\(Self.host):1/hook", messageID: "msg_1", body: [], secrets: [.generate()])
+        #expect(outcome.statusCode == nil)
+        #expect(ContinuousClock.now - started < .seconds(4), "three addresses share the 2 s timeout")
+        try await clients.shutdown()
+    }
 }

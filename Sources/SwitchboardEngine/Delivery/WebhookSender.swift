@@ -69,11 +69,12 @@ public struct WebhookSender: Sendable {
         )
         request.body = .bytes(ByteBuffer(bytes: body))
         // An address that cannot be reached gives way to the next one checked, as the client itself would try a
-        // name's addresses in turn; at most a few, so that an attempt stays near its timeout.
+        // name's addresses in turn: at most a few, and all within the attempt's one timeout.
+        let deadline = NIODeadline.now() + timeout
         var outcome = AttemptOutcome(startedAt: now, durationMilliseconds: 0, errorClass: .connect, errorMessage: "no address")
-        for address in destination.addresses.prefix(Self.addressesTried) {
+        for address in destination.addresses.prefix(Self.addressesTried) where NIODeadline.now() < deadline {
             let unreached: Bool
-            (outcome, unreached) = await post(request, host: destination.host, address: address, now: now, elapsed: elapsed)
+            (outcome, unreached) = await post(request, host: destination.host, address: address, deadline: deadline, now: now, elapsed: elapsed)
             guard unreached else { break }
         }
         return outcome
@@ -87,6 +88,7 @@ public struct WebhookSender: Sendable {
         _ request: HTTPClientRequest,
         host: String,
         address: ResolvedAddress,
+        deadline: NIODeadline,
         now: Date,
         elapsed: () -> Int
     ) async -> (AttemptOutcome, unreached: Bool) {
@@ -98,7 +100,7 @@ public struct WebhookSender: Sendable {
                 )
             }
             do {
-                let response = try await client.execute(request, timeout: timeout)
+                let response = try await client.execute(request, deadline: deadline)
                 var kept = ByteBuffer()
                 var read = 0
                 for try await chunk in response.body {
