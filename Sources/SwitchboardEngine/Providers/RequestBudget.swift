@@ -60,6 +60,10 @@ public final class RequestBudget: Sendable {
 
     /// The margin added to the window for travel time.
     static let margin: Duration = .milliseconds(100)
+
+    /// How long a request counts against the limit: the window and the margin.
+    private var span: Duration { .milliseconds(Int64(window * 1000)) + Self.margin }
+
     /// How many evenly spaced background requests a pause may make up at once.
     static let catchUp = 5
 
@@ -85,8 +89,7 @@ public final class RequestBudget: Sendable {
     /// takes whatever it gets) ran within `recent`; twice its allowance when a live request had to wait (live traffic
     /// grows step by step instead of claiming the whole limit for one burst); otherwise what it sent in the last window.
     public func demand(within recent: Duration) -> Int {
-        let span = Duration.milliseconds(Int64(window * 1000)) + Self.margin
-        return state.withLock { state in
+        state.withLock { state in
             let now = ContinuousClock.now
             if let last = state.lastBackground, now - last < recent { return limit }
             let sent = state.sent.reduce(0) { $0 + (now - $1 < span ? 1 : 0) }
@@ -102,7 +105,6 @@ public final class RequestBudget: Sendable {
 
     /// Waits until a request may be sent, and counts it.
     public func acquire(_ priority: Priority = .live) async throws {
-        let span = Duration.milliseconds(Int64(window * 1000)) + Self.margin
         var waiting = false
         defer {
             if waiting { state.withLock { $0.liveWaiting -= 1 } }
