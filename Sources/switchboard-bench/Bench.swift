@@ -108,7 +108,7 @@ struct DeliveryBench: AsyncParsableCommand {
     /// One measured run on a fresh store: a Switchboard runtime serving the API, driven to deliver every event.
     private func pass(sinkPort: Int, latencyEvents: Int, hanging: (count: Int, url: String)? = nil, logger: Logger) async throws -> Report {
         let scratch = ScratchDatabase("bench")
-        let url = try DatabaseURL(databaseURL ?? "sqlite://\(scratch.path)")
+        let url = try scratch.url(unless: databaseURL)
         defer { scratch.remove() }
         let runtime = try await Runtime.make(
             databaseURL: url,

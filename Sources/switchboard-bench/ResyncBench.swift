@@ -43,7 +43,7 @@ struct ResyncBench: AsyncParsableCommand {
         let scratch = ScratchDatabase("resync")
         defer { scratch.remove() }
         let (registrants, liveRate, overwriteNames, workers) = (registrants, liveRate, overwriteNames, workers)
-        let url = try DatabaseURL(databaseURL ?? "sqlite://\(scratch.path)")
+        let url = try scratch.url(unless: databaseURL)
         if workers > 0, case .sqlite = url { throw ValidationError("--workers needs a PostgreSQL --database-url: SQLite serves one process") }
         say(
             "Resync benchmark: \(registrants) registrants into the HubSpot emulator (100 requests / 10 s), live registrations at \(liveRate)/s"

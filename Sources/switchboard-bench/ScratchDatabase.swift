@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardStore
 
 /// A fresh SQLite file in the temporary directory for one benchmark run.
 struct ScratchDatabase {
@@ -6,6 +7,11 @@ struct ScratchDatabase {
 
     init(_ name: String) {
         path = FileManager.default.temporaryDirectory.appending(path: "switchboard-\(name)-\(UUID().uuidString.prefix(8)).db").path
+    }
+
+    /// The database a benchmark runs on: `given` (a `--database-url`), or else this scratch file.
+    func url(unless given: String?) throws -> DatabaseURL {
+        try DatabaseURL(given ?? "sqlite://\(path)")
     }
 
     /// Deletes the database with its key file, write-ahead log and shared memory.

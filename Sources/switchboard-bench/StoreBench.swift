@@ -38,7 +38,7 @@ struct StoreBench: AsyncParsableCommand {
         let scratch = ScratchDatabase("store")
         defer { scratch.remove() }
         let runtime = try await Runtime.make(
-            databaseURL: try DatabaseURL(databaseURL ?? "sqlite://\(scratch.path)"),
+            databaseURL: try scratch.url(unless: databaseURL),
             engine: EngineSettings(allowPrivateTargets: true),
             logger: logger
         )
