@@ -71,6 +71,14 @@ struct InboundEventTests {
         #expect(first.hasPrefix("evt_"))
     }
 
+    @Test("a lower bound sorts after every identifier made earlier and before every one made at its time or later")
+    func identifierLowerBound() {
+        let bound = Identifier.lowerBound("evt", at: now)
+        #expect(Identifier.make("evt", at: now.addingTimeInterval(-0.001)) < bound)
+        #expect(bound < Identifier.make("evt", at: now))
+        #expect(bound < Identifier.make("evt", at: now.addingTimeInterval(0.001)))
+    }
+
     @Test("identifiers are the prefix, 12 hex digits of milliseconds and 16 random hex digits, never repeated")
     func identifierLayout() {
         let id = Identifier.make("msg", at: now)

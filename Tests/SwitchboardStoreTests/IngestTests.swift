@@ -13,6 +13,13 @@ struct IngestTests {
             let appliedAgain = try await migrator.migrate(logger: testLogger)
             #expect(appliedAgain.isEmpty)
             #expect(try await migrator.currentVersion() == Migrator.latestVersion)
+            if engine == .sqlite {
+                // Migration 10 edits table definitions in sqlite_schema: the database must still check sound.
+                let check = try await store.database.withConnection { db in
+                    try await db.raw("PRAGMA integrity_check").first()?.decode(column: "integrity_check", as: String.self)
+                }
+                #expect(check == "ok")
+            }
         }
     }
 

@@ -19,6 +19,11 @@ public enum Identifier {
         return prefix + String(decoding: tail, as: UTF8.self)
     }
 
+    /// The smallest identifier with `prefix` made at `date` or later: every one made earlier sorts below it.
+    public static func lowerBound(_ prefix: String, at date: Date) -> String {
+        String(make(prefix, at: date).dropLast(16))
+    }
+
     private static let digits = Array("0123456789abcdef".utf8)
 
     /// Random words drawn a few hundred at a time: ingest makes an identifier per event, delivery and attempt,

@@ -17,6 +17,7 @@ public struct Migrator: Sendable {
         periodicRuns,
         rateBudgetUsers,
         rateBudgetDemand,
+        deliveryLinksKeptByStore,
     ]
 
     /// The newest version this build knows.
@@ -42,7 +43,7 @@ public struct Migrator: Sendable {
                 if database.dialect == .postgres { try await db.raw("LOCK TABLE schema_migrations IN EXCLUSIVE MODE").run() }
                 let existing = try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").first()
                 guard existing == nil else { return false }
-                for statement in migration.statements { try await db.raw(SQLQueryString(statement)).run() }
+                try await migration.apply(db, database.dialect)
                 try await db.raw(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Int64(Date().timeIntervalSince1970 * 1000)))"
                 ).run()

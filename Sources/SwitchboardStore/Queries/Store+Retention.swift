@@ -1,0 +1,83 @@
+import Foundation
+import SQLKit
+import SwitchboardDomain
+
+/// What `Store.pruneHistory` removed.
+public struct PrunedHistory: Sendable, Equatable {
+    public var deliveries: Int
+    public var attempts: Int
+    public var events: Int
+
+    public init(deliveries: Int = 0, attempts: Int = 0, events: Int = 0) {
+        self.deliveries = deliveries
+        self.attempts = attempts
+        self.events = events
+    }
+}
+
+extension Store {
+    /// Removes the history older than `cutoff`: finished deliveries (succeeded, failed, skipped, cancelled) created
+    /// and last changed before it, with their attempts, then the events before it that no delivery refers to any
+    /// more. Pending deliveries and their events stay, however old. An event's idempotency key goes with it.
+    ///
+    /// Works `batch` rows per transaction, waiting `pause` between transactions, so that ingest and recording go on
+    /// meanwhile (SQLite has one writer). Rows are found through their primary keys: ids begin with their creation time
+    /// (`Identifier`), and ingest makes an event's deliveries at its own time, so the deliveries that can still refer
+    /// to an event before the cutoff are among those with ids before it too.
+    public func pruneHistory(before cutoff: Date, batch: Int = 500, pause: Duration = .zero) async throws -> PrunedHistory {
+        let changedBefore = cutoff.storeMilliseconds
+        let deliveriesBefore = Identifier.lowerBound("msg", at: cutoff)
+        let eventsBefore = Identifier.lowerBound("evt", at: cutoff)
+        var pruned = PrunedHistory()
+        try await walkInBatches(pause: pause) { after in
+            let (last, removed) = try await database.transaction { db -> (String?, PrunedHistory) in
+                let candidates = try await db.raw(
+                    """
+                    SELECT id FROM deliveries WHERE id > \(bind: after) AND id < \(bind: deliveriesBefore) AND status <> 'pending'
+                    AND updated_at < \(bind: changedBefore) ORDER BY id LIMIT \(bind: batch)
+                    """
+                ).all().map { try $0.decode(column: "id", as: String.self) }
+                guard !candidates.isEmpty else { return (nil, PrunedHistory()) }
+                // Checked again as they are removed: a re-send may have made one pending meanwhile.
+                let deliveries = try await db.raw(
+                    """
+                    DELETE FROM deliveries WHERE id IN (\(binds: candidates)) AND status <> 'pending'
+                    AND updated_at < \(bind: changedBefore) RETURNING id
+                    """
+                ).all().map { try $0.decode(column: "id", as: String.self) }
+                let attempts =
+                    deliveries.isEmpty
+                    ? 0 : try await db.raw("DELETE FROM attempts WHERE delivery_id IN (\(binds: deliveries)) RETURNING id").all().count
+                return (candidates.last, PrunedHistory(deliveries: deliveries.count, attempts: attempts))
+            }
+            pruned.deliveries += removed.deliveries
+            pruned.attempts += removed.attempts
+            return last
+        }
+        try await walkInBatches(pause: pause) { after in
+            let (last, removed) = try await database.transaction { db -> (String?, Int) in
+                let candidates = try await db.raw(
+                    """
+                    SELECT id FROM events WHERE id > \(bind: after) AND id < \(bind: eventsBefore)
+                    AND id NOT IN (SELECT event_id FROM deliveries WHERE id < \(bind: deliveriesBefore)) ORDER BY id LIMIT \(bind: batch)
+                    """
+                ).all().map { try $0.decode(column: "id", as: String.self) }
+                guard !candidates.isEmpty else { return (nil, 0) }
+                return (candidates.last, try await db.raw("DELETE FROM events WHERE id IN (\(binds: candidates)) RETURNING id").all().count)
+            }
+            pruned.events += removed
+            return last
+        }
+        return pruned
+    }
+
+    /// Runs `batch` until it returns nil, each time with the last id the previous run examined ("" at first), so that
+    /// rows kept are read once; waits `pause` between runs.
+    private func walkInBatches(pause: Duration, _ batch: (_ after: String) async throws -> String?) async throws {
+        var after = ""
+        while let last = try await batch(after) {
+            after = last
+            try await Task.sleep(for: pause)
+        }
+    }
+}
