@@ -22,6 +22,8 @@ public final class Runtime: Sendable {
     public let webhookClients: PinnedClients
     public let dispatcher: DeliveryDispatcher
     public let validationSweep: ValidationSweep
+    /// Removes history older than the retention; nil when everything is kept.
+    public let historyRetention: HistoryRetention?
     public let rateBudgetSharing: RateBudgetSharing
     public let resyncRunner: ResyncRunner
     public let mailer: NotificationMailer?
@@ -36,6 +38,7 @@ public final class Runtime: Sendable {
         webhookClients: PinnedClients,
         dispatcher: DeliveryDispatcher,
         validationSweep: ValidationSweep,
+        historyRetention: HistoryRetention?,
         rateBudgetSharing: RateBudgetSharing,
         resyncRunner: ResyncRunner,
         mailer: NotificationMailer?,
@@ -44,6 +47,7 @@ public final class Runtime: Sendable {
     ) {
         self.mailer = mailer
         self.validationSweep = validationSweep
+        self.historyRetention = historyRetention
         self.rateBudgetSharing = rateBudgetSharing
         self.resyncRunner = resyncRunner
         self.database = database
@@ -106,6 +110,7 @@ public final class Runtime: Sendable {
             interval: .milliseconds(Int64(max(1, engine.validationInterval) * 1000)),
             logger: logger
         )
+        let historyRetention = engine.retentionDays > 0 ? HistoryRetention(store: store, days: engine.retentionDays, logger: logger) : nil
         let mailer = try engine.smtpURL.map { url in
             NotificationMailer(store: store, smtp: SMTPClient(configuration: try SMTPConfiguration(url: url)), logger: logger)
         }
@@ -135,6 +140,7 @@ public final class Runtime: Sendable {
             webhookClients: webhookClients,
             dispatcher: dispatcher,
             validationSweep: validationSweep,
+            historyRetention: historyRetention,
             rateBudgetSharing: RateBudgetSharing(store: store, sessions: sessions, workerID: configuration.workerID, logger: logger),
             resyncRunner: resyncRunner,
             mailer: mailer,
@@ -160,7 +166,10 @@ public final class Runtime: Sendable {
         try await database.whileRunning {
             try await Migrator(database: database).migrate(logger: logger)
             var services: [any Service] = [HTTPClientService(client: client, webhookClients: webhookClients)]
-            if dispatch { services += [dispatcher, validationSweep, rateBudgetSharing, resyncRunner] + (mailer.map { [$0] } ?? []) }
+            if dispatch {
+                services += [dispatcher, validationSweep, rateBudgetSharing, resyncRunner]
+                services += [historyRetention as (any Service)?, mailer].compactMap { $0 }
+            }
             services += try await makeServices()
             let group = ServiceGroup(
                 configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

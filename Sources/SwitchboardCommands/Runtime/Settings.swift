@@ -53,6 +53,9 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Seconds between validation sweeps of CRM and email integrations (env SWITCHBOARD_VALIDATION_INTERVAL; default 3600).")
     var validationInterval: Double?
 
+    @Option(help: "Days of delivery history kept for the log; 0 keeps everything (env SWITCHBOARD_RETENTION_DAYS; default 30).")
+    var retentionDays: Int?
+
     /// The options merged with their environment variables.
     func settings() -> EngineSettings {
         var settings = EngineSettings(
@@ -80,6 +83,7 @@ struct EngineOptions: ParsableArguments {
         settings.providers.mailchimpOAuth = app("MAILCHIMP")
         settings.smtpURL = smtpURL ?? Environment.value("SWITCHBOARD_SMTP_URL")
         settings.validationInterval = validationInterval ?? Environment.value("SWITCHBOARD_VALIDATION_INTERVAL").flatMap(Double.init) ?? 3600
+        settings.retentionDays = retentionDays ?? Environment.value("SWITCHBOARD_RETENTION_DAYS").flatMap(Int.init) ?? 30
         return settings
     }
 }
@@ -94,6 +98,8 @@ public struct EngineSettings: Sendable {
     public var providers = Providers.Configuration()
     /// Seconds between validation sweeps of contact-sync integrations.
     public var validationInterval: Double = 3600
+    /// Days of delivery history kept (`HistoryRetention`); 0 or less keeps everything.
+    public var retentionDays = 30
     /// The SMTP relay that emails notifications to managers; none: notifications stay in-app only.
     public var smtpURL: String?
 

@@ -7,7 +7,7 @@ import SwitchboardStore
 /// The periodic part of the validation process (SPEC §2): every `interval`, each running contact-sync
 /// integration is checked against its provider; one the provider refuses is paused with the reason, and
 /// the workspace's managers are notified. A provider that cannot answer decides nothing. With several processes on one
-/// database, one of them sweeps each period (`Store.claimPeriodicRun`).
+/// database, one of them sweeps each period (`Store.runPeriodically`).
 public struct ValidationSweep: Service {
     let store: Store
     let integrations: IntegrationService
@@ -22,23 +22,7 @@ public struct ValidationSweep: Service {
     }
 
     public func run() async throws {
-        // The wait is long (an hour by default): a graceful shutdown cancels it instead of waiting it out, which
-        // kept `serve` from stopping on SIGTERM.
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                guard !Task.isCancelled else { return }
-                // One process sweeps per period, however many share the database. The period is taken a little short,
-                // so that a timer that fires a moment early does not skip a whole period.
-                do {
-                    guard try await store.claimPeriodicRun("validation sweep", every: interval * 0.9) else { continue }
-                } catch {
-                    logger.warning("validation sweep could not check when it last ran", metadata: ["error": "\(error)"])
-                    continue
-                }
-                await sweep()
-            }
-        }
+        await store.runPeriodically("validation sweep", every: interval, logger: logger) { await sweep() }
     }
 
     /// Checks every running contact-sync integration once; returns how many were paused.
