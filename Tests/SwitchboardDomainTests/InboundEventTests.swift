@@ -72,11 +72,15 @@ struct InboundEventTests {
     }
 
     @Test("a lower bound sorts after every identifier made earlier and before every one made at its time or later")
-    func identifierLowerBound() {
+    func identifierLowerBound() throws {
         let bound = Identifier.lowerBound("evt", at: now)
         #expect(Identifier.make("evt", at: now.addingTimeInterval(-0.001)) < bound)
         #expect(bound < Identifier.make("evt", at: now))
         #expect(bound < Identifier.make("evt", at: now.addingTimeInterval(0.001)))
+        // Another prefix made at the same moment has the same time.
+        let milliseconds = try #require(Identifier.milliseconds(of: Identifier.make("msg", at: now)))
+        #expect(Identifier.lowerBound("evt", milliseconds: milliseconds) == bound)
+        #expect(Identifier.milliseconds(of: "no-separator") == nil)
     }
 
     @Test("identifiers are the prefix, 12 hex digits of milliseconds and 16 random hex digits, never repeated")

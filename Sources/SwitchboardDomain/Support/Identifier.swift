@@ -10,18 +10,39 @@ import Glibc
 public enum Identifier {
     /// A new identifier: prefix, 12 hex digits of milliseconds since 1970, then 16 random hex digits.
     public static func make(_ prefix: String, at date: Date = Date()) -> String {
-        let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        let random = randomWords.withLock { $0.next() }
-        var tail = [UInt8](repeating: 0, count: 29)
-        tail[0] = UInt8(ascii: "_")
-        for index in 0..<12 { tail[1 + index] = digits[Int((milliseconds >> (4 * UInt64(11 - index))) & 0xF)] }
-        for index in 0..<16 { tail[13 + index] = digits[Int((random >> (4 * UInt64(15 - index))) & 0xF)] }
-        return prefix + String(decoding: tail, as: UTF8.self)
+        identifier(prefix, milliseconds: milliseconds(date), random: randomWords.withLock { $0.next() })
     }
 
     /// The smallest identifier with `prefix` made at `date` or later: every one made earlier sorts below it.
     public static func lowerBound(_ prefix: String, at date: Date) -> String {
-        String(make(prefix, at: date).dropLast(16))
+        lowerBound(prefix, milliseconds: milliseconds(date))
+    }
+
+    /// The smallest identifier with `prefix` made at `milliseconds` since 1970 or later.
+    public static func lowerBound(_ prefix: String, milliseconds: UInt64) -> String {
+        identifier(prefix, milliseconds: milliseconds, random: nil)
+    }
+
+    /// When `id` was made, in milliseconds since 1970; nil if it is not one of these identifiers.
+    public static func milliseconds(of id: String) -> UInt64? {
+        guard let separator = id.firstIndex(of: "_") else { return nil }
+        let time = id[id.index(after: separator)...].prefix(12)
+        return time.count == 12 ? UInt64(time, radix: 16) : nil
+    }
+
+    private static func milliseconds(_ date: Date) -> UInt64 {
+        UInt64(max(0, date.timeIntervalSince1970 * 1000))
+    }
+
+    /// Prefix, "_", 12 hex digits of `milliseconds`, then 16 of `random` if given.
+    private static func identifier(_ prefix: String, milliseconds: UInt64, random: UInt64?) -> String {
+        var tail = [UInt8](repeating: 0, count: random == nil ? 13 : 29)
+        tail[0] = UInt8(ascii: "_")
+        for index in 0..<12 { tail[1 + index] = digits[Int((milliseconds >> (4 * UInt64(11 - index))) & 0xF)] }
+        if let random {
+            for index in 0..<16 { tail[13 + index] = digits[Int((random >> (4 * UInt64(15 - index))) & 0xF)] }
+        }
+        return prefix + String(decoding: tail, as: UTF8.self)
     }
 
     private static let digits = Array("0123456789abcdef".utf8)

@@ -12,8 +12,7 @@ public struct HistoryRetention: Service {
     let interval: Duration
     let logger: Logger
 
-    /// Rows removed per transaction, and the wait between transactions that lets ingest and recording in.
-    static let batch = 500
+    /// The wait between the store's transactions (of 500 rows) that lets ingest and recording in.
     static let pause: Duration = .milliseconds(10)
 
     public init(store: Store, days: Int, interval: Duration = .seconds(3600), logger: Logger) {
@@ -32,7 +31,7 @@ public struct HistoryRetention: Service {
     public func prune(now: Date = Date()) async -> PrunedHistory? {
         let cutoff = now.addingTimeInterval(-TimeInterval(days) * 86_400)
         do {
-            let pruned = try await store.pruneHistory(before: cutoff, batch: Self.batch, pause: Self.pause)
+            let pruned = try await store.pruneHistory(before: cutoff, pause: Self.pause)
             if pruned != PrunedHistory() {
                 logger.info(
                     "pruned history",

@@ -22,8 +22,9 @@ extension Store {
     ///
     /// Works `batch` rows per transaction, waiting `pause` between transactions, so that ingest and recording go on
     /// meanwhile (SQLite has one writer). Rows are found through their primary keys: ids begin with their creation time
-    /// (`Identifier`), and ingest makes an event's deliveries at its own time, so the deliveries that can still refer
-    /// to an event before the cutoff are among those with ids before it too.
+    /// (`Identifier`), and ingest makes an event's deliveries at its own time, so whether a batch of events is still
+    /// referred to is read from the stretch of delivery ids made at the same times (`deliveries` has no index on
+    /// `event_id`).
     public func pruneHistory(before cutoff: Date, batch: Int = 500, pause: Duration = .zero) async throws -> PrunedHistory {
         let changedBefore = cutoff.storeMilliseconds
         let deliveriesBefore = Identifier.lowerBound("msg", at: cutoff)
@@ -57,13 +58,23 @@ extension Store {
         try await walkInBatches(pause: pause) { after in
             let (last, removed) = try await database.transaction { db -> (String?, Int) in
                 let candidates = try await db.raw(
-                    """
-                    SELECT id FROM events WHERE id > \(bind: after) AND id < \(bind: eventsBefore)
-                    AND id NOT IN (SELECT event_id FROM deliveries WHERE id < \(bind: deliveriesBefore)) ORDER BY id LIMIT \(bind: batch)
-                    """
+                    "SELECT id FROM events WHERE id > \(bind: after) AND id < \(bind: eventsBefore) ORDER BY id LIMIT \(bind: batch)"
                 ).all().map { try $0.decode(column: "id", as: String.self) }
-                guard !candidates.isEmpty else { return (nil, 0) }
-                return (candidates.last, try await db.raw("DELETE FROM events WHERE id IN (\(binds: candidates)) RETURNING id").all().count)
+                guard let first = candidates.first, let last = candidates.last,
+                    let from = Identifier.milliseconds(of: first), let through = Identifier.milliseconds(of: last)
+                else { return (nil, 0) }
+                // The deliveries of these events were made at their times: only that stretch of ids is read.
+                let referenced = Set(
+                    try await db.raw(
+                        """
+                        SELECT DISTINCT event_id FROM deliveries WHERE id >= \(bind: Identifier.lowerBound("msg", milliseconds: from))
+                        AND id < \(bind: Identifier.lowerBound("msg", milliseconds: through + 1))
+                        """
+                    ).all().map { try $0.decode(column: "event_id", as: String.self) }
+                )
+                let unreferenced = candidates.filter { !referenced.contains($0) }
+                guard !unreferenced.isEmpty else { return (last, 0) }
+                return (last, try await db.raw("DELETE FROM events WHERE id IN (\(binds: unreferenced)) RETURNING id").all().count)
             }
             pruned.events += removed
             return last
