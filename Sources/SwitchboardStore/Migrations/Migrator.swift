@@ -18,6 +18,7 @@ public struct Migrator: Sendable {
         rateBudgetUsers,
         rateBudgetDemand,
         deliveryLinksKeptByStore,
+        deliveryCounts,
     ]
 
     /// The newest version this build knows.

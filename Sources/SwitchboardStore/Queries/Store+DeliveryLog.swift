@@ -50,13 +50,23 @@ extension Store {
     public func redeliver(workspaceID: String, id: String, now: Date = Date()) async throws -> Delivery? {
         let at = now.storeMilliseconds
         return try await database.transaction { db in
-            try await db.raw(
-                """
-                UPDATE deliveries SET status = 'pending', consecutive_failures = 0, next_attempt_at = \(bind: at), claim_token = NULL,
-                updated_at = \(bind: at) WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) AND status <> 'pending'
-                AND integration_id IN (SELECT id FROM integrations WHERE deleted_at IS NULL AND status <> 'paused') RETURNING *
-                """
-            ).first(decoding: Delivery.self, with: Self.rowDecoder)
+            // The status it leaves, for the counts; the update holds only if it is still that one.
+            guard
+                let current = try await db.raw("SELECT status FROM deliveries WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)")
+                    .first(decodingColumn: "status", as: String.self),
+                let old = DeliveryStatus(rawValue: current), old != .pending,
+                let delivery = try await db.raw(
+                    """
+                    UPDATE deliveries SET status = 'pending', consecutive_failures = 0, next_attempt_at = \(bind: at), claim_token = NULL,
+                    updated_at = \(bind: at) WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) AND status = \(bind: current)
+                    AND integration_id IN (SELECT id FROM integrations WHERE deleted_at IS NULL AND status <> 'paused') RETURNING *
+                    """
+                ).first(decoding: Delivery.self, with: Self.rowDecoder)
+            else { return nil }
+            var counts = CountChanges()
+            counts.move(delivery.integrationId, from: old, to: .pending)
+            try await Self.applyCounts(counts, in: db)
+            return delivery
         }
     }
 
@@ -70,13 +80,17 @@ extension Store {
     ) async throws -> Int {
         let at = now.storeMilliseconds
         return try await database.transaction { db in
-            try await db.raw(
+            let queued = try await db.raw(
                 """
                 UPDATE deliveries SET status = 'pending', consecutive_failures = 0, next_attempt_at = \(bind: at), claim_token = NULL,
                 updated_at = \(bind: at) WHERE workspace_id = \(bind: workspaceID) AND integration_id = \(bind: integrationID)
                 AND status = \(bind: status.rawValue) AND created_at >= \(bind: since.storeMilliseconds) RETURNING id
                 """
             ).all().count
+            var counts = CountChanges()
+            counts.move(integrationID, from: status, to: .pending, queued)
+            try await Self.applyCounts(counts, in: db)
+            return queued
         }
     }
 }

@@ -102,6 +102,9 @@ extension Store {
                 }
             }
             try await Self.insert(deliveries, into: "deliveries", in: db)
+            var counts = CountChanges()
+            for delivery in deliveries { counts.add(delivery.integrationId, delivery.status) }
+            try await Self.applyCounts(counts, in: db)
             return IngestResult(events: results, claimed: claimed, dataJSON: dataJSON)
         }
     }

@@ -43,8 +43,9 @@ extension Store {
     /// workspace's managers is stored with it.
     public func updateIntegration(_ integration: Integration, notification: Notification? = nil) async throws {
         try await database.transaction { db in
-            try await Self.save(integration, in: db)
+            let counts = try await Self.save(integration, in: db)
             if let notification { try await Self.insertNotification(notification, in: db) }
+            try await Self.applyCounts(counts, in: db)
         }
     }
 
@@ -69,17 +70,21 @@ extension Store {
         }
     }
 
-    static func save(_ integration: Integration, in db: any SQLDatabase) async throws {
+    /// Writes an integration; returns the change to its delivery counts, for the caller to apply (`applyCounts`).
+    static func save(_ integration: Integration, in db: any SQLDatabase) async throws -> CountChanges {
         try await db.update("integrations").set(model: integration, with: rowEncoder)
             .where("id", .equal, integration.id).where("workspace_id", .equal, integration.workspaceId).run()
+        var counts = CountChanges()
         if integration.status == .paused {
-            try await db.raw(
+            let skipped = try await db.raw(
                 """
                 UPDATE deliveries SET status = 'skipped', claim_token = NULL, next_attempt_at = NULL, updated_at = \(bind: integration.updatedAt)
-                WHERE integration_id = \(bind: integration.id) AND status = 'pending'
+                WHERE integration_id = \(bind: integration.id) AND status = 'pending' RETURNING id
                 """
-            ).run()
+            ).all().count
+            counts.move(integration.id, from: .pending, to: .skipped, skipped)
         }
+        return counts
     }
 
     /// Marks an integration deleted and cancels its pending deliveries; its history stays for the log.
@@ -90,38 +95,16 @@ extension Store {
                 "UPDATE integrations SET deleted_at = \(bind: at), updated_at = \(bind: at) WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) AND deleted_at IS NULL RETURNING id"
             ).all()
             guard !deleted.isEmpty else { return false }
-            try await db.raw(
+            let cancelled = try await db.raw(
                 """
                 UPDATE deliveries SET status = 'cancelled', claim_token = NULL, next_attempt_at = NULL, updated_at = \(bind: at)
-                WHERE integration_id = \(bind: id) AND status = 'pending'
+                WHERE integration_id = \(bind: id) AND status = 'pending' RETURNING id
                 """
-            ).run()
+            ).all().count
+            var counts = CountChanges()
+            counts.move(id, from: .pending, to: .cancelled, cancelled)
+            try await Self.applyCounts(counts, in: db)
             return true
         }
-    }
-
-    /// How many deliveries of an integration are in each status.
-    public func deliveryCounts(integrationID: String) async throws -> [DeliveryStatus: Int] {
-        try await deliveryCounts(integrationIDs: [integrationID])[integrationID] ?? [:]
-    }
-
-    /// The same for several integrations in one query (a page of the list).
-    public func deliveryCounts(integrationIDs: [String]) async throws -> [String: [DeliveryStatus: Int]] {
-        guard !integrationIDs.isEmpty else { return [:] }
-        let rows = try await database.withConnection { db in
-            try await db.raw(
-                """
-                SELECT integration_id, status, COUNT(*) AS n FROM deliveries WHERE integration_id IN (\(binds: integrationIDs))
-                GROUP BY integration_id, status
-                """
-            ).all()
-        }
-        var counts: [String: [DeliveryStatus: Int]] = [:]
-        for row in rows {
-            if let status = DeliveryStatus(rawValue: try row.decode(column: "status", as: String.self)) {
-                counts[try row.decode(column: "integration_id", as: String.self), default: [:]][status] = try row.decode(column: "n", as: Int.self)
-            }
-        }
-        return counts
     }
 }

@@ -55,7 +55,11 @@ extension Store {
                 let updated = Set(try await Self.updateDeliveries(Array(chunk), at: at, in: db))
                 recorded += chunk.filter { updated.contains($0.delivery.id) }
             }
-            return try await Self.updateHealth(after: recorded, now: now, in: db)
+            var counts = CountChanges()
+            for result in recorded { counts.move(result.delivery.integrationId, from: .pending, to: result.decision.status) }
+            let changes = try await Self.updateHealth(after: recorded, now: now, counts: &counts, in: db)
+            try await Self.applyCounts(counts, in: db)
+            return changes
         }
     }
 
@@ -93,8 +97,14 @@ extension Store {
         return try await db.bound(query).all().map { try $0.decode(column: "id", as: String.self) }
     }
 
-    /// Applies the domain's transitions for each integration in the order its attempts finished.
-    static func updateHealth(after results: [AttemptResult], now: Date, in db: any SQLDatabase) async throws -> [HealthChange] {
+    /// Applies the domain's transitions for each integration in the order its attempts finished; a pause adds the
+    /// deliveries it skips to `counts`.
+    static func updateHealth(
+        after results: [AttemptResult],
+        now: Date,
+        counts: inout CountChanges,
+        in db: any SQLDatabase
+    ) async throws -> [HealthChange] {
         let ids = Array(Set(results.map(\.delivery.integrationId)))
         guard !ids.isEmpty else { return [] }
         let integrations = try await db.raw("SELECT * FROM integrations WHERE id IN (\(binds: ids))")
@@ -143,7 +153,7 @@ extension Store {
                 && (integration.lastFailureAt ?? 0) - (before.lastFailureAt ?? 0) < 1000
             guard !onlyFresherTimes else { continue }
             integration.updatedAt = now.storeMilliseconds
-            try await save(integration, in: db)
+            counts.merge(try await save(integration, in: db))
             if integration.health != before.health {
                 changes.append(HealthChange(workspaceID: integration.workspaceId, integrationID: integration.id, health: integration.health))
                 if integration.status == .paused {

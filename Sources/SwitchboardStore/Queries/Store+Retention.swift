@@ -40,15 +40,23 @@ extension Store {
                 ).all().map { try $0.decode(column: "id", as: String.self) }
                 guard !candidates.isEmpty else { return (nil, PrunedHistory()) }
                 // Checked again as they are removed: a re-send may have made one pending meanwhile.
-                let deliveries = try await db.raw(
+                let rows = try await db.raw(
                     """
                     DELETE FROM deliveries WHERE id IN (\(binds: candidates)) AND status <> 'pending'
-                    AND updated_at < \(bind: changedBefore) RETURNING id
+                    AND updated_at < \(bind: changedBefore) RETURNING id, integration_id, status
                     """
-                ).all().map { try $0.decode(column: "id", as: String.self) }
-                let attempts =
-                    deliveries.isEmpty
-                    ? 0 : try await db.raw("DELETE FROM attempts WHERE delivery_id IN (\(binds: deliveries)) RETURNING id").all().count
+                ).all()
+                guard !rows.isEmpty else { return (candidates.last, PrunedHistory()) }
+                var deliveries: [String] = []
+                var counts = CountChanges()
+                for row in rows {
+                    deliveries.append(try row.decode(column: "id", as: String.self))
+                    if let status = DeliveryStatus(rawValue: try row.decode(column: "status", as: String.self)) {
+                        counts.add(try row.decode(column: "integration_id", as: String.self), status, -1)
+                    }
+                }
+                let attempts = try await db.raw("DELETE FROM attempts WHERE delivery_id IN (\(binds: deliveries)) RETURNING id").all().count
+                try await Self.applyCounts(counts, in: db)
                 return (candidates.last, PrunedHistory(deliveries: deliveries.count, attempts: attempts))
             }
             pruned.deliveries += removed.deliveries
