@@ -121,6 +121,38 @@ struct ClaimTests {
         }
     }
 
+    @Test("a delivery's log lists every attempt in order with what each recorded, however many were made", arguments: StoreEngine.allCases)
+    func everyAttemptListed(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            let (workspace, _) = try await seed(store, events: 1)
+            let start = Date()
+            let outcomes = [
+                AttemptOutcome(startedAt: start, durationMilliseconds: 7, errorClass: .connect, errorMessage: "connection refused"),
+                AttemptOutcome(startedAt: start.addingTimeInterval(10), durationMilliseconds: 12, statusCode: 503, responseBody: "busy"),
+                AttemptOutcome(startedAt: start.addingTimeInterval(20), durationMilliseconds: 3, statusCode: 204, responseBody: "ok"),
+            ]
+            var id = ""
+            for (index, outcome) in outcomes.enumerated() {
+                let now = outcome.startedAt
+                let claimed = try #require(try await store.claimDue(limit: 1, now: now, lease: 5, token: "t\(index)").first)
+                id = claimed.id
+                let decision: DeliveryDecision = outcome.statusCode == 204 ? .succeeded : .retry(at: now.addingTimeInterval(1))
+                try await store.record([AttemptResult(delivery: claimed, outcome: outcome, decision: decision)], now: now)
+            }
+            let (delivery, attempts) = try #require(try await store.delivery(workspaceID: workspace.id, id: id))
+            #expect(delivery.attempts == 3)
+            #expect(delivery.status == .succeeded)
+            #expect(attempts.map(\.statusCode) == [nil, 503, 204])
+            #expect(attempts.map(\.durationMs) == [7, 12, 3])
+            #expect(attempts.map(\.responseBody) == [nil, "busy", "ok"])
+            #expect(attempts.map(\.errorClass) == ["connect", nil, nil])
+            #expect(attempts.map(\.error) == ["connection refused", nil, nil])
+            #expect(attempts.map(\.attemptedAt) == outcomes.map { Timestamp.milliseconds($0.startedAt) })
+            #expect(attempts.allSatisfy { $0.deliveryId == id && $0.workspaceId == workspace.id })
+            #expect(Set(attempts.map(\.id)).count == 3)
+        }
+    }
+
     @Test("five days of failures without a success pause the webhook with endpoint_failing and notify", arguments: StoreEngine.allCases)
     func endpointFailing(engine: StoreEngine) async throws {
         try await withStore(engine) { store in
