@@ -7,7 +7,7 @@ import Testing
 @Suite("History retention")
 struct RetentionTests {
     @Test(
-        "finished deliveries older than the retention go with their attempts and events; pending, recent and re-sent ones stay",
+        "finished deliveries older than the retention go with their attempts and events, as do notifications and finished jobs; pending, recent and re-sent ones stay",
         arguments: StoreEngine.allCases
     )
     func prune(engine: StoreEngine) async throws {
@@ -44,9 +44,44 @@ struct RetentionTests {
             )
             let recent = try await ingest("recent@example.com", at: now)
             try await record(recent, .succeeded, at: now)
+            // Old notifications go; old jobs go once finished.
+            func notification(at date: Date) async throws -> SwitchboardStore.Notification {
+                let notification = SwitchboardStore.Notification(
+                    id: Identifier.make("ntf", at: date),
+                    workspaceId: workspace.id,
+                    integrationId: nil,
+                    kind: "integration.paused",
+                    title: "Paused",
+                    body: "",
+                    createdAt: Timestamp.milliseconds(date)
+                )
+                try await store.insertNotification(notification)
+                return notification
+            }
+            _ = try await notification(at: old)
+            let recentNotification = try await notification(at: now)
+            func job(at date: Date, _ status: Job.Status) async throws -> Job {
+                var job = Job(
+                    id: Identifier.make("job", at: date),
+                    workspaceId: workspace.id,
+                    integrationId: nil,
+                    kind: "redeliver",
+                    parameters: "{}",
+                    createdAt: Timestamp.milliseconds(date)
+                )
+                try await store.insertJob(job)
+                job.status = status
+                try await store.updateJob(job)
+                return job
+            }
+            _ = try await job(at: old, .succeeded)
+            let running = try await job(at: old, .running)
 
             let pruned = try await store.pruneHistory(before: cutoff, batch: 1)
-            #expect(pruned == PrunedHistory(deliveries: 2, attempts: 2, events: 3))
+            #expect(pruned == PrunedHistory(deliveries: 2, attempts: 2, events: 3, notifications: 1, jobs: 1))
+            let notifications = try await store.notifications(workspaceID: workspace.id, limit: 10, cursor: nil)
+            #expect(notifications.items.map(\.id) == [recentNotification.id])
+            #expect(try await store.job(workspaceID: workspace.id, id: running.id) != nil)
 
             let left = try await store.deliveries(workspaceID: workspace.id, filter: DeliveryFilter(), limit: 50, cursor: nil)
             #expect(Set(left.items.map(\.id)) == [pending.id, resent.id, recent.id])

@@ -5,7 +5,8 @@ import SwitchboardStore
 
 /// Keeps the delivery history for `days` and no longer (SPEC §9: the log keeps history "as long as the workspace
 /// retention says"): every `interval`, one of the processes sharing the database removes finished deliveries, their
-/// attempts and their events older than that (`Store.pruneHistory`). Pending deliveries stay, however old.
+/// attempts and their events older than that, with old notifications and finished jobs (`Store.pruneHistory`). Pending
+/// deliveries stay, however old.
 public struct HistoryRetention: Service {
     let store: Store
     let days: Int
@@ -37,7 +38,7 @@ public struct HistoryRetention: Service {
                     "pruned history",
                     metadata: [
                         "retention_days": "\(days)", "deliveries": "\(pruned.deliveries)", "attempts": "\(pruned.attempts)",
-                        "events": "\(pruned.events)",
+                        "events": "\(pruned.events)", "notifications": "\(pruned.notifications)", "jobs": "\(pruned.jobs)",
                     ]
                 )
             }

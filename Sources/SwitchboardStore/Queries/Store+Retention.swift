@@ -7,18 +7,24 @@ public struct PrunedHistory: Sendable, Equatable {
     public var deliveries: Int
     public var attempts: Int
     public var events: Int
+    public var notifications: Int
+    public var jobs: Int
 
-    public init(deliveries: Int = 0, attempts: Int = 0, events: Int = 0) {
+    public init(deliveries: Int = 0, attempts: Int = 0, events: Int = 0, notifications: Int = 0, jobs: Int = 0) {
         self.deliveries = deliveries
         self.attempts = attempts
         self.events = events
+        self.notifications = notifications
+        self.jobs = jobs
     }
 }
 
 extension Store {
     /// Removes the history older than `cutoff`: finished deliveries (succeeded, failed, skipped, cancelled) created
     /// and last changed before it, with their attempts, then the events before it that no delivery refers to any
-    /// more. Pending deliveries and their events stay, however old. An event's idempotency key goes with it.
+    /// more; notifications, and jobs finished (succeeded, failed, cancelled) and last changed before it. Pending
+    /// deliveries and their events stay, however old, as do queued and running jobs. An event's idempotency key goes
+    /// with it.
     ///
     /// Works `batch` rows per transaction, waiting `pause` between transactions, so that ingest and recording go on
     /// meanwhile (SQLite has one writer). Rows are found through their primary keys: ids begin with their creation time
@@ -87,7 +93,40 @@ extension Store {
             pruned.events += removed
             return last
         }
+        pruned.notifications = try await deleteInBatches(
+            of: batch,
+            pause: pause,
+            from: "notifications",
+            where: "id < \(bind: Identifier.lowerBound("ntf", at: cutoff))"
+        )
+        pruned.jobs = try await deleteInBatches(
+            of: batch,
+            pause: pause,
+            from: "jobs",
+            where: """
+                id < \(bind: Identifier.lowerBound("job", at: cutoff)) AND status IN ('succeeded', 'failed', 'cancelled')
+                AND updated_at < \(bind: changedBefore)
+                """
+        )
         return pruned
+    }
+
+    /// Deletes the rows of `table` that `condition` selects, oldest id first, `batch` a transaction; returns how many.
+    private func deleteInBatches(of batch: Int, pause: Duration, from table: String, where condition: SQLQueryString) async throws -> Int {
+        var deleted = 0
+        while true {
+            let removed = try await database.transaction { db in
+                try await db.raw(
+                    """
+                    DELETE FROM \(unsafeRaw: table) WHERE id IN (SELECT id FROM \(unsafeRaw: table) WHERE \(condition) ORDER BY id LIMIT \(bind: batch))
+                    RETURNING id
+                    """
+                ).all().count
+            }
+            deleted += removed
+            guard removed == batch else { return deleted }
+            try await Task.sleep(for: pause)
+        }
     }
 
     /// Runs `batch` until it returns nil, each time with the last id the previous run examined ("" at first), so that
