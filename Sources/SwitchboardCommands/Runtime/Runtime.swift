@@ -168,7 +168,8 @@ public final class Runtime: Sendable {
             var services: [any Service] = [HTTPClientService(client: client, webhookClients: webhookClients)]
             if dispatch {
                 services += [dispatcher, validationSweep, rateBudgetSharing, resyncRunner]
-                services += [historyRetention as (any Service)?, mailer].compactMap { $0 }
+                if let historyRetention { services.append(historyRetention) }
+                if let mailer { services.append(mailer) }
             }
             services += try await makeServices()
             let group = ServiceGroup(

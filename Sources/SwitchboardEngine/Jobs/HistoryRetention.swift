@@ -43,6 +43,9 @@ public struct HistoryRetention: Service {
                 )
             }
             return pruned
+        } catch is CancellationError {
+            // Shutting down mid-pass: the next period continues where this one stopped.
+            return nil
         } catch {
             logger.warning("pruning history failed", metadata: ["error": "\(error)"])
             return nil
