@@ -55,15 +55,26 @@ public actor PostgresCluster {
             }
         }
         try asOwner(Self.binary("initdb"), ["-D", data, "-U", "switchboard", "--auth=trust", "--locale=C", "-E", "UTF8", "--no-sync"])
-        let port = Int.random(in: 20_000...40_000)
-        let options =
-            "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-        try asOwner(
-            Self.binary("pg_ctl"),
-            ["-D", data, "-o", options, "-l", directory.appending(path: "server.log").path, "-w", "-t", "60", "start"]
-        )
-        PostgresClusterCleanup.register(pgCtl: Self.binary("pg_ctl"), directory: directory.path, dataDirectory: data, owner: owner)
-        return "postgres://switchboard@127.0.0.1:\(port)"
+        // Ports below Linux's ephemeral range (32768–60999), so that no outgoing connection of the tests holds the one
+        // chosen; one another server holds makes the start fail at once ("Address already in use"), and another is tried.
+        var failure: (any Error)?
+        for _ in 0..<5 {
+            let port = Int.random(in: 20_000...32_000)
+            let options =
+                "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+            do {
+                try asOwner(
+                    Self.binary("pg_ctl"),
+                    ["-D", data, "-o", options, "-l", directory.appending(path: "server.log").path, "-w", "-t", "60", "start"]
+                )
+            } catch {
+                failure = error
+                continue
+            }
+            PostgresClusterCleanup.register(pgCtl: Self.binary("pg_ctl"), directory: directory.path, dataDirectory: data, owner: owner)
+            return "postgres://switchboard@127.0.0.1:\(port)"
+        }
+        throw failure ?? Unavailable(description: "PostgreSQL did not start")
     }
 
     /// The newest installed PostgreSQL's tool (Debian keeps server binaries off the PATH).
