@@ -51,6 +51,9 @@ struct DeliveryBench: AsyncParsableCommand {
     @Option(help: "Events per second in the latency phase.")
     var latencyRate = 1000
 
+    @Flag(help: "While the latency phase runs, the history retention removes the full-speed phase's history (as its hourly pass would).")
+    var pruneDuringLatency = false
+
     @Option(help: "Then run again with this many of the integrations pointing at an endpoint that never answers (0: skip).")
     var hanging = 0
 
@@ -80,6 +83,11 @@ struct DeliveryBench: AsyncParsableCommand {
         print("  event→first attempt, full speed:  p50 \(ms(report.fullSpeedLatency.p50)), p99 \(ms(report.fullSpeedLatency.p99))")
         if let paced = report.pacedLatency {
             print("  event→first attempt at \(latencyRate)/s:  p50 \(ms(paced.p50)), p99 \(ms(paced.p99))")
+        }
+        if let (history, seconds) = report.prunedDuringPaced {
+            print(
+                "  meanwhile the retention removed:  \(history.deliveries) deliveries, \(history.events) events in \(String(format: "%.1f", seconds)) s"
+            )
         }
         print("  ingest alone:                     \(format(report.ingestEventsPerSecond)) events/s")
         print(
@@ -124,7 +132,8 @@ struct DeliveryBench: AsyncParsableCommand {
                 sinkPort: sinkPort,
                 payloadBytes: payloadBytes,
                 hangingURL: hanging?.url,
-                hanging: hanging?.count ?? 0
+                hanging: hanging?.count ?? 0,
+                pruneDuringPaced: pruneDuringLatency
             )
             return try await driver.measure(events: events, integrations: integrations, latencyEvents: latencyEvents, latencyRate: latencyRate)
         }

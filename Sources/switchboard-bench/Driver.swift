@@ -4,6 +4,7 @@ import NIOCore
 import SQLKit
 import SwitchboardCommands
 import SwitchboardDomain
+import SwitchboardEngine
 import SwitchboardStore
 
 /// Percentiles of a latency sample, in milliseconds.
@@ -26,6 +27,8 @@ struct Report {
     let ingestEventsPerSecond: Double
     let fullSpeedLatency: Latency
     let pacedLatency: Latency?
+    /// What the history retention removed while the paced phase ran (`--prune-during-latency`), and how long it took.
+    let prunedDuringPaced: (history: PrunedHistory, seconds: Double)?
     let rssWithBacklog: Double
     /// Peak RSS when the last delivery was recorded: before the benchmark reads every latency back, which
     /// would otherwise count its own result rows as Switchboard's memory.
@@ -46,6 +49,8 @@ struct Driver {
     /// Where the first `hanging` integrations point: an endpoint that never answers.
     var hangingURL: String?
     var hanging = 0
+    /// Whether the history retention removes the full-speed phase's history while the paced phase runs.
+    var pruneDuringPaced = false
 
     func measure(events: Int, integrations: Int, latencyEvents: Int, latencyRate: Int) async throws -> Report {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -98,8 +103,19 @@ struct Driver {
         let fullSpeed = Latency(try await firstAttemptLatencies())
 
         var paced: Latency?
+        var pruned: (history: PrunedHistory, seconds: Double)?
         if latencyEvents > 0 {
-            paced = try await measurePaced(client: client, events: latencyEvents, rate: latencyRate, healthy: healthy, already: expected)
+            // The retention's own pass, as its hourly run would make it, over everything the full-speed phase left.
+            let pruning =
+                pruneDuringPaced
+                ? Task { [runtime] in
+                    let started = ContinuousClock.now
+                    let retention = HistoryRetention(store: runtime.store, days: 0, logger: runtime.logger)
+                    let history = await retention.prune(now: Date())
+                    return history.map { ($0, seconds(ContinuousClock.now - started)) }
+                } : nil
+            paced = try await measurePaced(client: client, events: latencyEvents, rate: latencyRate, healthy: healthy)
+            pruned = await pruning?.value
         }
         return Report(
             deliveries: expected,
@@ -107,14 +123,16 @@ struct Driver {
             ingestEventsPerSecond: Double(events) / seconds(ingested - started),
             fullSpeedLatency: fullSpeed,
             pacedLatency: paced,
+            prunedDuringPaced: pruned,
             rssWithBacklog: rssWithBacklog,
             peakRSS: peakRSS,
             cpuMicrosecondsPerDelivery: cpu * 1e6 / Double(max(1, expected))
         )
     }
 
-    private func measurePaced(client: HTTPClient, events: Int, rate: Int, healthy: [String], already: Int) async throws -> Latency {
-        let cutoff = Timestamp.milliseconds(Date())
+    private func measurePaced(client: HTTPClient, events: Int, rate: Int, healthy: [String]) async throws -> Latency {
+        let began = Date()
+        let cutoff = Timestamp.milliseconds(began)
         let perTick = max(1, rate / 100)
         var sent = 0
         let start = ContinuousClock.now
@@ -127,7 +145,7 @@ struct Driver {
             let due = start + .milliseconds(tick * 10)
             if due > ContinuousClock.now { try await Task.sleep(until: due) }
         }
-        try await waitForDeliveries(already + events * healthy.count, of: healthy)
+        try await waitForDeliveries(events * healthy.count, of: healthy, madeSince: began)
         return Latency(try await firstAttemptLatencies(since: cutoff))
     }
 
@@ -145,12 +163,14 @@ struct Driver {
         guard response.status.code == 202 else { throw BenchError("ingest answered \(response.status.code): \(text.prefix(300))") }
     }
 
-    /// Waits until the healthy integrations have `expected` deliveries and none pending.
-    private func waitForDeliveries(_ expected: Int, of integrations: [String]) async throws {
+    /// Waits until the healthy integrations have `expected` deliveries made since `madeSince` and none pending (the
+    /// paced phase counts only its own: the retention may be removing the full-speed phase's meanwhile).
+    private func waitForDeliveries(_ expected: Int, of integrations: [String], madeSince: Date = .distantPast) async throws {
         let healthy = SQLList(integrations.map { SQLBind($0) })
+        let since = Identifier.lowerBound("msg", at: madeSince)
         let total = try await runtime.database.withConnection { db in
-            try await db.raw("SELECT COUNT(*) AS n FROM deliveries WHERE integration_id IN (\(healthy))").first(decodingColumn: "n", as: Int.self)
-                ?? 0
+            try await db.raw("SELECT COUNT(*) AS n FROM deliveries WHERE integration_id IN (\(healthy)) AND id >= \(bind: since)")
+                .first(decodingColumn: "n", as: Int.self) ?? 0
         }
         while true {
             // Counted through the partial index of pending deliveries, so that polling costs the store little.

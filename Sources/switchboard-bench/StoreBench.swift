@@ -107,7 +107,7 @@ struct StoreBench: AsyncParsableCommand {
         }
         let backlogRecordCPU = try await cpuSeconds { try await record(backlog, in: store) }
 
-        // Both passes' history removed, as the retention does once it is old enough (without its pauses). PostgreSQL's
+        // Both passes' history removed, as the retention does once it is old enough (without its rests). PostgreSQL's
         // statistics are brought up to date first, as autovacuum has long done before an hourly pass: straight after
         // bulk loading, the planner believes `attempts` small and scans it whole for every batch (11.5 against 44 s).
         if runtime.database.dialect == .postgres { try await runtime.database.withConnection { db in try await db.raw("ANALYZE").run() } }

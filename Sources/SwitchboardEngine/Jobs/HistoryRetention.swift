@@ -13,8 +13,11 @@ public struct HistoryRetention: Service {
     let interval: Duration
     let logger: Logger
 
-    /// The wait between the store's transactions (of 500 rows) that lets ingest and recording in.
-    static let pause: Duration = .milliseconds(10)
+    /// The share of the time the pruning works: after each transaction (of 500 rows) it rests three times as long,
+    /// which lets ingest and recording in. Measured at 1,000 events a second on SQLite (`switchboard-bench
+    /// --prune-during-latency`): p99 event→first attempt 29–32 ms while it prunes, against 36–38 ms resting a fixed 10 ms,
+    /// and 16–23 ms with no pruning; it still removes ~10,000 deliveries a second.
+    static let dutyCycle = 0.25
 
     public init(store: Store, days: Int, interval: Duration = .seconds(3600), logger: Logger) {
         self.store = store
@@ -32,7 +35,7 @@ public struct HistoryRetention: Service {
     public func prune(now: Date = Date()) async -> PrunedHistory? {
         let cutoff = now.addingTimeInterval(-TimeInterval(days) * 86_400)
         do {
-            let pruned = try await store.pruneHistory(before: cutoff, pause: Self.pause)
+            let pruned = try await store.pruneHistory(before: cutoff, dutyCycle: Self.dutyCycle)
             if pruned != PrunedHistory() {
                 logger.info(
                     "pruned history",
