@@ -36,7 +36,7 @@ struct CrashSafetyTests {
         let key = try #require(json["api_key"]?.stringValue)
 
         try await TestReceiver().run { receiver in
-            let port = Int.random(in: 40_000...50_000)
+            let port = TestPorts.unused()
             let api = "http://127.0.0.1:\(port)"
             let log = directory.appending(path: "serve.log").path
             let serve = ["serve", "--port", String(port)]

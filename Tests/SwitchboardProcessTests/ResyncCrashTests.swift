@@ -39,7 +39,7 @@ struct ResyncCrashTests {
                 from: Data(created.output.split(separator: "\n").last.map(String.init)?.utf8 ?? "".utf8)
             )
             let key = try #require(json["api_key"]?.stringValue)
-            let port = Int.random(in: 40_000...50_000)
+            let port = TestPorts.unused()
             let api = "http://127.0.0.1:\(port)"
             let log = directory.appending(path: "serve.log").path
             var server = try BackgroundProcess([binary, "serve", "--port", String(port)], environment: environment, logPath: log)

@@ -55,11 +55,10 @@ public actor PostgresCluster {
             }
         }
         try asOwner(Self.binary("initdb"), ["-D", data, "-U", "switchboard", "--auth=trust", "--locale=C", "-E", "UTF8", "--no-sync"])
-        // Ports below Linux's ephemeral range (32768–60999), so that no outgoing connection of the tests holds the one
-        // chosen; one another server holds makes the start fail at once ("Address already in use"), and another is tried.
+        // A port another server takes meanwhile makes the start fail at once ("Address already in use"): another is tried.
         var failure: (any Error)?
         for _ in 0..<5 {
-            let port = Int.random(in: 20_000...32_000)
+            let port = TestPorts.unused()
             let options =
                 "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
             do {
