@@ -61,8 +61,11 @@ public final class RequestBudget: Sendable {
     /// The margin added to the window for travel time.
     static let margin: Duration = .milliseconds(100)
 
+    /// The window as a duration.
+    private var windowDuration: Duration { .milliseconds(Int64(window * 1000)) }
+
     /// How long a request counts against the limit: the window and the margin.
-    private var span: Duration { .milliseconds(Int64(window * 1000)) + Self.margin }
+    private var span: Duration { windowDuration + Self.margin }
 
     /// How many evenly spaced background requests a pause may make up at once.
     static let catchUp = 5
@@ -73,7 +76,7 @@ public final class RequestBudget: Sendable {
         guard window > 0 else { return false }
         return state.withLock { state in
             if let allowance = state.allowance, allowance < limit { return true }
-            return state.lastBackground.map { ContinuousClock.now - $0 < .milliseconds(Int64(window * 1000)) } ?? false
+            return state.lastBackground.map { ContinuousClock.now - $0 < windowDuration } ?? false
         }
     }
 

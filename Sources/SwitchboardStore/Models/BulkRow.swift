@@ -25,6 +25,18 @@ extension Store {
     }
 }
 
+extension Store {
+    /// Inserts a few `rows` of `columns` in one statement, `onConflict` (an `ON CONFLICT …` clause) saying what
+    /// becomes of rows already there. Not chunked: for the handful of rows of a bookkeeping table.
+    static func upsert(into table: String, columns: [String], rows: [[BoundValue]], onConflict: String, in db: any SQLDatabase) async throws {
+        guard !rows.isEmpty else { return }
+        var statement = BoundSQL("INSERT INTO \(table) (\(columns.joined(separator: ", "))) ")
+        statement.appendInsertRows(rows, dialect: db.storeDialect)
+        statement.append(" " + onConflict)
+        try await db.bound(statement).run()
+    }
+}
+
 extension Delivery: BulkRow {
     static let columns = [
         "id", "workspace_id", "integration_id", "event_id", "event_type", "status", "attempts", "consecutive_failures",

@@ -39,14 +39,13 @@ extension Store {
     /// one order (integration, status), so that concurrent writers wait for each other briefly and never deadlock.
     static func applyCounts(_ changes: CountChanges, in db: any SQLDatabase) async throws {
         let rows = changes.deltas.filter { $0.value != 0 }.sorted { $0.key < $1.key }
-        guard !rows.isEmpty else { return }
-        var statement = BoundSQL("INSERT INTO delivery_counts (integration_id, status, n) ")
-        statement.appendInsertRows(
-            rows.map { [.text($0.key.integrationID), .text($0.key.status.rawValue), .integer($0.value)] },
-            dialect: db.storeDialect
+        try await upsert(
+            into: "delivery_counts",
+            columns: ["integration_id", "status", "n"],
+            rows: rows.map { [.text($0.key.integrationID), .text($0.key.status.rawValue), .integer($0.value)] },
+            onConflict: "ON CONFLICT (integration_id, status) DO UPDATE SET n = delivery_counts.n + excluded.n",
+            in: db
         )
-        statement.append(" ON CONFLICT (integration_id, status) DO UPDATE SET n = delivery_counts.n + excluded.n")
-        try await db.bound(statement).run()
     }
 
     /// How many deliveries of an integration are in each status.

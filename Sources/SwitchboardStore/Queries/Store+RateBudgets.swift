@@ -16,15 +16,14 @@ extension Store {
         guard !demands.isEmpty else { return [:] }
         let at = now.storeMilliseconds
         return try await database.transaction { db in
-            for (id, demand) in demands {
-                try await db.raw(
-                    """
-                    INSERT INTO rate_budget_users (integration_id, worker_id, seen_at, demand)
-                    VALUES (\(bind: id), \(bind: workerID), \(bind: at), \(bind: demand))
-                    ON CONFLICT (integration_id, worker_id) DO UPDATE SET seen_at = excluded.seen_at, demand = excluded.demand
-                    """
-                ).run()
-            }
+            // In one order, so that two processes recording the same integrations never wait on each other in a cycle.
+            try await Self.upsert(
+                into: "rate_budget_users",
+                columns: ["integration_id", "worker_id", "seen_at", "demand"],
+                rows: demands.sorted { $0.key < $1.key }.map { [.text($0.key), .text(workerID), .integer(at), .integer($0.value)] },
+                onConflict: "ON CONFLICT (integration_id, worker_id) DO UPDATE SET seen_at = excluded.seen_at, demand = excluded.demand",
+                in: db
+            )
             try await db.raw("DELETE FROM rate_budget_users WHERE seen_at < \(bind: at - 3_600_000)").run()
             let rows = try await db.raw(
                 """
