@@ -13,8 +13,7 @@ func withServingRuntime<R: Sendable>(
     workers: [Runtime] = [],
     _ body: (_ workspaceID: String, _ apiKey: String, _ api: String) async throws -> R
 ) async throws -> R {
-    let port = Int.random(in: 20_000...29_000)
-    let (ready, readySignal) = AsyncStream.makeStream(of: (String, String).self)
+    let (ready, readySignal) = AsyncStream.makeStream(of: (workspaceID: String, key: String, api: String).self)
     let serving = ServiceGroup(
         configuration: .init(
             services: [
@@ -24,8 +23,12 @@ func withServingRuntime<R: Sendable>(
                         defer { readySignal.finish() }
                         try await runtime.run(dispatch: workers.isEmpty) {
                             let (workspace, key) = try await runtime.store.createWorkspace(name: workspaceName, managerKeyLabel: "bench")
-                            readySignal.yield((workspace.id, key))
-                            return [runtime.application(host: "127.0.0.1", port: port)]
+                            // Port 0: the system picks one nothing holds; the body starts once the server listens on it.
+                            return [
+                                runtime.application(host: "127.0.0.1", port: 0) { port in
+                                    readySignal.yield((workspace.id, key, "http://127.0.0.1:\(port)"))
+                                }
+                            ]
                         }
                     }
                 )
@@ -36,7 +39,7 @@ func withServingRuntime<R: Sendable>(
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await serving.run() }
         var iterator = ready.makeAsyncIterator()
-        guard let (workspaceID, key) = await iterator.next() else { throw BenchError("the server did not start") }
+        guard let (workspaceID, key, api) = await iterator.next() else { throw BenchError("the server did not start") }
         let working = workers.map { worker in
             ServiceGroup(
                 configuration: .init(services: [.init(service: RuntimeService { try await worker.run { [] } })], logger: worker.logger)
@@ -45,7 +48,7 @@ func withServingRuntime<R: Sendable>(
         for worker in working { group.addTask { try await worker.run() } }
         let result: Result<R, any Error>
         do {
-            result = .success(try await body(workspaceID, key, "http://127.0.0.1:\(port)"))
+            result = .success(try await body(workspaceID, key, api))
         } catch {
             result = .failure(error)
         }
