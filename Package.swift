@@ -40,6 +40,8 @@ let package = Package(
         // A SQLite connection on the C API: synchronous statements with a statement cache. Its own module, so that
         // the system's sqlite3.h and sqlite-nio's bundled copy never meet in one Swift module.
         .target(name: "SQLiteDirect", dependencies: ["CSQLite3"], swiftSettings: swiftSettings),
+        // glibc's malloc.h, for the process's allocator settings (`ProcessMemory`).
+        .systemLibrary(name: "CMalloc"),
         // One SQL store over SQLKit, serving SQLite and PostgreSQL.
         .target(
             name: "SwitchboardStore",
@@ -102,6 +104,7 @@ let package = Package(
         .target(
             name: "SwitchboardCommands",
             dependencies: [
+                "CMalloc",
                 "SwitchboardDomain",
                 "SwitchboardStore",
                 "SwitchboardEngine",

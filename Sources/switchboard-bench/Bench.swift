@@ -58,6 +58,8 @@ struct DeliveryBench: AsyncParsableCommand {
     var hanging = 0
 
     func run() async throws {
+        // As `switchboard` does when it starts, and before the reference client's threads exist.
+        ProcessMemory.limitAllocatorArenas()
         var logger = Logger(label: "switchboard.bench")
         logger.logLevel = ProcessInfo.processInfo.environment["SWITCHBOARD_BENCH_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
         let sink = try NginxSink.start(workers: 1)

@@ -69,6 +69,7 @@ public final class Runtime: Sendable {
 
     /// Opens the database and wires the engine; nothing runs until `run`.
     public static func make(databaseURL: DatabaseURL, engine: EngineSettings, logger: Logger) async throws -> Runtime {
+        ProcessMemory.limitAllocatorArenas()
         let metrics = Self.metrics
         let secrets = try SecretKeyLoader.load(for: databaseURL, logger: logger)
         let database = try await Database.open(databaseURL, logger: logger)
