@@ -74,6 +74,28 @@ extension Store {
     static func save(_ integration: Integration, in db: any SQLDatabase) async throws -> CountChanges {
         try await db.update("integrations").set(model: integration, with: rowEncoder)
             .where("id", .equal, integration.id).where("workspace_id", .equal, integration.workspaceId).run()
+        return try await skipPendingIfPaused(integration, in: db)
+    }
+
+    /// Writes the health of `integration` (status, pause, detail, success and failure times, `updated_at`) if its row
+    /// is still the version `read` was; nil when it has changed since, so that nothing of that change is overwritten.
+    /// Otherwise returns the change to its delivery counts, as `save` does.
+    static func saveHealth(_ integration: Integration, over read: Integration, in db: any SQLDatabase) async throws -> CountChanges? {
+        let written = try await db.raw(
+            """
+            UPDATE integrations SET status = \(bind: integration.status.rawValue), pause_reason = \(bind: integration.pauseReason?.rawValue),
+            status_detail = \(bind: integration.statusDetail), last_success_at = \(bind: integration.lastSuccessAt),
+            last_failure_at = \(bind: integration.lastFailureAt), failing_since = \(bind: integration.failingSince),
+            updated_at = \(bind: integration.updatedAt)
+            WHERE id = \(bind: integration.id) AND updated_at = \(bind: read.updatedAt) RETURNING id
+            """
+        ).all()
+        guard !written.isEmpty else { return nil }
+        return try await skipPendingIfPaused(integration, in: db)
+    }
+
+    /// A paused integration's pending deliveries become `skipped`; returns the change to the counts.
+    private static func skipPendingIfPaused(_ integration: Integration, in db: any SQLDatabase) async throws -> CountChanges {
         var counts = CountChanges()
         if integration.status == .paused {
             let skipped = try await db.raw(

@@ -99,6 +99,11 @@ extension Store {
 
     /// Applies the domain's transitions for each integration in the order its attempts finished; a pause adds the
     /// deliveries it skips to `counts`.
+    ///
+    /// Only the health is written (status, pause, detail, success and failure times), and only onto the row as it
+    /// was read: if a manager's change (another process, on PostgreSQL) landed in between, the row is read again and
+    /// the same attempts applied to it. Writing back the whole row read earlier undid such a change — a secret
+    /// rotated a moment before was replaced by the old one.
     static func updateHealth(
         after results: [AttemptResult],
         now: Date,
@@ -110,57 +115,74 @@ extension Store {
         let integrations = try await db.raw("SELECT * FROM integrations WHERE id IN (\(binds: ids))")
             .all(decoding: Integration.self, with: rowDecoder)
         var changes: [HealthChange] = []
-        for var integration in integrations {
-            let before = integration
-            for result in results where result.delivery.integrationId == integration.id {
-                let at = result.outcome.startedAt.storeMilliseconds
-                if let refusal = result.outcome.refusal {
-                    // The provider refused the credentials or the selection: pause until a manager fixes it.
-                    var health = integration.health
-                    health.pause(refusal.reason, detail: refusal.detail)
-                    integration.health = health
-                } else if result.outcome.throttled {
-                    // Slowed down, not failed: the health stays as it is.
+        for read in integrations {
+            var before = read
+            for _ in 0..<3 {
+                let integration = applying(results, to: before, now: now)
+                // Success and failure times are kept to the second: a busy integration is not rewritten on every batch.
+                let onlyFresherTimes =
+                    integration.health == before.health && integration.failingSince == before.failingSince
+                    && (integration.lastSuccessAt ?? 0) - (before.lastSuccessAt ?? 0) < 1000
+                    && (integration.lastFailureAt ?? 0) - (before.lastFailureAt ?? 0) < 1000
+                if onlyFresherTimes { break }
+                guard let skipped = try await saveHealth(integration, over: before, in: db) else {
+                    let fresh = try await db.raw("SELECT * FROM integrations WHERE id = \(bind: before.id)")
+                        .first(decoding: Integration.self, with: rowDecoder)
+                    guard let fresh else { break }
+                    before = fresh
                     continue
-                } else if result.outcome.succeeded {
-                    var health = integration.health
-                    health.recordSuccess()
-                    integration.health = health
-                    integration.lastSuccessAt = max(integration.lastSuccessAt ?? 0, at)
-                    integration.failingSince = nil
-                } else {
-                    var health = integration.health
-                    health.recordFailure("Deliveries are failing: \(result.outcome.summary). Switchboard keeps retrying; check the endpoint.")
-                    if result.outcome.endpointGone {
-                        health.pause(.endpointFailing, detail: "The endpoint answered 410 Gone: fix or replace the URL, then resume and re-send.")
+                }
+                counts.merge(skipped)
+                if integration.health != before.health {
+                    changes.append(HealthChange(workspaceID: integration.workspaceId, integrationID: integration.id, health: integration.health))
+                    if integration.status == .paused {
+                        try await insertNotification(.paused(integration, at: now), in: db)
                     }
-                    integration.health = health
-                    integration.lastFailureAt = max(integration.lastFailureAt ?? 0, at)
-                    integration.failingSince = integration.failingSince ?? at
                 }
-            }
-            if integration.provider == "webhook", let since = integration.failingSince, integration.status != .paused,
-                now.storeMilliseconds - since >= Int64(endpointFailingAfter * 1000)
-            {
-                var health = integration.health
-                health.pause(.endpointFailing)
-                integration.health = health
-            }
-            // Success and failure times are kept to the second: a busy integration is not rewritten on every batch.
-            let onlyFresherTimes =
-                integration.health == before.health && integration.failingSince == before.failingSince
-                && (integration.lastSuccessAt ?? 0) - (before.lastSuccessAt ?? 0) < 1000
-                && (integration.lastFailureAt ?? 0) - (before.lastFailureAt ?? 0) < 1000
-            guard !onlyFresherTimes else { continue }
-            integration.updatedAt = now.storeMilliseconds
-            counts.merge(try await save(integration, in: db))
-            if integration.health != before.health {
-                changes.append(HealthChange(workspaceID: integration.workspaceId, integrationID: integration.id, health: integration.health))
-                if integration.status == .paused {
-                    try await insertNotification(.paused(integration, at: now), in: db)
-                }
+                break
             }
         }
         return changes
+    }
+
+    /// `integration` after its attempts among `results` (in the order they finished), as of `now`.
+    private static func applying(_ results: [AttemptResult], to integration: Integration, now: Date) -> Integration {
+        var integration = integration
+        for result in results where result.delivery.integrationId == integration.id {
+            let at = result.outcome.startedAt.storeMilliseconds
+            if let refusal = result.outcome.refusal {
+                // The provider refused the credentials or the selection: pause until a manager fixes it.
+                var health = integration.health
+                health.pause(refusal.reason, detail: refusal.detail)
+                integration.health = health
+            } else if result.outcome.throttled {
+                // Slowed down, not failed: the health stays as it is.
+                continue
+            } else if result.outcome.succeeded {
+                var health = integration.health
+                health.recordSuccess()
+                integration.health = health
+                integration.lastSuccessAt = max(integration.lastSuccessAt ?? 0, at)
+                integration.failingSince = nil
+            } else {
+                var health = integration.health
+                health.recordFailure("Deliveries are failing: \(result.outcome.summary). Switchboard keeps retrying; check the endpoint.")
+                if result.outcome.endpointGone {
+                    health.pause(.endpointFailing, detail: "The endpoint answered 410 Gone: fix or replace the URL, then resume and re-send.")
+                }
+                integration.health = health
+                integration.lastFailureAt = max(integration.lastFailureAt ?? 0, at)
+                integration.failingSince = integration.failingSince ?? at
+            }
+        }
+        if integration.provider == "webhook", let since = integration.failingSince, integration.status != .paused,
+            now.storeMilliseconds - since >= Int64(endpointFailingAfter * 1000)
+        {
+            var health = integration.health
+            health.pause(.endpointFailing)
+            integration.health = health
+        }
+        integration.updatedAt = now.storeMilliseconds
+        return integration
     }
 }

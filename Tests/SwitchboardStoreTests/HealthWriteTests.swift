@@ -1,0 +1,47 @@
+import Foundation
+import SwitchboardDomain
+import SwitchboardTestSupport
+import Testing
+
+@testable import SwitchboardStore
+
+@Suite("Recording an integration's health")
+struct HealthWriteTests {
+    @Test("the health is written only onto the row as it was read, and never over a manager's change", arguments: StoreEngine.allCases)
+    func healthNeverOverwritesAChange(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            let workspace = try await store.createWorkspace(name: "Acme")
+            let created = try await Fixtures.webhook(in: store, workspaceID: workspace.id)
+            let read = try #require(try await store.integrations(ids: [created.id])[created.id])
+
+            // A manager's change lands after the recording read the row: a rotated secret, a new URL.
+            var changed = read
+            changed.signingSecret = "sealed-new-secret"
+            changed.settings = #"{"events":["registration.created"],"url":"https://example.com/new"}"#
+            changed.updatedAt = read.updatedAt + 5
+            try await store.updateIntegration(changed)
+
+            func failing(_ integration: Integration) -> Integration {
+                var failing = integration
+                var health = failing.health
+                health.recordFailure("Deliveries are failing")
+                failing.health = health
+                failing.failingSince = integration.updatedAt + 10
+                failing.updatedAt = integration.updatedAt + 10
+                return failing
+            }
+            let staleWrite = failing(read)
+            let stale = try await store.database.transaction { db in try await Store.saveHealth(staleWrite, over: read, in: db) }
+            #expect(stale == nil, "the row changed since it was read")
+            let kept = try #require(try await store.integrations(ids: [created.id])[created.id])
+            #expect(kept == changed, "the manager's change stands whole")
+
+            let freshWrite = failing(kept)
+            let fresh = try await store.database.transaction { db in try await Store.saveHealth(freshWrite, over: kept, in: db) }
+            #expect(fresh != nil)
+            let written = try #require(try await store.integrations(ids: [created.id])[created.id])
+            #expect(written.status == .failedSync && written.failingSince == kept.updatedAt + 10)
+            #expect(written.signingSecret == "sealed-new-secret" && written.settings == changed.settings, "only the health was written")
+        }
+    }
+}
