@@ -227,6 +227,38 @@ struct DeliveryTests {
         }
     }
 
+    @Test("a change of URL or secret reaches the very next delivery, though routes are kept between them", arguments: StoreEngine.allCases)
+    func routeChanges(engine: StoreEngine) async throws {
+        try await withEngine(engine) { harness in
+            try await TestReceiver().run { receiver in
+                let integration = try await harness.webhook(url: receiver.url + "/first")
+                let workspaceID = harness.workspace.id
+                try await harness.ingest([Fixtures.registration("a@example.com")])
+                #expect(await receiver.wait { $0.count == 1 })
+
+                // Each change moves `updated_at`, which counts milliseconds: let one pass.
+                try await Task.sleep(for: .milliseconds(2))
+                _ = try await harness.integrations.update(workspaceID: workspaceID, id: integration.id, changes: .init(url: receiver.url + "/second"))
+                try await harness.ingest([Fixtures.registration("b@example.com")])
+                #expect(await receiver.wait { $0.count == 2 })
+                #expect(receiver.received.map(\.path) == ["/first", "/second"])
+
+                try await Task.sleep(for: .milliseconds(2))
+                let (newText, _) = try await harness.integrations.rotateSigningSecret(workspaceID: workspaceID, id: integration.id)
+                try await harness.ingest([Fixtures.registration("c@example.com")])
+                #expect(await receiver.wait { $0.count == 3 })
+                let request = try #require(receiver.received.last)
+                #expect(request.headers["webhook-signature"]?.split(separator: " ").count == 2, "signed with the new and the previous secret")
+                try SignatureVerifier(secret: try #require(SigningSecret(newText))).verify(
+                    messageID: request.webhookID,
+                    timestamp: request.headers["webhook-timestamp"],
+                    signatureHeader: request.headers["webhook-signature"],
+                    body: request.body
+                )
+            }
+        }
+    }
+
     @Test("after a rotation deliveries carry the new and the previous signature", arguments: [StoreEngine.sqlite])
     func rotation(engine: StoreEngine) async throws {
         try await withEngine(engine) { harness in

@@ -54,8 +54,12 @@ struct LocalDispatchTests {
             _ = try await local.ingest(batch(3..<8), workspaceID: workspace.id, into: store)
             #expect(try await claimTokens(store) == ["w:ingest", "w:ingest"], "only what the worker has room for")
             var handOffs = local.handOffs.makeAsyncIterator()
-            let handed = try #require(await handOffs.next())
+            let handOff = try #require(await handOffs.next())
+            let handed = handOff.deliveries
             #expect(handed.count == 2)
+            let integrationID = try #require(handed.first?.integrationId)
+            let stored = try #require(try await store.integrations(ids: [integrationID]).values.first)
+            #expect(handOff.integrationVersions == [stored.id: stored.updatedAt], "the integration's version as ingest read it")
             #expect(handed.allSatisfy { $0.claimToken == "w:ingest" && $0.nextAttemptAt ?? 0 > Timestamp.milliseconds(Date()) })
 
             _ = try await local.ingest(batch(8..<10), workspaceID: workspace.id, into: store)
@@ -65,7 +69,7 @@ struct LocalDispatchTests {
             #expect(try await claimTokens(store).count == 4)
 
             let integration = try #require(handed.first?.integrationId)
-            local.received(try #require(await handOffs.next()))
+            local.received(try #require(await handOffs.next()).deliveries)
             local.publish(room: [integration: 1])
             _ = try await local.ingest(batch(14..<16), workspaceID: workspace.id, into: store)
             #expect(try await claimTokens(store).count == 5, "the room the worker last published")

@@ -19,6 +19,7 @@ public struct DeliveryDispatcher: Service {
     let catalogue: ProviderCatalogue
     let sessions: ContactSyncSessions
     let logger: Logger
+    private let routes = RouteCache()
 
     /// A dispatcher; `localDispatch` is shared with the local ingest path, `sessions` with resync jobs.
     public init(
@@ -72,8 +73,9 @@ public struct DeliveryDispatcher: Service {
                     for await _ in localDispatch.wakeUps { signal.yield(.tick) }
                 }
                 services.addTask {
-                    for await deliveries in localDispatch.handOffs {
-                        signal.yield(.handedOff(deliveries, await prepare(deliveries, now: Date())))
+                    for await handOff in localDispatch.handOffs {
+                        let prepared = await prepare(handOff.deliveries, now: Date(), versions: handOff.integrationVersions)
+                        signal.yield(.handedOff(handOff.deliveries, prepared))
                     }
                 }
                 localDispatch.attach(token: "\(configuration.workerID):ingest", lease: configuration.lease, defaultRoom: queueDepth)
@@ -283,8 +285,9 @@ public struct DeliveryDispatcher: Service {
     }
 
     /// Adds to claimed deliveries what sending needs: the body (from ingest's cache when fresh, else from the
-    /// store; one per event, shared by its deliveries), the URL and the secrets.
-    private func prepare(_ deliveries: [Delivery], now: Date) async -> [Prepared] {
+    /// store; one per event, shared by its deliveries), the URL and the secrets — a webhook's as kept for the
+    /// integration's version in `versions` (deliveries handed over at ingest), else as the store has it now.
+    private func prepare(_ deliveries: [Delivery], now: Date, versions: [String: Int64] = [:]) async -> [Prepared] {
         guard !deliveries.isEmpty else { return [] }
         do {
             let eventIDs = Set(deliveries.map(\.eventId))
@@ -297,13 +300,23 @@ public struct DeliveryDispatcher: Service {
                     bodies[id] = WebhookPayload.body(type: type, occurredAt: event.occurredAt, dataJSON: event.dataJSON)
                 }
             }
-            let integrations = try await store.integrations(ids: Array(Set(deliveries.map(\.integrationId))))
             var targets: [String: Route] = [:]
+            var unread: [String] = []
+            for id in Set(deliveries.map(\.integrationId)) {
+                if let version = versions[id], let route = routes.route(of: id, version: version, now: now) {
+                    targets[id] = route
+                } else {
+                    unread.append(id)
+                }
+            }
+            let integrations = unread.isEmpty ? [:] : try await store.integrations(ids: unread)
             for (id, integration) in integrations where integration.deletedAt == nil && integration.status != .paused {
                 // One integration whose settings or secrets cannot be read holds up only its own deliveries (they lapse
                 // with the claim and are tried again), never the rest of the batch.
                 do {
-                    targets[id] = try await target(of: integration, now: now)
+                    let route = try await target(of: integration, now: now)
+                    targets[id] = route
+                    routes.keep(route, of: integration, now: now)
                 } catch ProviderFailure.refused(let failure) {
                     // An OAuth refresh the provider refused: the credentials have expired.
                     let name = catalogue.displayName(integration.provider)

@@ -14,8 +14,8 @@ import Synchronization
 public final class LocalDispatch: Sendable {
     let wakeUps: AsyncStream<Void>
     private let wakeUpContinuation: AsyncStream<Void>.Continuation
-    let handOffs: AsyncStream<[Delivery]>
-    private let handOffContinuation: AsyncStream<[Delivery]>.Continuation
+    let handOffs: AsyncStream<HandOff>
+    private let handOffContinuation: AsyncStream<HandOff>.Continuation
     let bodies: BodyCache
     private let state = Mutex(State())
 
@@ -26,6 +26,12 @@ public final class LocalDispatch: Sendable {
         var handedOff: [String: Int] = [:]
         /// How many more each integration's queue can take, as the worker last said.
         var room: [String: Int] = [:]
+    }
+
+    /// Deliveries claimed at ingest, with the versions of their integrations that the ingest's transaction read.
+    struct HandOff {
+        let deliveries: [Delivery]
+        let integrationVersions: [String: Int64]
     }
 
     struct Worker {
@@ -41,7 +47,7 @@ public final class LocalDispatch: Sendable {
     public init(cacheBytes: Int = 8 << 20) {
         // Only the newest wake-up is kept: one covers any number of events.
         (wakeUps, wakeUpContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        (handOffs, handOffContinuation) = AsyncStream.makeStream(of: [Delivery].self)
+        (handOffs, handOffContinuation) = AsyncStream.makeStream(of: HandOff.self)
         bodies = BodyCache(capacityBytes: cacheBytes)
     }
 
@@ -71,7 +77,9 @@ public final class LocalDispatch: Sendable {
             throw error
         }
         ingested(events, results: result.events, dataJSON: result.dataJSON)
-        if !result.claimed.isEmpty { handOffContinuation.yield(result.claimed) }
+        if !result.claimed.isEmpty {
+            handOffContinuation.yield(HandOff(deliveries: result.claimed, integrationVersions: result.integrationVersions))
+        }
         return result.events
     }
 

@@ -25,6 +25,9 @@ public struct IngestResult: Sendable {
     /// The data of each new event as stored (compact JSON, keys sorted; with its summary for a `broadcast.ended`),
     /// by event id: webhook bodies are built around it without encoding the data again.
     public var dataJSON: [String: String]
+    /// The version (`updated_at`) of each integration the events fanned out to, as this transaction read it: the
+    /// claimed deliveries go as their integration was then, and a route kept from that version needs no new read.
+    public var integrationVersions: [String: Int64]
 }
 
 /// A local worker's claim on deliveries as they are stored: ingest asks `accepts` once per new pending
@@ -46,6 +49,8 @@ struct Subscriber: Sendable {
     let integrationID: String
     let paused: Bool
     let events: Set<OutboundEventType>
+    /// Its `updated_at`.
+    let version: Int64
 }
 
 extension Store {
@@ -105,7 +110,12 @@ extension Store {
             var counts = CountChanges()
             for delivery in deliveries { counts.add(delivery.integrationId, delivery.status) }
             try await Self.applyCounts(counts, in: db)
-            return IngestResult(events: results, claimed: claimed, dataJSON: dataJSON)
+            return IngestResult(
+                events: results,
+                claimed: claimed,
+                dataJSON: dataJSON,
+                integrationVersions: Dictionary(subscribers.map { ($0.integrationID, $0.version) }) { first, _ in first }
+            )
         }
     }
 
@@ -191,7 +201,7 @@ extension Store {
     static func subscribers(workspaceID: String, in db: any SQLDatabase) async throws -> [Subscriber] {
         let rows = try await db.raw(
             """
-            SELECT id, events, settings, status FROM integrations WHERE workspace_id = \(bind: workspaceID) AND deleted_at IS NULL
+            SELECT id, events, settings, status, updated_at FROM integrations WHERE workspace_id = \(bind: workspaceID) AND deleted_at IS NULL
             AND status <> 'setup_incomplete'
             """
         ).all()
@@ -208,7 +218,8 @@ extension Store {
             return Subscriber(
                 integrationID: try row.decode(column: "id", as: String.self),
                 paused: try row.decode(column: "status", as: String.self) == IntegrationStatus.paused.rawValue,
-                events: events
+                events: events,
+                version: try row.decode(column: "updated_at", as: Int64.self)
             )
         }
     }
