@@ -88,11 +88,12 @@ struct DeliveryCountTests {
 
             // Pausing skips what is pending; deleting cancels it.
             _ = try await store.ingest(workspaceID: workspace.id, events: [Fixtures.registration("more@example.com")])
-            var paused = try #require(try await store.integration(workspaceID: workspace.id, id: first.id))
+            let unpaused = try #require(try await store.integration(workspaceID: workspace.id, id: first.id))
+            var paused = unpaused
             var health = paused.health
             health.pause(.manual)
             paused.health = health
-            try await store.updateIntegration(paused)
+            try await store.updateIntegration(paused, from: unpaused)
             try await expectCountsMatch("pausing")
             _ = try await store.ingest(workspaceID: workspace.id, events: [Fixtures.ended()])
             #expect(try await store.deliveryCounts(integrationID: third.id) == [.pending: 1])

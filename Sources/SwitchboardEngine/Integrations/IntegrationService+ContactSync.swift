@@ -53,6 +53,7 @@ extension IntegrationService {
         changes: Changes,
         now: Date
     ) async throws(IntegrationError) -> Integration {
+        let read = integration
         var integration = integration
         var errors = Self.labelErrors(changes.label)
         let newCredentials = changes.credentials.flatMap { collect(provider.credentials(from: $0), into: &errors) }
@@ -83,7 +84,7 @@ extension IntegrationService {
             integration.settings = candidate.settings
         }
         integration.updatedAt = Timestamp.milliseconds(now)
-        try await storeCall { [integration] in try await store.updateIntegration(integration) }
+        try await storeCall { [integration] in try await store.updateIntegration(integration, from: read) }
         return integration
     }
 
@@ -91,6 +92,7 @@ extension IntegrationService {
     /// the integration `active` when every step is done; otherwise answers 409 with what is left.
     public func completeSetup(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) -> Integration {
         var integration = try await load(workspaceID: workspaceID, id: id)
+        let read = integration
         guard let provider = catalogue.contactSync(integration.provider) else {
             throw .unsupported("\(catalogue.displayName(integration.provider)) integrations have no setup to complete")
         }
@@ -107,7 +109,7 @@ extension IntegrationService {
         }
         recordSetup(check, finished: true, settings: settings, provider: provider, in: &integration)
         integration.updatedAt = Timestamp.milliseconds(now)
-        try await storeCall { [integration] in try await store.updateIntegration(integration) }
+        try await storeCall { [integration] in try await store.updateIntegration(integration, from: read) }
         return integration
     }
 

@@ -42,6 +42,7 @@ extension IntegrationService {
             throw .invalid([FieldError(field: "state", message: "has expired: start the connection again")])
         }
         var integration = try await load(workspaceID: parts[1], id: parts[2])
+        let read = integration
         guard let provider = catalogue.contactSync(integration.provider) else { throw .unsupported("not an OAuth integration") }
         let credentials: [String: String]
         do {
@@ -58,7 +59,7 @@ extension IntegrationService {
             try refuseUnlessPassed(check, provider: provider)
         }
         integration.updatedAt = Timestamp.milliseconds(now)
-        try await storeCall { [integration] in try await store.updateIntegration(integration) }
+        try await storeCall { [integration] in try await store.updateIntegration(integration, from: read) }
         return integration
     }
 }

@@ -31,6 +31,7 @@ extension IntegrationService {
         if let credentials = changes.credentials, !credentials.isEmpty {
             throw .invalid([FieldError(field: "credentials", message: "webhook integrations take no credentials")])
         }
+        let read = integration
         var integration = integration
         let current = try decodeSettings(integration)
         let settings = try await validatedSettings(
@@ -43,7 +44,7 @@ extension IntegrationService {
         integration.settings = JSONColumn.text(settings, fallback: "{}")
         integration.events = Integration.eventsColumn(settings.events)
         integration.updatedAt = Timestamp.milliseconds(now)
-        try await storeCall { [integration] in try await store.updateIntegration(integration) }
+        try await storeCall { [integration] in try await store.updateIntegration(integration, from: read) }
         return integration
     }
 
@@ -88,6 +89,7 @@ extension IntegrationService {
     /// Replaces the signing secret; the previous one keeps signing alongside it for 24 hours.
     public func rotateSigningSecret(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) -> (String, Date) {
         var integration = try await load(workspaceID: workspaceID, id: id)
+        let read = integration
         guard integration.provider == ProviderCatalogue.webhook.provider else {
             throw .unsupported("only webhook integrations have a signing secret")
         }
@@ -97,7 +99,7 @@ extension IntegrationService {
         integration.previousSecretExpiresAt = Timestamp.milliseconds(expires)
         integration.signingSecret = secrets.seal(fresh)
         integration.updatedAt = Timestamp.milliseconds(now)
-        try await storeCall { [integration] in try await store.updateIntegration(integration) }
+        try await storeCall { [integration] in try await store.updateIntegration(integration, from: read) }
         return (fresh, expires)
     }
 

@@ -86,17 +86,19 @@ public struct IntegrationService: Sendable {
     /// Pauses by a manager's hand: nothing is sent, new events are recorded as skipped.
     public func pause(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) -> Integration {
         var integration = try await load(workspaceID: workspaceID, id: id)
+        let read = integration
         var health = integration.health
         health.pause(.manual)
         integration.health = health
         integration.updatedAt = Timestamp.milliseconds(now)
-        try await storeCall { [integration] in try await store.updateIntegration(integration) }
+        try await storeCall { [integration] in try await store.updateIntegration(integration, from: read) }
         return integration
     }
 
     /// Validates again, then resumes; refuses with the reason when validation still fails.
     public func resume(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) -> Integration {
         var integration = try await load(workspaceID: workspaceID, id: id)
+        let read = integration
         guard integration.status == .paused else { return integration }
         if let provider = catalogue.contactSync(integration.provider) {
             if let failure = try await validate(integration, provider: provider) {
@@ -113,7 +115,7 @@ public struct IntegrationService: Sendable {
         integration.health = health
         integration.failingSince = nil
         integration.updatedAt = Timestamp.milliseconds(now)
-        try await storeCall { [integration] in try await store.updateIntegration(integration) }
+        try await storeCall { [integration] in try await store.updateIntegration(integration, from: read) }
         return integration
     }
 

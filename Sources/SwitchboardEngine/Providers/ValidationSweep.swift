@@ -65,14 +65,15 @@ extension Store {
     /// Pauses an integration its provider refused, with the reason and a notification for the managers, unless
     /// it changed since it was read (a manager's edit wins; the next check sees it). Returns whether it paused.
     func pause(_ integration: Integration, refusedWith failure: ValidationFailure, providerName: String, now: Date) async throws -> Bool {
-        guard var current = try await self.integration(workspaceID: integration.workspaceId, id: integration.id),
-            current.updatedAt == integration.updatedAt
+        guard let read = try await self.integration(workspaceID: integration.workspaceId, id: integration.id),
+            read.updatedAt == integration.updatedAt
         else { return false }
+        var current = read
         var health = current.health
         health.validationFailed(failure, providerName: providerName, provider: current.provider)
         current.health = health
         current.updatedAt = Timestamp.milliseconds(now)
-        try await updateIntegration(current, notification: .paused(current, at: now))
+        try await updateIntegration(current, from: read, notification: .paused(current, at: now))
         return true
     }
 }

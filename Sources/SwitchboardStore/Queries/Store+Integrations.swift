@@ -38,12 +38,13 @@ extension Store {
         return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Saves every field of an integration. When the change pauses it, its pending deliveries become
-    /// `skipped` in the same transaction, so nothing is sent while paused; a `notification` for the
-    /// workspace's managers is stored with it.
-    public func updateIntegration(_ integration: Integration, notification: Notification? = nil) async throws {
+    /// Saves the fields in which `integration` differs from `read`, the row it was made from, so that what changed
+    /// in other fields meanwhile stays (the recording of its health, between a manager's read and save). When the
+    /// change pauses it, its pending deliveries become `skipped` in the same transaction, so nothing is sent while
+    /// paused; a `notification` for the workspace's managers is stored with it.
+    public func updateIntegration(_ integration: Integration, from read: Integration, notification: Notification? = nil) async throws {
         try await database.transaction { db in
-            let counts = try await Self.save(integration, in: db)
+            let counts = try await Self.save(integration, from: read, in: db)
             if let notification { try await Self.insertNotification(notification, in: db) }
             try await Self.applyCounts(counts, in: db)
         }
@@ -70,11 +71,28 @@ extension Store {
         }
     }
 
-    /// Writes an integration; returns the change to its delivery counts, for the caller to apply (`applyCounts`).
-    static func save(_ integration: Integration, in db: any SQLDatabase) async throws -> CountChanges {
-        try await db.update("integrations").set(model: integration, with: rowEncoder)
-            .where("id", .equal, integration.id).where("workspace_id", .equal, integration.workspaceId).run()
+    /// Writes the columns in which an integration differs from `read`; returns the change to its delivery counts,
+    /// for the caller to apply (`applyCounts`).
+    static func save(_ integration: Integration, from read: Integration, in db: any SQLDatabase) async throws -> CountChanges {
+        let changed = try changedColumns(of: integration, from: read)
+        let columns = try rowEncoder.encode(integration).filter { changed.contains($0.0) }
+        if !columns.isEmpty {
+            var update = db.update("integrations")
+            for (column, value) in columns { update = update.set(SQLIdentifier(column), to: value) }
+            try await update.where("id", .equal, integration.id).where("workspace_id", .equal, integration.workspaceId).run()
+        }
         return try await skipPendingIfPaused(integration, in: db)
+    }
+
+    /// The columns whose values differ between two versions of an integration row.
+    private static func changedColumns(of integration: Integration, from read: Integration) throws -> Set<String> {
+        func fields(_ row: Integration) throws -> [String: JSONValue] {
+            guard case .object(let fields) = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(row)) else { return [:] }
+            return fields
+        }
+        let (new, old) = (try fields(integration), try fields(read))
+        // A nil field is left out of the JSON: absent on one side and present on the other is a change too.
+        return Set(new.keys).union(old.keys).filter { new[$0] != old[$0] }
     }
 
     /// Writes the health of `integration` (status, pause, detail, success and failure times, `updated_at`) if its row
