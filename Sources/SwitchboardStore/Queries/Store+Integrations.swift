@@ -114,16 +114,25 @@ extension Store {
 
     /// A paused integration's pending deliveries become `skipped`; returns the change to the counts.
     private static func skipPendingIfPaused(_ integration: Integration, in db: any SQLDatabase) async throws -> CountChanges {
+        guard integration.status == .paused else { return CountChanges() }
+        return try await endPending(of: integration.id, as: .skipped, at: integration.updatedAt, in: db)
+    }
+
+    /// Ends an integration's pending deliveries (claimed ones too) in `status`; returns the change to the counts.
+    private static func endPending(
+        of integrationID: String,
+        as status: DeliveryStatus,
+        at: Int64,
+        in db: any SQLDatabase
+    ) async throws -> CountChanges {
+        let ended = try await db.raw(
+            """
+            UPDATE deliveries SET status = \(bind: status.rawValue), claim_token = NULL, next_attempt_at = NULL, updated_at = \(bind: at)
+            WHERE integration_id = \(bind: integrationID) AND status = 'pending' RETURNING id
+            """
+        ).all().count
         var counts = CountChanges()
-        if integration.status == .paused {
-            let skipped = try await db.raw(
-                """
-                UPDATE deliveries SET status = 'skipped', claim_token = NULL, next_attempt_at = NULL, updated_at = \(bind: integration.updatedAt)
-                WHERE integration_id = \(bind: integration.id) AND status = 'pending' RETURNING id
-                """
-            ).all().count
-            counts.move(integration.id, from: .pending, to: .skipped, skipped)
-        }
+        counts.move(integrationID, from: .pending, to: status, ended)
         return counts
     }
 
@@ -135,15 +144,7 @@ extension Store {
                 "UPDATE integrations SET deleted_at = \(bind: at), updated_at = \(bind: at) WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) AND deleted_at IS NULL RETURNING id"
             ).all()
             guard !deleted.isEmpty else { return false }
-            let cancelled = try await db.raw(
-                """
-                UPDATE deliveries SET status = 'cancelled', claim_token = NULL, next_attempt_at = NULL, updated_at = \(bind: at)
-                WHERE integration_id = \(bind: id) AND status = 'pending' RETURNING id
-                """
-            ).all().count
-            var counts = CountChanges()
-            counts.move(id, from: .pending, to: .cancelled, cancelled)
-            try await Self.applyCounts(counts, in: db)
+            try await Self.applyCounts(try await Self.endPending(of: id, as: .cancelled, at: at, in: db), in: db)
             return true
         }
     }
