@@ -80,6 +80,29 @@ struct EventsAPITests {
         }
     }
 
+    @Test("a body nesting deeper than 64 levels is refused naming the limit, and nothing is stored", arguments: [StoreEngine.sqlite])
+    func nestingLimit(engine: StoreEngine) async throws {
+        try await withAPI(engine) { api in
+            _ = try await api.createWebhook()
+            func event(nesting depth: Int) -> String {
+                let deep = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+                return
+                    #"{"type": "registration.created", "data": {"broadcast": {"id": "b"}, "registrant": {"email": "a@example.com"}, "x": \#(deep)}}"#
+            }
+            // The envelope and `data` take two levels: 62 more reach the limit exactly.
+            #expect(try await api.call(.post, "/v1/events", key: api.managerKey, json: event(nesting: 62)).status == 202)
+            for depth in [63, 10_000] {
+                let refused = try await api.call(.post, "/v1/events", key: api.managerKey, json: event(nesting: depth))
+                #expect(refused.status == 400)
+                #expect(refused.contentType == "application/problem+json")
+                #expect(refused.json["code"] == .string("malformed_request"))
+                #expect(refused.json["detail"]?.stringValue?.contains("64 levels") == true, "\(refused.text)")
+            }
+            let deliveries = try await api.store.deliveries(workspaceID: api.workspace.id, filter: DeliveryFilter(), limit: 10, cursor: nil)
+            #expect(deliveries.items.count == 1, "only the event within the limit was stored")
+        }
+    }
+
     @Test("list parameters are validated", arguments: [StoreEngine.sqlite])
     func listParameters(engine: StoreEngine) async throws {
         try await withAPI(engine) { api in

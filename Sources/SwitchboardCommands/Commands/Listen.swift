@@ -60,7 +60,7 @@ struct VerifyingReceiver: Sendable {
                 report("✗ \(id ?? "-") rejected: \(error)")
                 return Response(status: .unauthorized)
             }
-            let type = (try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)))?["type"]?.stringValue ?? "?"
+            let type = (try? JSONValue(json: bytes))?["type"]?.stringValue ?? "?"
             report("✓ \(id ?? "-") \(type) \(String(decoding: bytes, as: UTF8.self))")
             return Response(status: .noContent)
         }

@@ -9,6 +9,13 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// The value a JSON document holds, read in one pass (`JSONParser`), nesting at most `maximumDepth` deep.
+    public init(json bytes: some Sequence<UInt8>, maximumDepth: Int = JSONParser.defaultMaximumDepth) throws(JSONParser.Failure) {
+        self = try JSONParser.parse(bytes, maximumDepth: maximumDepth)
+    }
+
+    /// For values inside other `Decodable` types only: documents are read with `init(json:)`, which is linear where
+    /// this is not (each wrong guess below throws, at a cost that grows with the depth).
     public init(from decoder: any Decoder) throws {
         // Each wrong guess throws (and builds) an error, so the kinds are tried from the most common in event
         // payloads (strings, objects) to the least. A JSON value is of exactly one kind, so the order does not change

@@ -303,7 +303,7 @@ public struct DeliveryDispatcher: Service {
     private func sync(_ item: Prepared, provider: any ContactSyncProvider, connection: ContactSyncConnection) async -> AttemptOutcome {
         let (started, clock) = (Date(), ContinuousClock.now)
         let name = provider.description.displayName
-        guard let payload = try? JSONDecoder().decode(JSONValue.self, from: Data(item.body)), let activity = ContactActivity(payload: payload) else {
+        guard let payload = try? JSONValue(json: item.body), let activity = ContactActivity(payload: payload) else {
             return AttemptOutcome(
                 provider: .invalid("\(name) receives registrations and attendance only"),
                 providerName: name,

@@ -234,7 +234,7 @@ extension IntegrationService {
     }
 
     func currentSettings(of integration: Integration) throws(IntegrationError) -> JSONValue {
-        guard let settings = try? JSONDecoder().decode(JSONValue.self, from: Data(integration.settings.utf8)) else {
+        guard let settings = try? JSONValue(json: integration.settings.utf8) else {
             throw .storeFailure("the settings of \(integration.id) are not JSON")
         }
         return settings

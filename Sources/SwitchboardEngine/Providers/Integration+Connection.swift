@@ -8,7 +8,7 @@ extension Integration {
         ContactSyncConnection(
             integrationID: id,
             credentials: try openCredentials(box),
-            settings: try JSONDecoder().decode(JSONValue.self, from: Data(settings.utf8)),
+            settings: try JSONValue(json: settings.utf8),
             budget: budget
         )
     }

@@ -4,15 +4,18 @@ import NIOCore
 import SwitchboardDomain
 
 extension Request {
-    /// The body as JSON: 413 above 1 MiB, 400 when it is not JSON (or empty, unless `allowEmpty`: then `{}`).
+    /// The body as JSON: 413 above 1 MiB, 400 when it is not JSON, nests deeper than `JSONParser.defaultMaximumDepth` or is
+    /// empty (unless `allowEmpty`: then `{}`).
     func jsonBody(context: SwitchboardRequestContext, allowEmpty: Bool = false) async throws -> JSONValue {
         let buffer = try await body.collect(upTo: context.maxUploadSize)
         if buffer.readableBytes == 0 && allowEmpty { return .object([:]) }
         guard buffer.readableBytes > 0 else { throw APIError.malformed("The request body is empty; send a JSON document.") }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
-        } catch {
-            throw APIError.malformed("The request body is not valid JSON.")
+            return try JSONValue(json: buffer.readableBytesView)
+        } catch .tooDeep(let limit) {
+            throw APIError.malformed("The request body nests arrays and objects more than \(limit) levels deep; \(limit) is the limit.")
+        } catch .malformed(let reason, let offset) {
+            throw APIError.malformed("The request body is not valid JSON: \(reason) at byte \(offset).")
         }
     }
 

@@ -25,13 +25,13 @@ struct IntegrationResponse: Encodable {
         try container.encode(integration.provider, forKey: .provider)
         try container.encode(ProviderCatalogueCategory.of(integration.provider), forKey: .category)
         try container.encode(integration.label, forKey: .label)
-        let settings = (try? JSONDecoder().decode(JSONValue.self, from: Data(integration.settings.utf8))) ?? .object([:])
+        let settings = (try? JSONValue(json: integration.settings.utf8)) ?? .object([:])
         try container.encode(settings, forKey: .settings)
         try container.encode(integration.status, forKey: .status)
         try container.encode(integration.pauseReason, forKey: .pauseReason)
         try container.encode(integration.statusDetail, forKey: .statusDetail)
         try container.encode(credentialHints, forKey: .credentials)
-        if let setup = integration.setup, let progress = try? JSONDecoder().decode(JSONValue.self, from: Data(setup.utf8)) {
+        if let setup = integration.setup, let progress = try? JSONValue(json: setup.utf8) {
             try container.encode(progress, forKey: .setup)
         } else {
             try container.encodeNil(forKey: .setup)

@@ -11,7 +11,7 @@ public struct StoredEvent: Sendable, Equatable {
 
     /// The data, decoded.
     public var data: [String: JSONValue] {
-        ((try? JSONDecoder().decode(JSONValue.self, from: Data(dataJSON.utf8)))?.objectValue) ?? [:]
+        ((try? JSONValue(json: dataJSON.utf8))?.objectValue) ?? [:]
     }
 }
 

@@ -87,7 +87,7 @@ extension Store {
     /// The columns whose values differ between two versions of an integration row.
     private static func changedColumns(of integration: Integration, from read: Integration) throws -> Set<String> {
         func fields(_ row: Integration) throws -> [String: JSONValue] {
-            guard case .object(let fields) = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(row)) else { return [:] }
+            guard case .object(let fields) = try JSONValue(json: JSONEncoder().encode(row)) else { return [:] }
             return fields
         }
         let (new, old) = (try fields(integration), try fields(read))

@@ -37,7 +37,7 @@ extension Store {
                 if (newest[email]?.0 ?? .min) <= at { newest[email] = (at, try row.decode(column: "data", as: String.self)) }
             }
             return emails.map { email in
-                let data = newest[email].flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.1.utf8)) }
+                let data = newest[email].flatMap { try? JSONValue(json: $0.1.utf8) }
                 return StoredRegistrant(email: email, registrant: data?["registrant"] ?? .object(["email": .string(email)]))
             }
         }
