@@ -11,10 +11,18 @@ struct EndpointGuardTests {
         arguments: [
             "https://127.0.0.1/hook", "https://10.0.0.5/hook", "https://169.254.169.254/latest/meta-data", "https://[::1]/hook",
             "https://localhost/hook", "https://192.168.1.20:8443/x", "https://[fe80::1]/x", "https://0.0.0.0/x",
+            // 127.0.0.1 and 169.254.169.254 written as one decimal number, in hex, in octal, and shortened.
+            "https://2130706433/x", "https://0x7f000001/x", "https://0177.0.0.1/x", "https://127.1/x", "https://0x7f.1/x", "https://2852039166/x",
+            "https://0251.0376.0251.0376/x",
+            // The same through IPv6 translation and tunnels.
+            "https://[64:ff9b::7f00:1]/x", "https://[64:ff9b:1::a9fe:a9fe]/x", "https://[2002:7f00:1::]/x", "https://[::ffff:0:7f00:1]/x",
+            "https://[fec0::1]/x", "https://[::ffff:127.0.0.1]/x", "https://198.18.0.1/x",
         ]
     )
     func refused(url: String) async {
-        await #expect(throws: EndpointGuard.Refusal.self) { try await strict.check(url) }
+        let refusal = await #expect(throws: EndpointGuard.Refusal.self) { try await strict.check(url) }
+        // Refused for the address it names, not because the name could not be looked up.
+        #expect(refusal?.unresolved == false, "\(url): \(String(describing: refusal))")
     }
 
     @Test(
