@@ -1,7 +1,9 @@
 """A real SMTP server for the tests (aiosmtpd): appends each accepted message to a JSON-lines file.
 
-usage: smtp_sink.py OUT [CERT KEY]
+usage: smtp_sink.py OUT [CERT KEY | --auth-without-tls]
 Recipients at refused.test are refused with 550. With CERT and KEY it requires STARTTLS and AUTH (login "alerts", password "s3cret") after TLS.
+With --auth-without-tls it offers no STARTTLS but accepts AUTH in clear text, as a careless or downgraded relay would;
+each AUTH it receives is appended to OUT.auth.
 Listens on a free port of 127.0.0.1 and prints "ready PORT" once listening; stops on SIGTERM.
 """
 import json
@@ -53,7 +55,15 @@ def free_port():
 def main():
     out, port = sys.argv[1], free_port()
     options = {}
-    if len(sys.argv) > 3:
+    if sys.argv[2:] == ["--auth-without-tls"]:
+
+        def recording(server, session, envelope, mechanism, auth_data):
+            with open(out + ".auth", "a") as file:
+                file.write(mechanism + "\n")
+            return authenticator(server, session, envelope, mechanism, auth_data)
+
+        options = dict(authenticator=recording, auth_require_tls=False)
+    elif len(sys.argv) > 3:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(sys.argv[2], sys.argv[3])
         options = dict(tls_context=context, require_starttls=True, authenticator=authenticator, auth_require_tls=True)

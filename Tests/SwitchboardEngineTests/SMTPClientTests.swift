@@ -23,6 +23,11 @@ struct SMTPClientTests {
 
     /// Runs the sink while `body` runs and returns what it accepted.
     func withSink(tls: (cert: String, key: String)? = nil, _ body: (Int) async throws -> Void) async throws -> [Accepted] {
+        try await withSink(arguments: tls.map { [$0.cert, $0.key] } ?? [], body).accepted
+    }
+
+    /// Runs the sink with `arguments` while `body` runs; returns what it accepted and the AUTH mechanisms it was sent.
+    func withSink(arguments: [String], _ body: (Int) async throws -> Void) async throws -> (accepted: [Accepted], authentications: [String]) {
         let script = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appending(path: "Scripts/smtp_sink.py")
         let directory = FileManager.default.temporaryDirectory.appending(path: "switchboard-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -30,7 +35,7 @@ struct SMTPClientTests {
         let out = directory.appending(path: "accepted.jsonl").path
         // The sink picks a free port itself: a port guessed here could be one another test's server holds.
         let sink = try BackgroundProcess(
-            ["/usr/bin/env", "python3", script.path, out] + (tls.map { [$0.cert, $0.key] } ?? []),
+            ["/usr/bin/env", "python3", script.path, out] + arguments,
             environment: [:],
             logPath: directory.appending(path: "sink.log").path
         )
@@ -47,7 +52,8 @@ struct SMTPClientTests {
         }
         try await body(port ?? 0)
         let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-        return try text.split(separator: "\n").map { try JSONDecoder().decode(Accepted.self, from: Data($0.utf8)) }
+        let authentications = ((try? String(contentsOfFile: out + ".auth", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        return (try text.split(separator: "\n").map { try JSONDecoder().decode(Accepted.self, from: Data($0.utf8)) }, authentications)
     }
 
     @Test("notifications are emailed once to the workspace's managers; a refused send is tried again later", arguments: StoreEngine.allCases)
@@ -58,7 +64,7 @@ struct SMTPClientTests {
                 _ = try await store.createAPIKey(workspaceID: workspace.id, role: .manager, label: "ada", email: "ada@example.com")
                 _ = try await store.createAPIKey(workspaceID: workspace.id, role: .manager, label: "no email")
                 let (gone, _) = try await store.createAPIKey(workspaceID: workspace.id, role: .manager, label: "left", email: "left@example.com")
-                _ = try await store.revokeAPIKey(workspaceID: workspace.id, id: gone.id)
+                #expect(try await store.revokeAPIKey(workspaceID: workspace.id, id: gone.id) == .revoked)
                 let other = try await store.createWorkspace(name: "Other")
                 _ = try await store.createAPIKey(workspaceID: other.id, role: .manager, label: "x", email: "x@refused.test")
                 for (workspaceID, title) in [(workspace.id, "HubSpot was paused"), (other.id, "Other's notice")] {
@@ -87,6 +93,31 @@ struct SMTPClientTests {
         #expect(accepted.count == 1)
         #expect(accepted.first?.to == ["ada@example.com"])
         #expect(accepted.first?.data.contains("Subject: [Switchboard] HubSpot was paused") == true)
+    }
+
+    @Test("an unusable address saved before it was checked leaves that manager out, not the whole workspace")
+    func unusableStoredAddress() async throws {
+        let accepted = try await withSink { port in
+            try await withStore(.sqlite) { store in
+                let workspace = try await store.createWorkspace(name: "Acme")
+                _ = try await store.createAPIKey(workspaceID: workspace.id, role: .manager, label: "odd", email: "odd@example.com>")
+                _ = try await store.createAPIKey(workspaceID: workspace.id, role: .manager, label: "ada", email: "ada@example.com")
+                try await store.insertNotification(
+                    SwitchboardStore.Notification(
+                        id: Identifier.make("ntf", at: Date()),
+                        workspaceId: workspace.id,
+                        integrationId: nil,
+                        kind: "integration.paused",
+                        title: "HubSpot was paused",
+                        body: "Reconnect HubSpot.",
+                        createdAt: Timestamp.milliseconds(Date())
+                    )
+                )
+                let smtp = SMTPClient(configuration: try SMTPConfiguration(url: "smtp://127.0.0.1:\(port)?from=alerts@switchboard.test"))
+                #expect(await NotificationMailer(store: store, smtp: smtp, logger: Logger(label: "test")).sendPending() == 1)
+            }
+        }
+        #expect(accepted.map(\.to) == [["ada@example.com"]])
     }
 
     @Test("a message reaches the server with its sender, recipients, encoded subject and body")
@@ -130,6 +161,26 @@ struct SMTPClientTests {
         #expect(accepted.count == 1)
         #expect(accepted.first?.tls == true, "the server offered STARTTLS, so the message went encrypted")
         #expect(accepted.first?.authenticated == true)
+    }
+
+    @Test("with a username, a server that offers no STARTTLS never receives AUTH, and nothing is sent")
+    func noAuthWithoutTLS() async throws {
+        var refusal: SMTPError?
+        let sink = try await withSink(arguments: ["--auth-without-tls"]) { port in
+            let client = SMTPClient(configuration: try SMTPConfiguration(url: "smtp://alerts:s3cret@127.0.0.1:\(port)?from=alerts@switchboard.test"))
+            do throws(SMTPError) {
+                try await client.send(to: ["ada@example.com"], subject: "Paused", body: "HubSpot was paused.")
+            } catch {
+                refusal = error
+            }
+        }
+        #expect(sink.authentications.isEmpty, "the password must never cross an unencrypted connection")
+        #expect(sink.accepted.isEmpty)
+        guard case .insecure = refusal else {
+            Issue.record("the send must be refused as insecure, got \(String(describing: refusal))")
+            return
+        }
+        #expect(refusal?.description.contains("did not offer STARTTLS") == true, "\(String(describing: refusal))")
     }
 
     @Test("a command the server refuses ends the send with the server's code and what was being said")

@@ -134,8 +134,15 @@ public struct IntegrationService: Sendable {
 
     /// Errors of a label, when one is given.
     static func labelErrors(_ label: String?) -> [FieldError] {
-        guard let label, label.trimmingCharacters(in: .whitespaces).isEmpty || label.count > 200 else { return [] }
-        return [FieldError(field: "label", message: "must be 1 to 200 characters")]
+        guard let label else { return [] }
+        if label.trimmingCharacters(in: .whitespaces).isEmpty || label.count > 200 {
+            return [FieldError(field: "label", message: "must be 1 to 200 characters")]
+        }
+        // Labels go into notification subjects and Slack messages: a line break there could forge a header.
+        if label.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return [FieldError(field: "label", message: "must be one line, without control characters")]
+        }
+        return []
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import SwitchboardDomain
 import SwitchboardStore
 
 /// Emails each new in-app notification (integration paused, credentials expired, resync finished) to the
@@ -42,9 +43,26 @@ public struct NotificationMailer: Service {
         }
         for notification in batch {
             do {
-                let recipients = try await store.managerEmails(workspaceID: notification.workspaceId)
+                // Addresses saved before they were checked with the mailer's rule are left out, not allowed to stop the rest.
+                let (recipients, unusable) = try await store.managerEmails(workspaceID: notification.workspaceId).partitioned(
+                    by: EmailAddress.isMailbox
+                )
+                if !unusable.isEmpty {
+                    logger.warning(
+                        "left out manager emails the mailer cannot use",
+                        metadata: ["workspace": "\(notification.workspaceId)", "count": "\(unusable.count)"]
+                    )
+                }
                 guard !recipients.isEmpty else { continue }
                 try await smtp.send(to: recipients, subject: "[Switchboard] \(notification.title)", body: Self.body(of: notification))
+            } catch let error as SMTPError {
+                // Insecure is the operator's setting, not a passing failure: said louder, for the operator to fix.
+                if case .insecure = error {
+                    logger.error("emailing notifications is refused until SWITCHBOARD_SMTP_URL is fixed", metadata: ["error": "\(error)"])
+                } else {
+                    logger.warning("emailing a notification failed", metadata: ["notification": "\(notification.id)", "error": "\(error)"])
+                }
+                try? await store.notificationEmailFailed(id: notification.id, maxAttempts: Self.maxAttempts)
             } catch {
                 logger.warning("emailing a notification failed", metadata: ["notification": "\(notification.id)", "error": "\(error)"])
                 try? await store.notificationEmailFailed(id: notification.id, maxAttempts: Self.maxAttempts)
@@ -62,5 +80,14 @@ public struct NotificationMailer: Service {
         This message was sent to the managers of your workspace by Switchboard. The same notice is in
         GET /v1/notifications; the integration's page shows its status and what to do.
         """
+    }
+}
+
+extension Array {
+    /// The elements that pass, and those that do not, each in their order.
+    fileprivate func partitioned(by passes: (Element) -> Bool) -> (passing: [Element], failing: [Element]) {
+        reduce(into: ([], [])) { parts, element in
+            if passes(element) { parts.passing.append(element) } else { parts.failing.append(element) }
+        }
     }
 }

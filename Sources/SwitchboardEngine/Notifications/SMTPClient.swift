@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import SwitchboardDomain
 
 /// A small SMTP client on SwiftNIO (RFC 5321): EHLO, STARTTLS when offered, AUTH PLAIN when credentials are
 /// configured, then one message per connection. No Swift SMTP library is available here, and notifications
@@ -26,7 +27,7 @@ public struct SMTPClient: Sendable {
     /// Sends one plain-text message to `recipients`.
     public func send(to recipients: [String], subject: String, body: String, now: Date = Date()) async throws(SMTPError) {
         // Addresses go into commands and headers verbatim: nothing that could end a line or an address passes.
-        for address in recipients + [configuration.from] where !Self.isPlainAddress(address) { throw .invalidAddress(address) }
+        for address in recipients + [configuration.from] where !EmailAddress.isMailbox(address) { throw .invalidAddress(address) }
         guard !subject.contains(where: { $0.isNewline }) else { throw .invalidAddress(subject) }
         let message = SMTPMessage(from: configuration.from, to: recipients, subject: subject, body: body, date: now)
         let channel: NIOAsyncChannel<SMTPReply, ByteBuffer>
@@ -54,24 +55,23 @@ public struct SMTPClient: Sendable {
         }
     }
 
-    static func isPlainAddress(_ address: String) -> Bool {
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
-            && address.unicodeScalars.allSatisfy { $0.value > 32 && $0.value != 127 && !"<>(),;:\\\"[]".unicodeScalars.contains($0) }
-    }
-
     private func converse(_ session: inout SMTPSession, channel: any Channel, message: SMTPMessage) async throws {
         _ = try await session.expect(220, during: "the greeting")
         var features = try await session.command("EHLO switchboard", expect: 250)
-        if !configuration.implicitTLS && features.offers("STARTTLS") {
+        var encrypted = configuration.implicitTLS
+        if !encrypted && features.offers("STARTTLS") {
             _ = try await session.command("STARTTLS", expect: 220)
             let (context, host) = (try tlsContext(), serverName)
             try await channel.eventLoop.submit {
                 try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: host), position: .first)
             }.get()
             features = try await session.command("EHLO switchboard", expect: 250)
+            encrypted = true
         }
         if let username = configuration.username {
+            // A server that does not offer STARTTLS, or a network that stripped it from the reply, would get the
+            // password in clear text: the message is not sent at all.
+            guard encrypted else { throw SMTPError.insecure("\(configuration.host):\(configuration.port)") }
             guard features.offers("AUTH") else { throw SMTPError.refused(code: 0, reply: "no AUTH offered", during: "login") }
             let token = Data("\u{0}\(username)\u{0}\(configuration.password ?? "")".utf8).base64EncodedString()
             _ = try await session.command("AUTH PLAIN \(token)", expect: 235, logged: "AUTH PLAIN …")

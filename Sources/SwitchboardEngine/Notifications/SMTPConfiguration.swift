@@ -38,6 +38,8 @@ public enum SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
     case connection(String)
     /// An address or a subject that could smuggle commands or headers into the conversation.
     case invalidAddress(String)
+    /// Credentials are configured but the connection is not encrypted (no STARTTLS offered): they are never sent.
+    case insecure(String)
     /// The server answered `code` where the conversation needed another.
     case refused(code: Int, reply: String, during: String)
 
@@ -46,6 +48,9 @@ public enum SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
         case .configuration(let message): message
         case .connection(let message): "SMTP connection failed: \(message)"
         case .invalidAddress(let address): "not a usable email address or header: \(address.debugDescription)"
+        case .insecure(let server):
+            "\(server) did not offer STARTTLS, so the SMTP password was not sent in clear text and no email went out: "
+                + "use a relay that offers STARTTLS, or smtps:// for TLS from the start"
         case .refused(let code, let reply, let during): "the SMTP server answered \(code) \(reply) to \(during)"
         }
     }
