@@ -32,7 +32,7 @@ struct DeliveryTests {
             try await TestReceiver().run { receiver in
                 let integration = try await harness.webhook(url: receiver.url + "/hooks")
                 let secret = try #require(
-                    SigningSecret(try await harness.integrations.signingSecret(workspaceID: harness.workspace.id, id: integration.id))
+                    SigningSecret(try await harness.integrations.signingSecret(workspaceID: harness.workspace.id, id: integration.id).secret)
                 )
                 let results = try await harness.ingest((0..<20).map { Fixtures.registration("p\($0)@example.com") })
                 #expect(await receiver.wait { $0.count == 20 })
@@ -211,7 +211,7 @@ struct DeliveryTests {
                 #expect(!outcome.succeeded)
                 let request = try #require(receiver.received.first)
                 let secret = try #require(
-                    SigningSecret(try await harness.integrations.signingSecret(workspaceID: harness.workspace.id, id: integration.id))
+                    SigningSecret(try await harness.integrations.signingSecret(workspaceID: harness.workspace.id, id: integration.id).secret)
                 )
                 try SignatureVerifier(secret: secret).verify(
                     messageID: request.webhookID,
@@ -265,7 +265,7 @@ struct DeliveryTests {
             try await TestReceiver().run { receiver in
                 let integration = try await harness.webhook(url: receiver.url)
                 let old = try #require(
-                    SigningSecret(try await harness.integrations.signingSecret(workspaceID: harness.workspace.id, id: integration.id))
+                    SigningSecret(try await harness.integrations.signingSecret(workspaceID: harness.workspace.id, id: integration.id).secret)
                 )
                 let (newText, expires) = try await harness.integrations.rotateSigningSecret(workspaceID: harness.workspace.id, id: integration.id)
                 let new = try #require(SigningSecret(newText))

@@ -19,7 +19,7 @@ struct ReferenceLibraryTests {
             try await TestReceiver().run { receiver in
                 let integration = try await harness.webhook(url: receiver.url + "/webhooks")
                 let workspace = harness.workspace.id
-                let first = try await harness.integrations.signingSecret(workspaceID: workspace, id: integration.id)
+                let first = try await harness.integrations.signingSecret(workspaceID: workspace, id: integration.id).secret
                 _ = try await harness.ingest((0..<3).map { Fixtures.registration("before\($0)@example.com") })
                 #expect(await receiver.wait { $0.count == 3 })
                 let (second, _) = try await harness.integrations.rotateSigningSecret(workspaceID: workspace, id: integration.id)

@@ -18,6 +18,7 @@ struct APIResponse {
     let status: Int
     let contentType: String?
     let body: [UInt8]
+    var allow: String? = nil
 
     var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: Data(body))) ?? .null }
     var text: String { String(decoding: body, as: UTF8.self) }
@@ -39,7 +40,12 @@ struct APIContext: Sendable {
         if json != nil || raw != nil { headers[.contentType] = "application/json" }
         let body = raw ?? json.map { ByteBuffer(string: $0) }
         return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
-            APIResponse(status: Int(response.status.code), contentType: response.headers[.contentType], body: Array(response.body.readableBytesView))
+            APIResponse(
+                status: Int(response.status.code),
+                contentType: response.headers[.contentType],
+                body: Array(response.body.readableBytesView),
+                allow: response.headers[.allow]
+            )
         }
     }
 

@@ -27,9 +27,14 @@ struct IntegrationAPITests {
             let secret = try await api.call(.get, "/v1/integrations/\(id)/secret", key: api.managerKey)
             let text = try #require(secret.json["secret"]?.stringValue)
             #expect(SigningSecret(text) != nil)
+            #expect(secret.json["previous_secret_expires_at"] == .null, "no rotation, no grace")
             let rotated = try await api.call(.post, "/v1/integrations/\(id)/secret/rotate", key: api.managerKey)
             #expect(rotated.json["secret"]?.stringValue != text)
-            #expect(rotated.json["previous_secret_expires_at"]?.stringValue != nil)
+            let graceEnd = try #require(rotated.json["previous_secret_expires_at"]?.stringValue)
+            // Reading the secret during the grace says when the previous one stops signing.
+            let during = try await api.call(.get, "/v1/integrations/\(id)/secret", key: api.managerKey)
+            #expect(during.json["secret"] == rotated.json["secret"])
+            #expect(during.json["previous_secret_expires_at"] == .string(graceEnd))
             let listed = try await api.call(.get, "/v1/integrations", key: api.memberKey)
             #expect(!listed.text.contains("whsec_"))
         }
@@ -45,6 +50,10 @@ struct IntegrationAPITests {
             (#"{"provider":"webhook","settings":{"url":"https://169.254.169.254/x","events":["registration.created"]}}"#, "settings/url"),
             (#"{"provider":"carrier-pigeon","settings":{}}"#, "provider"),
             (#"{"settings":{"url":"https://93.184.216.34/x","events":["registration.created"]}}"#, "provider"),
+            (
+                #"{"provider":"webhook","label":"CRM\r\nBcc: x@evil.test","settings":{"url":"https://93.184.216.34/x","events":["registration.created"]}}"#,
+                "label"
+            ),
         ]
     )
     func invalid(body: String, field: String) async throws {

@@ -73,7 +73,7 @@ struct Demo: AsyncParsableCommand {
                     events: OutboundEventType.allCases.map(\.rawValue)
                 )
             )
-            let secret = try await runtime.dependencies.integrations.signingSecret(workspaceID: workspace.id, id: integration.id)
+            let secret = try await runtime.dependencies.integrations.signingSecret(workspaceID: workspace.id, id: integration.id).secret
             let receiver = VerifyingReceiver(verifier: SignatureVerifier(secret: SigningSecret(secret)!)) { print("  receiver \($0.prefix(160))") }
             print(
                 """

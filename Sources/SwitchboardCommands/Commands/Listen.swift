@@ -9,10 +9,13 @@ import SwitchboardDomain
 struct Listen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Receive webhooks locally, verify their signatures, and print them.",
-        discussion: "Point a webhook integration at http://HOST:PORT/ (with private targets allowed) and pass its signing secret."
+        discussion: """
+            Point a webhook integration at http://HOST:PORT/ (with private targets allowed) and pass its signing secret in \
+            SWITCHBOARD_LISTEN_SECRET: unlike a flag, the environment is not shown to other users by `ps`.
+            """
     )
 
-    @Option(help: "The integration's signing secret (whsec_…), or env SWITCHBOARD_LISTEN_SECRET.")
+    @Option(help: "The integration's signing secret (whsec_…); prefer env SWITCHBOARD_LISTEN_SECRET, which `ps` does not show.")
     var secret: String?
 
     @Option(help: "Address to listen on.")
@@ -23,7 +26,14 @@ struct Listen: AsyncParsableCommand {
 
     func run() async throws {
         guard let text = secret ?? Environment.value("SWITCHBOARD_LISTEN_SECRET"), let secret = SigningSecret(text) else {
-            throw ValidationError("--secret must be a whsec_ secret (copy it from GET /v1/integrations/{id}/secret)")
+            throw ValidationError(
+                "set SWITCHBOARD_LISTEN_SECRET to a whsec_ secret (copy it from GET /v1/integrations/{id}/secret)"
+            )
+        }
+        if self.secret != nil {
+            FileHandle.standardError.write(
+                Data("warning: --secret is visible to every user of this machine in `ps`; set SWITCHBOARD_LISTEN_SECRET instead.\n".utf8)
+            )
         }
         var logger = Logger(label: "switchboard.listen")
         logger.logLevel = .warning

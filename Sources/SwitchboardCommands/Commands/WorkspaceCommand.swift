@@ -5,7 +5,7 @@ import SwitchboardStore
 
 /// `switchboard workspace …`: tenant administration for the operator.
 struct WorkspaceCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "workspace", abstract: "Manage workspaces.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(commandName: "workspace", abstract: "Manage workspaces.", subcommands: [Create.self, Key.self])
 
     /// `switchboard workspace create --name …`: prints the workspace id and a manager API key, once.
     struct Create: AsyncParsableCommand {
@@ -24,7 +24,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
 
         func validate() throws {
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--name must not be empty") }
-            if let email, !EmailAddress.isValid(email) {
+            if let email, !EmailAddress.isMailbox(email) {
                 throw ValidationError("--email must be an email address")
             }
         }
@@ -47,6 +47,58 @@ struct WorkspaceCommand: AsyncParsableCommand {
             } else {
                 print("Workspace: \(workspace.id) (\(workspace.name))")
                 print("Manager API key (shown once, keep it safe): \(key)")
+            }
+        }
+    }
+
+    /// `switchboard workspace key --workspace …`: a new API key for an existing workspace, printed once — the way
+    /// back in when every manager key was lost.
+    struct Key: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Issue an API key for an existing workspace (recovery).")
+
+        @OptionGroup var shared: SharedOptions
+
+        @Option(help: "The workspace's id (wsp_…).")
+        var workspace: String
+
+        @Option(help: "manager (may change integrations) or member (read only).")
+        var role: String = "manager"
+
+        @Option(help: "A label for the key, shown in GET /v1/api-keys.")
+        var label = "issued by workspace key"
+
+        @Option(help: "The email of the manager holding the key: notifications are emailed there (with SWITCHBOARD_SMTP_URL).")
+        var email: String?
+
+        @Flag(help: "Print {\"workspace_id\": …, \"api_key\": …} as JSON.")
+        var json = false
+
+        func validate() throws {
+            guard let role = APIKeyRole(rawValue: role) else { throw ValidationError("--role must be manager or member") }
+            if let email {
+                guard EmailAddress.isMailbox(email) else { throw ValidationError("--email must be an email address") }
+                guard role == .manager else { throw ValidationError("--email is for manager keys: only managers receive notifications") }
+            }
+        }
+
+        func run() async throws {
+            var logger = shared.logger()
+            logger.logLevel = max(logger.logLevel, .warning)
+            let database = try await Database.open(try shared.database(), logger: logger)
+            let (workspaceID, role, label, email) = (workspace, APIKeyRole(rawValue: role) ?? .manager, label, email)
+            let key: String = try await database.whileRunning {
+                try await Migrator(database: database).migrate(logger: logger)
+                let store = Store(database: database)
+                guard try await store.workspace(id: workspaceID) != nil else {
+                    throw ValidationError("no workspace \(workspaceID) in this database")
+                }
+                return try await store.createAPIKey(workspaceID: workspaceID, role: role, label: label, email: email).1
+            }
+            if json {
+                let output = try JSONSerialization.data(withJSONObject: ["workspace_id": workspaceID, "api_key": key], options: [.sortedKeys])
+                print(String(decoding: output, as: UTF8.self))
+            } else {
+                print("\(role.rawValue.capitalized) API key for \(workspaceID) (shown once, keep it safe): \(key)")
             }
         }
     }

@@ -78,12 +78,18 @@ extension IntegrationService {
     }
 
     /// The current signing secret in its `whsec_` form.
-    public func signingSecret(workspaceID: String, id: String) async throws(IntegrationError) -> String {
+    /// The signing secret, and while a rotation's grace runs, when the previous secret stops signing.
+    public func signingSecret(
+        workspaceID: String,
+        id: String,
+        now: Date = Date()
+    ) async throws(IntegrationError) -> (secret: String, previousExpiresAt: Date?) {
         let integration = try await load(workspaceID: workspaceID, id: id)
         guard let sealed = integration.signingSecret, let secret = try? secrets.open(sealed) else {
             throw .unsupported("this integration has no signing secret")
         }
-        return secret
+        let graceEnd = integration.previousSecretExpiresAt.flatMap { $0 > Timestamp.milliseconds(now) ? Timestamp.date(milliseconds: $0) : nil }
+        return (secret, graceEnd)
     }
 
     /// Replaces the signing secret; the previous one keeps signing alongside it for 24 hours.

@@ -16,5 +16,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<SwitchboardRe
     JobsController(store: dependencies.store).register(on: v1.group("jobs"))
     NotificationsController(store: dependencies.store).register(on: v1.group("notifications"))
     APIKeysController(store: dependencies.store).register(on: v1.group("api-keys"))
+    // Last: middleware added after the routes runs only where no route matched.
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router
 }

@@ -25,7 +25,7 @@ struct APIKeysController {
         let email = reader.string("email")
         let role = roleText.flatMap(APIKeyRole.init(rawValue:))
         if role == nil { reader.errors.append(FieldError(field: "role", message: "must be \"manager\" or \"member\"")) }
-        if let email, !EmailAddress.isValid(email) { reader.errors.append(FieldError(field: "email", message: "must be an email address")) }
+        if let email, !EmailAddress.isMailbox(email) { reader.errors.append(FieldError(field: "email", message: "must be an email address")) }
         if email != nil, role == .member {
             reader.errors.append(FieldError(field: "email", message: "only manager keys receive notifications; leave it out for member keys"))
         }
@@ -36,9 +36,14 @@ struct APIKeysController {
 
     @Sendable func revoke(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let workspaceID = try context.managerWorkspaceID()
-        guard try await store.revokeAPIKey(workspaceID: workspaceID, id: try context.parameters.require("id")) else {
-            throw APIError.notFound("API key")
+        switch try await store.revokeAPIKey(workspaceID: workspaceID, id: try context.parameters.require("id")) {
+        case .revoked: return Response(status: .noContent)
+        case .notFound: throw APIError.notFound("API key")
+        case .lastManager:
+            throw APIError.conflict(
+                code: "last_manager_key",
+                detail: "This is the workspace's last manager key; create another manager key first, then revoke this one."
+            )
         }
-        return Response(status: .noContent)
     }
 }

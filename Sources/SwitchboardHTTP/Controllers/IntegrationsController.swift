@@ -157,17 +157,24 @@ struct IntegrationsController {
 
     struct SecretResponse: Encodable {
         let secret: String
+        /// While a rotation's grace runs, when the previous secret stops signing; null otherwise.
         let previousSecretExpiresAt: String?
         enum CodingKeys: String, CodingKey {
             case secret
             case previousSecretExpiresAt = "previous_secret_expires_at"
         }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(secret, forKey: .secret)
+            try container.encode(previousSecretExpiresAt, forKey: .previousSecretExpiresAt)
+        }
     }
 
     @Sendable func secret(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let workspaceID = try context.managerWorkspaceID()
-        let secret = try await service.signingSecret(workspaceID: workspaceID, id: try context.parameters.require("id"))
-        return try JSONResponse.make(SecretResponse(secret: secret, previousSecretExpiresAt: nil))
+        let (secret, graceEnd) = try await service.signingSecret(workspaceID: workspaceID, id: try context.parameters.require("id"))
+        return try JSONResponse.make(SecretResponse(secret: secret, previousSecretExpiresAt: graceEnd.map(Timestamp.format)))
     }
 
     @Sendable func rotateSecret(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {

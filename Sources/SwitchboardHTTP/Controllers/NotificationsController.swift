@@ -19,7 +19,7 @@ struct NotificationsController {
     @Sendable func markRead(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         guard
             let notification = try await store.markNotificationRead(
-                workspaceID: try context.workspaceID(),
+                workspaceID: try context.managerWorkspaceID(),
                 id: try context.parameters.require("id")
             )
         else { throw APIError.notFound("notification") }

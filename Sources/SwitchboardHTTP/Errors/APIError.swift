@@ -13,6 +13,8 @@ public struct APIError: Error, Sendable, Equatable {
     public var errors: [FieldError] = []
     /// Seconds, for 429/503.
     public var retryAfter: Int?
+    /// The methods a path answers, for 405.
+    public var allow: [String]?
 
     public static let unauthorized = APIError(
         status: .unauthorized,

@@ -25,6 +25,7 @@ struct ProblemDocument: Encodable {
         let body = (try? CompactJSON.encode(ProblemDocument(error))) ?? Data()
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if let allow = error.allow { headers[.allow] = allow.joined(separator: ", ") }
         return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -88,12 +88,23 @@ extension Store {
     }
 
     /// Revokes a key of the workspace; false when there is no such key.
-    public func revokeAPIKey(workspaceID: String, id: String, now: Date = Date()) async throws -> Bool {
+    public func revokeAPIKey(workspaceID: String, id: String, now: Date = Date()) async throws -> KeyRevocation {
         try await database.withConnection { db in
+            // One statement, so that the check and the revocation see the same keys: the last manager key stays.
             let rows = try await db.raw(
-                "UPDATE api_keys SET revoked_at = \(bind: now.storeMilliseconds) WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) AND revoked_at IS NULL RETURNING id"
+                """
+                UPDATE api_keys SET revoked_at = \(bind: now.storeMilliseconds)
+                WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) AND revoked_at IS NULL
+                AND (role <> 'manager' OR EXISTS (SELECT 1 FROM api_keys AS other WHERE other.workspace_id = \(bind: workspaceID)
+                    AND other.role = 'manager' AND other.revoked_at IS NULL AND other.id <> \(bind: id)))
+                RETURNING id
+                """
             ).all()
-            return !rows.isEmpty
+            if !rows.isEmpty { return .revoked }
+            let live = try await db.raw(
+                "SELECT id FROM api_keys WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id) AND revoked_at IS NULL"
+            ).all()
+            return live.isEmpty ? .notFound : .lastManager
         }
     }
 
@@ -101,6 +112,15 @@ extension Store {
     static func hashAPIKey(_ plaintext: String) -> String {
         SHA256.hash(data: Array(plaintext.utf8)).map { String(format: "%02x", $0) }.joined()
     }
+}
+
+/// What revoking an API key did.
+public enum KeyRevocation: Sendable, Equatable {
+    case revoked
+    /// No live key with that id in the workspace.
+    case notFound
+    /// It is the workspace's last manager key: without it nobody could manage the workspace, so it stays.
+    case lastManager
 }
 
 /// URL-safe random text of `bytes` random bytes.

@@ -1,0 +1,122 @@
+import Foundation
+import HTTPTypes
+import SwitchboardDomain
+import SwitchboardStore
+import SwitchboardTestSupport
+import Testing
+
+@Suite("API hardening")
+struct HardeningAPITests {
+    @Test("a member key is refused (403) on every operation that changes something, and nothing changes", arguments: StoreEngine.allCases)
+    func memberCannotAct(engine: StoreEngine) async throws {
+        try await withAPI(engine) { api in
+            let integrationID = try await api.createWebhook()
+            let event = #"{"type":"registration.created","data":{"broadcast":{"id":"b1"},"registrant":{"email":"a@example.com"}}}"#
+            _ = try await api.call(.post, "/v1/events", key: api.managerKey, json: event)
+            let deliveryID = try #require(
+                try await api.store.deliveries(workspaceID: api.workspace.id, filter: DeliveryFilter(), limit: 1, cursor: nil).items.first?.id
+            )
+            let job = try await api.call(
+                .post,
+                "/v1/integrations/\(integrationID)/redeliver",
+                key: api.managerKey,
+                json: #"{"status":"failed","since":"2020-01-01T00:00:00Z"}"#
+            )
+            let jobID = try #require(job.json["id"]?.stringValue)
+            let notification = Notification(
+                id: Identifier.make("ntf"),
+                workspaceId: api.workspace.id,
+                integrationId: integrationID,
+                kind: "test",
+                title: "t",
+                body: "b",
+                createdAt: Timestamp.milliseconds(Date())
+            )
+            try await api.store.insertNotification(notification)
+            let keyID = try #require(try await api.store.apiKeys(workspaceID: api.workspace.id).first { $0.role == .manager }?.id)
+            let ids = [
+                "integrations": integrationID, "deliveries": deliveryID, "jobs": jobID, "notifications": notification.id, "api-keys": keyID,
+            ]
+            let before = try #require(try await api.store.integration(workspaceID: api.workspace.id, id: integrationID))
+
+            // Every operation the server documents, so that a route added later is covered without editing this list.
+            let document = try await api.call(.get, "/openapi.json", key: nil).json
+            let paths = try #require(document["paths"]?.objectValue)
+            var tried = 0
+            for (template, operations) in paths.sorted(by: { $0.key < $1.key }) {
+                let segments = template.split(separator: "/").map(String.init)
+                let path =
+                    "/"
+                    + segments.enumerated().map { index, segment in
+                        segment == "{id}" ? ids[segments[index - 1]] ?? "missing" : segment
+                    }.joined(separator: "/")
+                for method in (operations.objectValue ?? [:]).keys where method != "get" || template.hasSuffix("/secret") {
+                    let response = try await api.call(HTTPRequest.Method(method.uppercased())!, path, key: api.memberKey, json: "{}")
+                    #expect(response.status == 403, "\(method.uppercased()) \(path) answered \(response.status)")
+                    #expect(response.json["code"] == .string("forbidden"))
+                    tried += 1
+                }
+            }
+            #expect(tried >= 18, "the document lists every changing operation")
+            #expect(try await api.store.integration(workspaceID: api.workspace.id, id: integrationID) == before)
+            #expect(try await api.store.notifications(workspaceID: api.workspace.id, limit: 10, cursor: nil).items.first?.readAt == nil)
+            #expect(try await api.store.authenticate(apiKey: api.managerKey) != nil)
+        }
+    }
+
+    @Test("a method a path does not answer is 405 with Allow; an unknown path stays 404")
+    func methodNotAllowed() async throws {
+        try await withAPI(.sqlite) { api in
+            let cases: [(HTTPRequest.Method, String, String)] = [
+                (.put, "/v1/integrations", "GET, POST"),
+                (.delete, "/v1/events", "POST"),
+                (.put, "/v1/integrations/int_x", "DELETE, GET, PATCH"),
+                (.get, "/v1/integrations/int_x/pause", "POST"),
+            ]
+            for (method, path, allow) in cases {
+                let response = try await api.call(method, path, key: api.managerKey)
+                #expect(response.status == 405, "\(method) \(path)")
+                #expect(response.allow == allow, "\(method) \(path)")
+                #expect(response.contentType == "application/problem+json")
+                #expect(response.json["code"] == .string("method_not_allowed"))
+            }
+            #expect(try await api.call(.get, "/v1/nothing-here", key: api.managerKey).status == 404)
+            #expect(try await api.call(.get, "/v1/integrations/int_x", key: api.managerKey).status == 404, "a declared route still answers")
+        }
+    }
+
+    @Test("the workspace's last manager key cannot be revoked; with another manager it can", arguments: StoreEngine.allCases)
+    func lastManagerKey(engine: StoreEngine) async throws {
+        try await withAPI(engine) { api in
+            let keys = try await api.store.apiKeys(workspaceID: api.workspace.id)
+            let manager = try #require(keys.first { $0.role == .manager })
+            let member = try #require(keys.first { $0.role == .member })
+            let refused = try await api.call(.delete, "/v1/api-keys/\(manager.id)", key: api.managerKey)
+            #expect(refused.status == 409)
+            #expect(refused.json["code"] == .string("last_manager_key"))
+            #expect(try await api.store.authenticate(apiKey: api.managerKey) != nil)
+            // A member key goes whenever asked.
+            #expect(try await api.call(.delete, "/v1/api-keys/\(member.id)", key: api.managerKey).status == 204)
+
+            let second = try await api.call(.post, "/v1/api-keys", key: api.managerKey, json: #"{"role":"manager","label":"second"}"#)
+            let secondKey = try #require(second.json["key"]?.stringValue)
+            #expect(try await api.call(.delete, "/v1/api-keys/\(manager.id)", key: secondKey).status == 204)
+            #expect(try await api.store.authenticate(apiKey: api.managerKey) == nil)
+            let secondID = try #require(second.json["id"]?.stringValue)
+            #expect(try await api.call(.delete, "/v1/api-keys/\(secondID)", key: secondKey).status == 409)
+        }
+    }
+
+    @Test("a manager email the mailer could not use is refused when the key is created")
+    func managerEmails() async throws {
+        try await withAPI(.sqlite) { api in
+            for email in ["ada@example.com>", "ada(x)@example.com", "ada@example.com,eve@example.com", "a;b@example.com"] {
+                let body = try String(decoding: JSONSerialization.data(withJSONObject: ["role": "manager", "email": email]), as: UTF8.self)
+                let response = try await api.call(.post, "/v1/api-keys", key: api.managerKey, json: body)
+                #expect(response.status == 400, "\(email)")
+                #expect(response.json["errors"]?.arrayValues?.first?["field"] == .string("email"))
+            }
+            #expect(try await api.store.apiKeys(workspaceID: api.workspace.id).count == 2, "nothing was created")
+        }
+    }
+}
