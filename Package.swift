@@ -144,7 +144,11 @@ let package = Package(
             path: "Tests/SwitchboardTestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SwitchboardDomainTests", dependencies: ["SwitchboardDomain"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchboardDomainTests",
+            dependencies: ["SwitchboardDomain", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SwitchboardStoreTests",
             dependencies: [

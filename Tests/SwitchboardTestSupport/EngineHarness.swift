@@ -11,6 +11,8 @@ import SwitchboardStore
 public struct EngineHarness: Sendable {
     public let store: Store
     public let secrets: SecretBox
+    /// The key of `secrets`, as the operator would configure it.
+    public let secretsEncodedKey: String
     public let integrations: IntegrationService
     public let localDispatch: LocalDispatch
     public let workspace: Workspace
@@ -54,7 +56,8 @@ public func withEngine<R: Sendable>(
 ) async throws -> R {
     try await withStore(engine) { store in
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WebhookSender.clientConfiguration(connectionsPerHost: 16))
-        let secrets = try SecretBox(encodedKey: SecretBox.generateEncodedKey())
+        let secretsEncodedKey = SecretBox.generateEncodedKey()
+        let secrets = try SecretBox(encodedKey: secretsEncodedKey)
         let endpointGuard = EndpointGuard(allowPrivateTargets: allowPrivateTargets)
         let webhookClients = PinnedClients(configuration: WebhookSender.clientConfiguration(connectionsPerHost: 16))
         let sender = WebhookSender(clients: webhookClients, endpointGuard: endpointGuard, timeout: timeout)
@@ -75,6 +78,7 @@ public func withEngine<R: Sendable>(
         let harness = EngineHarness(
             store: store,
             secrets: secrets,
+            secretsEncodedKey: secretsEncodedKey,
             integrations: IntegrationService(
                 store: store,
                 secrets: secrets,

@@ -166,6 +166,7 @@ public final class Runtime: Sendable {
     public func run(dispatch: Bool = true, services makeServices: () async throws -> [any Service]) async throws {
         try await database.whileRunning {
             try await Migrator(database: database).migrate(logger: logger)
+            try await resealSecrets()
             var services: [any Service] = [HTTPClientService(client: client, webhookClients: webhookClients)]
             if dispatch {
                 services += [dispatcher, validationSweep, rateBudgetSharing, resyncRunner]
@@ -177,6 +178,18 @@ public final class Runtime: Sendable {
                 configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             )
             try await group.run()
+        }
+    }
+
+    /// Brings every sealed value to the current form and key before anything opens one (`SecretResealing`).
+    func resealSecrets() async throws {
+        let report = try await SecretResealing(store: store, secrets: secrets).run()
+        if report.resealed > 0 { logger.notice("re-sealed stored secrets under the current key", metadata: ["count": "\(report.resealed)"]) }
+        if !report.unreadable.isEmpty {
+            logger.error(
+                "some integrations' secrets open with no configured key: set SWITCHBOARD_SECRET_KEY_PREVIOUS to the key they were sealed with",
+                metadata: ["integrations": "\(report.unreadable.joined(separator: ","))"]
+            )
         }
     }
 }

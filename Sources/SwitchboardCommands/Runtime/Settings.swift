@@ -123,35 +123,38 @@ enum Environment {
     }
 }
 
-/// Opens the secret box: `SWITCHBOARD_SECRET_KEY`, or for SQLite a key file beside the database, made on first use.
+/// Opens the secret box: `SWITCHBOARD_SECRET_KEY`, or for SQLite a key file beside the database, made on first use;
+/// with the keys of `SWITCHBOARD_SECRET_KEY_PREVIOUS` (comma-separated) during a key rotation.
 enum SecretKeyLoader {
     struct Missing: Error, CustomStringConvertible {
         let description: String
     }
 
     static func load(for database: DatabaseURL, logger: Logger) throws -> SecretBox {
-        if let key = Environment.value("SWITCHBOARD_SECRET_KEY") {
-            do { return try SecretBox(encodedKey: key) } catch {
-                throw Missing(description: "SWITCHBOARD_SECRET_KEY must be 32 bytes as base64 or 64 hex characters")
+        let previous = Environment.value("SWITCHBOARD_SECRET_KEY_PREVIOUS")?.split(separator: ",").map(String.init) ?? []
+        let key: String
+        if let configured = Environment.value("SWITCHBOARD_SECRET_KEY") {
+            key = configured
+        } else {
+            guard case .sqlite(let path) = database else {
+                throw Missing(
+                    description: "SWITCHBOARD_SECRET_KEY is required with PostgreSQL: every process must share it (e.g. openssl rand -base64 32)"
+                )
             }
+            let file = SecretKeyFile(path: path + ".key")
+            let (encoded, created) = try file.readOrCreate()
+            if created {
+                logger.warning(
+                    "SWITCHBOARD_SECRET_KEY is not set: generated a key file; keep it with the database, or set the variable",
+                    metadata: ["file": "\(file.path)"]
+                )
+            }
+            key = encoded
         }
-        guard case .sqlite(let path) = database else {
-            throw Missing(
-                description: "SWITCHBOARD_SECRET_KEY is required with PostgreSQL: every process must share it (e.g. openssl rand -base64 32)"
-            )
+        do {
+            return try SecretBox(encodedKey: key, previousEncodedKeys: previous)
+        } catch {
+            throw Missing(description: "SWITCHBOARD_SECRET_KEY and SWITCHBOARD_SECRET_KEY_PREVIOUS must be 32 bytes as base64 or 64 hex characters")
         }
-        let keyPath = path + ".key"
-        if let existing = try? String(contentsOfFile: keyPath, encoding: .utf8) {
-            return try SecretBox(encodedKey: existing)
-        }
-        let key = SecretBox.generateEncodedKey()
-        guard FileManager.default.createFile(atPath: keyPath, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw Missing(description: "cannot write the key file \(keyPath); set SWITCHBOARD_SECRET_KEY instead")
-        }
-        logger.warning(
-            "SWITCHBOARD_SECRET_KEY is not set: generated a key file; keep it with the database, or set the variable",
-            metadata: ["file": "\(keyPath)"]
-        )
-        return try SecretBox(encodedKey: key)
     }
 }

@@ -3,35 +3,59 @@ import Foundation
 
 /// Encrypts credentials and signing secrets at rest with AES-GCM under the operator's key.
 ///
-/// The stored form is `v1:<base64(nonce | ciphertext | tag)>`, so that a later key scheme can coexist.
+/// The stored form is `v2:<base64(nonce | ciphertext | tag)>`, sealed with the row and field it belongs to as
+/// associated data (`Binding`): a value copied into another integration's row, or another workspace's, does not
+/// open there. `v1:` values (no binding, before December 2026) open only to be sealed again (`reseal`), which every
+/// process does at start-up.
+///
+/// A box may hold previous keys besides the current one (`SWITCHBOARD_SECRET_KEY_PREVIOUS`), during a key rotation:
+/// values sealed under them still open, and `reseal` moves them to the current key.
 public struct SecretBox: Sendable {
     /// Why a stored secret could not be opened.
     public enum Failure: Error, Sendable {
         /// The key must be 32 bytes (given as base64 or 64 hex characters).
         case invalidKey
-        /// The stored value is not ours or was encrypted under another key.
+        /// The stored value is not ours, was encrypted under another key, or belongs to another row.
         case undecryptable
     }
 
-    private let keyBytes: [UInt8]
-    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+    /// What a sealed value belongs to, authenticated with it.
+    public struct Binding: Sendable, Hashable {
+        let text: String
 
-    /// A box for a 32-byte key.
-    public init(key: [UInt8]) throws(Failure) {
-        guard key.count == 32 else { throw .invalidKey }
-        self.keyBytes = key
+        /// A field of an integration: its credentials, or its signing secrets (current and previous alike, so that a
+        /// rotation may move the current one to the previous column).
+        public init(workspaceID: String, integrationID: String, field: String) {
+            text = "switchboard/\(workspaceID)/\(integrationID)/\(field)"
+        }
+
+        /// A value that belongs to no row, named by what it is for.
+        public init(purpose: String) {
+            text = "switchboard/\(purpose)"
+        }
     }
 
-    /// Parses `SWITCHBOARD_SECRET_KEY`: 32 bytes as base64 or as 64 hex characters.
-    public init(encodedKey: String) throws(Failure) {
-        let trimmed = encodedKey.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.count == 64, let bytes = [UInt8](hex: trimmed) {
-            try self.init(key: bytes)
-        } else if let data = Data(base64Encoded: trimmed) {
-            try self.init(key: Array(data))
-        } else {
-            throw .invalidKey
-        }
+    /// The current key first, then previous ones.
+    private let keys: [[UInt8]]
+
+    /// A box for a 32-byte key, and the keys it replaces.
+    public init(key: [UInt8], previousKeys: [[UInt8]] = []) throws(Failure) {
+        guard key.count == 32, previousKeys.allSatisfy({ $0.count == 32 }) else { throw .invalidKey }
+        self.keys = [key] + previousKeys
+    }
+
+    /// Parses `SWITCHBOARD_SECRET_KEY` (and `SWITCHBOARD_SECRET_KEY_PREVIOUS`): 32 bytes as base64 or as 64 hex characters.
+    public init(encodedKey: String, previousEncodedKeys: [String] = []) throws(Failure) {
+        var previous: [[UInt8]] = []
+        for encoded in previousEncodedKeys { previous.append(try Self.decode(encoded)) }
+        try self.init(key: try Self.decode(encodedKey), previousKeys: previous)
+    }
+
+    private static func decode(_ encoded: String) throws(Failure) -> [UInt8] {
+        let trimmed = encoded.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.count == 64, let bytes = [UInt8](hex: trimmed) { return bytes }
+        if let data = Data(base64Encoded: trimmed), data.count == 32 { return Array(data) }
+        throw .invalidKey
     }
 
     /// A new random key, base64 encoded, for a key file.
@@ -39,24 +63,44 @@ public struct SecretBox: Sendable {
         SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
     }
 
-    /// Encrypts a plaintext string.
-    public func seal(_ plaintext: String) -> String {
+    /// Encrypts a plaintext string for the place `binding` names, under the current key.
+    public func seal(_ plaintext: String, for binding: Binding) -> String {
         // AES.GCM.seal only throws for an invalid nonce size, which the default nonce never has.
-        guard let sealed = try? AES.GCM.seal(Array(plaintext.utf8), using: key), let combined = sealed.combined else {
+        let key = SymmetricKey(data: keys[0])
+        guard let sealed = try? AES.GCM.seal(Array(plaintext.utf8), using: key, authenticating: Array(binding.text.utf8)),
+            let combined = sealed.combined
+        else {
             preconditionFailure("AES-GCM with a generated nonce cannot fail")
         }
-        return "v1:" + combined.base64EncodedString()
+        return "v2:" + combined.base64EncodedString()
     }
 
-    /// Decrypts what `seal` produced.
-    public func open(_ stored: String) throws(Failure) -> String {
-        guard stored.hasPrefix("v1:"), let data = Data(base64Encoded: String(stored.dropFirst(3))) else { throw .undecryptable }
-        do {
-            let box = try AES.GCM.SealedBox(combined: data)
-            return String(decoding: try AES.GCM.open(box, using: key), as: UTF8.self)
-        } catch {
-            throw .undecryptable
+    /// Decrypts what `seal` produced for the same binding, under the current key or a previous one.
+    public func open(_ stored: String, for binding: Binding) throws(Failure) -> String {
+        guard stored.hasPrefix("v2:") else { throw .undecryptable }
+        return try opened(stored, binding: binding).plaintext
+    }
+
+    /// `stored` sealed again under the current key for `binding`, or nil when it already is. Opens `v1:` values too
+    /// (sealed without a binding), so that every stored value can be brought to the current form.
+    public func reseal(_ stored: String, for binding: Binding) throws(Failure) -> String? {
+        let (plaintext, keyIndex) = try opened(stored, binding: stored.hasPrefix("v1:") ? nil : binding)
+        return stored.hasPrefix("v2:") && keyIndex == 0 ? nil : seal(plaintext, for: binding)
+    }
+
+    private func opened(_ stored: String, binding: Binding?) throws(Failure) -> (plaintext: String, keyIndex: Int) {
+        guard stored.hasPrefix("v1:") || stored.hasPrefix("v2:"), let data = Data(base64Encoded: String(stored.dropFirst(3))),
+            let box = try? AES.GCM.SealedBox(combined: data)
+        else { throw .undecryptable }
+        for (index, key) in keys.enumerated() {
+            let key = SymmetricKey(data: key)
+            let plaintext =
+                if let binding { try? AES.GCM.open(box, using: key, authenticating: Array(binding.text.utf8)) } else {
+                    try? AES.GCM.open(box, using: key)
+                }
+            if let plaintext { return (String(decoding: plaintext, as: UTF8.self), index) }
         }
+        throw .undecryptable
     }
 }
 

@@ -35,11 +35,11 @@ extension IntegrationService {
             provider: provider.description.provider,
             label: changes.label ?? provider.description.displayName,
             settings: JSONColumn.text(settings, fallback: "{}"),
-            credentials: viaOAuth ? nil : Integration.sealCredentials(credentials, with: secrets),
             events: provider.description.events.compactMap(OutboundEventType.init(rawValue:)),
             health: IntegrationHealth(status: .setupIncomplete),
             createdAt: Timestamp.milliseconds(now)
         )
+        if !viaOAuth { integration.credentials = integration.sealedCredentials(credentials, with: secrets) }
         let check =
             viaOAuth ? .notConnected : await check(credentials: credentials, settings: settings, integrationID: integration.id, provider: provider)
         recordSetup(check, finished: false, settings: settings, provider: provider, in: &integration)
@@ -70,7 +70,7 @@ extension IntegrationService {
             // New credentials or another selection: validate before saving (SPEC §2).
             var candidate = integration
             candidate.settings = JSONColumn.text(settings, fallback: "{}")
-            if let newCredentials { candidate.credentials = Integration.sealCredentials(newCredentials, with: secrets) }
+            if let newCredentials { candidate.credentials = candidate.sealedCredentials(newCredentials, with: secrets) }
             let check = await storedCheck(candidate, provider: provider)
             if integration.status == .setupIncomplete {
                 recordSetup(check, finished: false, settings: settings, provider: provider, in: &integration)

@@ -10,6 +10,9 @@ extension IntegrationService {
     /// How long a manager has to come back from the provider.
     static let authorizationLifetime: TimeInterval = 15 * 60
 
+    /// What the sealed `state` is bound to, so that no other sealed value can pass for one.
+    static let stateBinding = SecretBox.Binding(purpose: "oauth-state")
+
     /// The provider's authorization URL for this integration (managers only).
     public func authorizationURL(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) -> String {
         let integration = try await load(workspaceID: workspaceID, id: id)
@@ -18,7 +21,7 @@ extension IntegrationService {
         }
         let expires = Timestamp.milliseconds(now.addingTimeInterval(Self.authorizationLifetime))
         // Sealed (so it cannot be forged or read), in base64url so that it survives any query-string handling.
-        let state = String(secrets.seal("oauth|\(workspaceID)|\(id)|\(expires)").dropFirst(3))
+        let state = String(secrets.seal("oauth|\(workspaceID)|\(id)|\(expires)", for: Self.stateBinding).dropFirst(3))
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         guard let url = provider.authorizationURL(state: state) else {
             throw .unsupported(
@@ -34,7 +37,7 @@ extension IntegrationService {
     public func completeAuthorization(state: String, code: String, now: Date = Date()) async throws(IntegrationError) -> Integration {
         var base64 = state.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        let parts = (try? secrets.open("v1:" + base64))?.split(separator: "|").map(String.init) ?? []
+        let parts = (try? secrets.open("v2:" + base64, for: Self.stateBinding))?.split(separator: "|").map(String.init) ?? []
         guard parts.count == 4, parts[0] == "oauth", let expires = Int64(parts[3]) else {
             throw .invalid([FieldError(field: "state", message: "is not a state Switchboard issued")])
         }
@@ -51,7 +54,7 @@ extension IntegrationService {
             try refuseUnlessPassed(Self.check(after: error), provider: provider)
             throw .providerUnavailable("\(provider.description.displayName) did not exchange the code")
         }
-        integration.credentials = Integration.sealCredentials(credentials, with: secrets)
+        integration.credentials = integration.sealedCredentials(credentials, with: secrets)
         let check = await storedCheck(integration, provider: provider)
         if integration.status == .setupIncomplete {
             recordSetup(check, finished: false, settings: try currentSettings(of: integration), provider: provider, in: &integration)

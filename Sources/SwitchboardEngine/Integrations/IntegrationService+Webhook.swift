@@ -12,7 +12,7 @@ extension IntegrationService {
         if changes.url == nil { errors.append(FieldError(field: "settings/url", message: "is required")) }
         if changes.events == nil { errors.append(FieldError(field: "settings/events", message: "is required")) }
         let settings = try await validatedSettings(url: changes.url ?? "", events: changes.events ?? [], label: changes.label, errors: errors)
-        let integration = Integration(
+        var integration = Integration(
             id: Identifier.make("int", at: now),
             workspaceId: workspaceID,
             provider: ProviderCatalogue.webhook.provider,
@@ -20,9 +20,9 @@ extension IntegrationService {
             settings: JSONColumn.text(settings, fallback: "{}"),
             events: settings.events,
             health: .active,
-            signingSecret: secrets.seal(SigningSecret.generate().text),
             createdAt: Timestamp.milliseconds(now)
         )
+        integration.signingSecret = secrets.seal(SigningSecret.generate().text, for: integration.signingSecretBinding)
         try await storeCall { try await store.insertIntegration(integration) }
         return integration
     }
@@ -85,7 +85,7 @@ extension IntegrationService {
         now: Date = Date()
     ) async throws(IntegrationError) -> (secret: String, previousExpiresAt: Date?) {
         let integration = try await load(workspaceID: workspaceID, id: id)
-        guard let sealed = integration.signingSecret, let secret = try? secrets.open(sealed) else {
+        guard let sealed = integration.signingSecret, let secret = try? secrets.open(sealed, for: integration.signingSecretBinding) else {
             throw .unsupported("this integration has no signing secret")
         }
         let graceEnd = integration.previousSecretExpiresAt.flatMap { $0 > Timestamp.milliseconds(now) ? Timestamp.date(milliseconds: $0) : nil }
@@ -103,7 +103,7 @@ extension IntegrationService {
         let expires = now.addingTimeInterval(Self.secretGracePeriod)
         integration.previousSigningSecret = integration.signingSecret
         integration.previousSecretExpiresAt = Timestamp.milliseconds(expires)
-        integration.signingSecret = secrets.seal(fresh)
+        integration.signingSecret = secrets.seal(fresh, for: integration.signingSecretBinding)
         integration.updatedAt = Timestamp.milliseconds(now)
         try await storeCall { [integration] in try await store.updateIntegration(integration, from: read) }
         return (fresh, expires)

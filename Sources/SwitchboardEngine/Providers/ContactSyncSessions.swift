@@ -70,7 +70,7 @@ public final class ContactSyncSessions: Sendable {
                 let fresh = try await provider.refresh(current.credentials)
                 // Saved only when these are the stored credentials (not new ones still being validated).
                 if stored?.credentials == integration.credentials {
-                    try await store.updateCredentials(integrationID: integration.id, sealed: Integration.sealCredentials(fresh, with: secrets))
+                    try await store.updateCredentials(integrationID: integration.id, sealed: integration.sealedCredentials(fresh, with: secrets))
                 }
                 return fresh
             }

@@ -16,11 +16,11 @@ extension Integration {
     /// The credential fields, opened; empty when the integration has none.
     func openCredentials(_ box: SecretBox) throws -> [String: String] {
         guard let sealed = credentials else { return [:] }
-        return try JSONDecoder().decode([String: String].self, from: Data(try box.open(sealed).utf8))
+        return try JSONDecoder().decode([String: String].self, from: Data(try box.open(sealed, for: credentialsBinding).utf8))
     }
 
-    /// Seals credential fields for the `credentials` column.
-    static func sealCredentials(_ fields: [String: String], with box: SecretBox) -> String {
-        box.seal(JSONColumn.text(fields, fallback: "{}"))
+    /// Credential fields sealed for this integration's `credentials` column.
+    func sealedCredentials(_ fields: [String: String], with box: SecretBox) -> String {
+        box.seal(JSONColumn.text(fields, fallback: "{}"), for: credentialsBinding)
     }
 }
