@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import SQLKit
 import SwitchboardDomain
@@ -55,12 +54,12 @@ extension Store {
 
     /// A new key and its plaintext: `sb_mgr_…` or `sb_mem_…` with 24 random bytes.
     static func newAPIKey(workspaceID: String, role: APIKeyRole, label: String, now: Date) -> (APIKey, String) {
-        let plaintext = "sb_\(role == .manager ? "mgr" : "mem")_" + randomToken(bytes: 24)
+        let plaintext = "sb_\(role == .manager ? "mgr" : "mem")_" + SecretToken.make(bytes: 24)
         let key = APIKey(
             id: Identifier.make("key", at: now),
             workspaceId: workspaceID,
             role: role,
-            keyHash: hashAPIKey(plaintext),
+            keyHash: SecretToken.hash(plaintext),
             hint: String(plaintext.prefix(10)),
             label: label,
             email: nil,
@@ -72,7 +71,7 @@ extension Store {
 
     /// The unrevoked key with this plaintext, or nil.
     public func authenticate(apiKey plaintext: String) async throws -> APIKey? {
-        let hash = Self.hashAPIKey(plaintext)
+        let hash = SecretToken.hash(plaintext)
         return try await database.withConnection { db in
             try await db.raw("SELECT * FROM api_keys WHERE key_hash = \(bind: hash) AND revoked_at IS NULL")
                 .first(decoding: APIKey.self, with: Self.rowDecoder)
@@ -87,7 +86,7 @@ extension Store {
         }
     }
 
-    /// Revokes a key of the workspace; false when there is no such key.
+    /// Revokes a key of the workspace, unless it is its last manager key.
     public func revokeAPIKey(workspaceID: String, id: String, now: Date = Date()) async throws -> KeyRevocation {
         try await database.withConnection { db in
             // One statement, so that the check and the revocation see the same keys: the last manager key stays.
@@ -107,11 +106,6 @@ extension Store {
             return live.isEmpty ? .notFound : .lastManager
         }
     }
-
-    /// API keys are stored as the hex SHA-256 of the key: keys are long random tokens, so a fast hash is enough.
-    static func hashAPIKey(_ plaintext: String) -> String {
-        SHA256.hash(data: Array(plaintext.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
 }
 
 /// What revoking an API key did.
@@ -121,12 +115,4 @@ public enum KeyRevocation: Sendable, Equatable {
     case notFound
     /// It is the workspace's last manager key: without it nobody could manage the workspace, so it stays.
     case lastManager
-}
-
-/// URL-safe random text of `bytes` random bytes.
-func randomToken(bytes: Int) -> String {
-    var generator = SystemRandomNumberGenerator()
-    let raw = (0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-    return Data(raw).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-        .replacingOccurrences(of: "=", with: "")
 }
