@@ -18,7 +18,9 @@ struct APIResponse {
     let status: Int
     let contentType: String?
     let body: [UInt8]
-    var allow: String? = nil
+    var headers: HTTPFields = [:]
+
+    var allow: String? { headers[.allow] }
 
     var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: Data(body))) ?? .null }
     var text: String { String(decoding: body, as: UTF8.self) }
@@ -34,8 +36,15 @@ struct APIContext: Sendable {
     let otherWorkspace: Workspace
     let otherManagerKey: String
 
-    func call(_ method: HTTPRequest.Method, _ path: String, key: String?, json: String? = nil, raw: ByteBuffer? = nil) async throws -> APIResponse {
-        var headers: HTTPFields = [:]
+    func call(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        key: String?,
+        json: String? = nil,
+        raw: ByteBuffer? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> APIResponse {
+        var headers = extra
         if let key { headers[.authorization] = "Bearer \(key)" }
         if json != nil || raw != nil { headers[.contentType] = "application/json" }
         let body = raw ?? json.map { ByteBuffer(string: $0) }
@@ -44,7 +53,7 @@ struct APIContext: Sendable {
                 status: Int(response.status.code),
                 contentType: response.headers[.contentType],
                 body: Array(response.body.readableBytesView),
-                allow: response.headers[.allow]
+                headers: response.headers
             )
         }
     }

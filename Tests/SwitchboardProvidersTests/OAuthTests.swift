@@ -26,6 +26,15 @@ struct OAuthTests {
         return (try #require(items.first { $0.name == "code" }?.value), try #require(items.first { $0.name == "state" }?.value))
     }
 
+    /// A manager starts connecting `id` and their browser opens the start link, then consents at the provider.
+    static func authorize(_ harness: EngineHarness, _ id: String) async throws -> (code: String, state: String, browser: String) {
+        let flow = try await harness.integrations.beginAuthorization(workspaceID: harness.workspace.id, id: id)
+        let (url, browser) = try await harness.integrations.startAuthorization(flowID: flow, browserSecret: nil)
+        let (code, state) = try await consent(url)
+        #expect(state == flow, "the state the provider sends back is the flow's id")
+        return (code, state, browser)
+    }
+
     @Test("HubSpot: authorize, exchange, sync with the token, refresh it; an uninstalled app pauses with expired_credentials")
     func hubspot() async throws {
         let emulator = HubSpotEmulator()
@@ -42,12 +51,12 @@ struct OAuthTests {
                 #expect(created.statusDetail == "Setup is not finished: connect HubSpot, press Finish.")
                 #expect(created.credentials == nil)
 
-                let (code, state) = try await Self.consent(try await harness.integrations.authorizationURL(workspaceID: workspace, id: created.id))
+                let (code, state, browser) = try await Self.authorize(harness, created.id)
                 let forged = await #expect(throws: IntegrationError.self) {
-                    try await harness.integrations.completeAuthorization(state: state + "x", code: code)
+                    try await harness.integrations.completeAuthorization(state: state + "x", code: code, browserSecret: browser)
                 }
                 #expect(forged != nil)
-                let authorized = try await harness.integrations.completeAuthorization(state: state, code: code)
+                let authorized = try await harness.integrations.completeAuthorization(state: state, code: code, browserSecret: browser)
                 #expect(authorized.statusDetail == "Setup is not finished: press Finish.")
                 let id = try await harness.integrations.completeSetup(workspaceID: workspace, id: created.id).id
 
@@ -88,8 +97,8 @@ struct OAuthTests {
                     provider: "mailchimp",
                     changes: .init(settings: ["audience_id": .string(audience)])
                 )
-                let (code, state) = try await Self.consent(try await harness.integrations.authorizationURL(workspaceID: workspace, id: created.id))
-                _ = try await harness.integrations.completeAuthorization(state: state, code: code)
+                let (code, state, browser) = try await Self.authorize(harness, created.id)
+                _ = try await harness.integrations.completeAuthorization(state: state, code: code, browserSecret: browser)
                 let id = try await harness.integrations.completeSetup(workspaceID: workspace, id: created.id).id
                 let hints = harness.integrations.credentialHints(
                     of: try #require(try await harness.store.integration(workspaceID: workspace, id: id))
@@ -98,6 +107,81 @@ struct OAuthTests {
                 try await harness.ingest([Self.registration("ada@example.com")])
                 #expect(try await harness.settle())
                 #expect(emulator.state.members(of: audience)["ada@example.com"]?.events == ["webinar_registered"])
+            }
+        }
+    }
+
+    @Test("a state is used once, from the browser that opened the link, before it expires", arguments: StoreEngine.allCases)
+    func stateIsSingleUseAndBound(engine: StoreEngine) async throws {
+        let emulator = HubSpotEmulator()
+        emulator.state.registerApp(clientID: Self.app.id, secret: Self.app.secret)
+        try await emulator.run { url in
+            let oauth = OAuthApp(clientID: Self.app.id, clientSecret: Self.app.secret, redirectURI: Self.app.redirect)
+            try await withEngine(engine, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url, hubspotOAuth: oauth)) }) {
+                harness in
+                let workspace = harness.workspace.id
+                let created = try await harness.integrations.create(workspaceID: workspace, provider: "hubspot", changes: .init(settings: [:]))
+                func refusal(_ attempt: () async throws -> Void) async -> String {
+                    do {
+                        try await attempt()
+                        return "accepted"
+                    } catch let IntegrationError.invalid(fields) {
+                        return fields.first.map { "\($0.field) \($0.message)" } ?? "invalid"
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+
+                // Another browser opening the same link is refused; the first may open it again.
+                let flow = try await harness.integrations.beginAuthorization(workspaceID: workspace, id: created.id)
+                let (_, first) = try await harness.integrations.startAuthorization(flowID: flow, browserSecret: nil)
+                #expect(
+                    await refusal { _ = try await harness.integrations.startAuthorization(flowID: flow, browserSecret: nil) }.contains(
+                        "another browser"
+                    )
+                )
+                #expect(
+                    await refusal { _ = try await harness.integrations.startAuthorization(flowID: flow, browserSecret: "guess") }.contains(
+                        "another browser"
+                    )
+                )
+                let (again, same) = try await harness.integrations.startAuthorization(flowID: flow, browserSecret: first)
+                #expect(same == first)
+
+                // A callback from another browser (no cookie, or another's) is refused and does not use the flow up.
+                let (code, state) = try await Self.consent(again)
+                for other in [nil, "guess"] as [String?] {
+                    #expect(
+                        await refusal { _ = try await harness.integrations.completeAuthorization(state: state, code: code, browserSecret: other) }
+                            .contains("another browser")
+                    )
+                }
+                // Expired: 15 minutes after it began.
+                #expect(
+                    await refusal {
+                        _ = try await harness.integrations.completeAuthorization(
+                            state: state,
+                            code: code,
+                            browserSecret: first,
+                            now: Date().addingTimeInterval(16 * 60)
+                        )
+                    }.contains("expired")
+                )
+                let connected = try await harness.integrations.completeAuthorization(state: state, code: code, browserSecret: first)
+                #expect(connected.credentials != nil)
+
+                // Replayed after success, even by the same browser: refused, and the stored credentials stay.
+                let (code2, _) = try await Self.consent(again)
+                #expect(
+                    await refusal { _ = try await harness.integrations.completeAuthorization(state: state, code: code2, browserSecret: first) }
+                        .contains("already used")
+                )
+                #expect(
+                    await refusal { _ = try await harness.integrations.startAuthorization(flowID: flow, browserSecret: first) }.contains(
+                        "already used"
+                    )
+                )
+                #expect(try await harness.store.integration(workspaceID: workspace, id: created.id)?.credentials == connected.credentials)
             }
         }
     }

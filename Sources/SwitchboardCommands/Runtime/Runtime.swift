@@ -130,6 +130,7 @@ public final class Runtime: Sendable {
             catalogue: catalogue,
             localDispatch: localDispatch,
             metrics: metrics,
+            publicURL: engine.publicURL,
             logger: logger
         )
         if engine.allowPrivateTargets { logger.warning("private and loopback webhook targets are allowed: for development and tests only") }

@@ -79,6 +79,7 @@ struct EngineOptions: ParsableArguments {
             else { return nil }
             return OAuthApp(clientID: id, clientSecret: secret, redirectURI: publicURL + "/v1/oauth/callback")
         }
+        settings.publicURL = publicURL
         settings.providers.hubspotOAuth = app("HUBSPOT")
         settings.providers.mailchimpOAuth = app("MAILCHIMP")
         settings.smtpURL = smtpURL ?? Environment.value("SWITCHBOARD_SMTP_URL")
@@ -96,6 +97,8 @@ public struct EngineSettings: Sendable {
     public var leaseSeconds: Double?
     /// The providers' API URLs (the emulators in tests and the demo), HubSpot's rate limit, and OAuth apps.
     public var providers = Providers.Configuration()
+    /// Where browsers reach Switchboard (`SWITCHBOARD_PUBLIC_URL`): OAuth start links and redirects.
+    public var publicURL = "http://127.0.0.1:8080"
     /// Seconds between validation sweeps of contact-sync integrations.
     public var validationInterval: Double = 3600
     /// Days of delivery history kept (`HistoryRetention`); 0 or less keeps everything.

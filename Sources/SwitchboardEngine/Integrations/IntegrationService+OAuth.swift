@@ -3,50 +3,89 @@ import SwitchboardDomain
 import SwitchboardStore
 
 /// Connecting a contact-sync integration through the provider's OAuth 2 authorization-code flow, when the
-/// operator configured an OAuth app: `authorize` gives the URL to send the manager to; the provider sends the
-/// browser back to `/v1/oauth/callback` with a code and the state, and `completeAuthorization` exchanges the
-/// code for tokens, seals them, and validates. Refreshing expiring tokens is `ContactSyncSessions.connection`.
+/// operator configured an OAuth app, in three steps that each need what the one before handed out:
+///
+/// 1. `beginAuthorization` (a manager, through the API) stores a flow; its id is the `state` the provider will send
+///    back. The manager gets Switchboard's own start link for it, not the provider's URL.
+/// 2. `startAuthorization` (the browser opening that link) binds the flow to the first browser that opens it, with a
+///    random secret kept in a cookie (only its hash is stored), and sends it on to the provider.
+/// 3. `completeAuthorization` (the provider's redirect to `/v1/oauth/callback`) consumes the flow — once, from the
+///    same browser, before it expires — exchanges the code, seals the tokens and validates.
+///
+/// So a link or a state seen by someone else (in a log, a screenshot, a shared screen) cannot be used to connect the
+/// workspace to their own account. PKCE is not sent: neither HubSpot's nor Mailchimp's OAuth reference documents it
+/// (docs/providers/hubspot.md, mailchimp.md). Refreshing expiring tokens is `ContactSyncSessions.connection`.
 extension IntegrationService {
     /// How long a manager has to come back from the provider.
-    static let authorizationLifetime: TimeInterval = 15 * 60
+    public static let authorizationLifetime: TimeInterval = 15 * 60
 
-    /// What the sealed `state` is bound to, so that no other sealed value can pass for one.
-    static let stateBinding = SecretBox.Binding(purpose: "oauth-state")
-
-    /// The provider's authorization URL for this integration (managers only).
-    public func authorizationURL(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) -> String {
+    /// Stores a new flow for this integration (managers only); its id goes into the start link.
+    public func beginAuthorization(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) -> String {
         let integration = try await load(workspaceID: workspaceID, id: id)
-        guard let provider = catalogue.contactSync(integration.provider) else {
-            throw .unsupported("\(catalogue.displayName(integration.provider)) integrations are not connected with OAuth")
-        }
-        let expires = Timestamp.milliseconds(now.addingTimeInterval(Self.authorizationLifetime))
-        // Sealed (so it cannot be forged or read), in base64url so that it survives any query-string handling.
-        let state = String(secrets.seal("oauth|\(workspaceID)|\(id)|\(expires)", for: Self.stateBinding).dropFirst(3))
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        guard let url = provider.authorizationURL(state: state) else {
-            throw .unsupported(
-                "OAuth is not configured for \(provider.description.displayName): the operator sets "
-                    + "SWITCHBOARD_\(provider.description.provider.uppercased())_CLIENT_ID and _CLIENT_SECRET; or give credentials instead."
-            )
-        }
-        return url
+        _ = try oauthProvider(of: integration)
+        let flow = OAuthFlow(
+            id: SecretToken.make(bytes: 32),
+            workspaceId: workspaceID,
+            integrationId: id,
+            createdAt: Timestamp.milliseconds(now),
+            expiresAt: Timestamp.milliseconds(now.addingTimeInterval(Self.authorizationLifetime))
+        )
+        try await storeCall { try await store.insertOAuthFlow(flow) }
+        return flow.id
     }
 
-    /// The provider sent the manager back: exchanges the code, saves the sealed tokens and validates. A setup
-    /// moves on (authorized); a running integration keeps running only if the new credentials pass.
-    public func completeAuthorization(state: String, code: String, now: Date = Date()) async throws(IntegrationError) -> Integration {
-        var base64 = state.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        let parts = (try? secrets.open("v2:" + base64, for: Self.stateBinding))?.split(separator: "|").map(String.init) ?? []
-        guard parts.count == 4, parts[0] == "oauth", let expires = Int64(parts[3]) else {
-            throw .invalid([FieldError(field: "state", message: "is not a state Switchboard issued")])
+    /// The browser opened the start link: the first one to do so gets the flow (and a new `browserSecret` for its
+    /// cookie); that browser may open it again with its secret, any other is refused. Answers the provider's URL.
+    public func startAuthorization(
+        flowID: String,
+        browserSecret: String?,
+        now: Date = Date()
+    ) async throws(IntegrationError) -> (providerURL: String, browserSecret: String) {
+        guard let flow = try await storeCall({ try await store.oauthFlow(id: flowID) }) else {
+            throw Self.refusal("is not a connection Switchboard started")
         }
-        guard expires > Timestamp.milliseconds(now) else {
-            throw .invalid([FieldError(field: "state", message: "has expired: start the connection again")])
+        try Self.checkUsable(flow, now: now)
+        var secret = browserSecret ?? ""
+        var bound = flow
+        if flow.browserHash == nil {
+            secret = SecretToken.make(bytes: 32)
+            guard
+                let claimed = try await storeCall({ [secret] in
+                    try await store.claimOAuthFlow(id: flowID, browserHash: SecretToken.hash(secret), now: now)
+                })
+            else { throw Self.refusal("is not a connection Switchboard started") }
+            bound = claimed
         }
-        var integration = try await load(workspaceID: parts[1], id: parts[2])
+        // Another browser opened the link first (or won the race to it).
+        guard bound.browserHash == SecretToken.hash(secret) else {
+            throw Self.refusal("was opened in another browser: start the connection again from Switchboard")
+        }
+        let integration = try await load(workspaceID: flow.workspaceId, id: flow.integrationId)
+        let provider = try oauthProvider(of: integration)
+        guard let url = provider.authorizationURL(state: flow.id) else { throw Self.notConfigured(provider) }
+        return (url, secret)
+    }
+
+    /// The provider sent the browser back: consumes the flow, exchanges the code, saves the sealed tokens and
+    /// validates. A setup moves on (authorized); a running integration keeps running only if the new credentials pass.
+    public func completeAuthorization(
+        state: String,
+        code: String,
+        browserSecret: String?,
+        now: Date = Date()
+    ) async throws(IntegrationError) -> Integration {
+        let hash = SecretToken.hash(browserSecret ?? "")
+        guard let flow = try await storeCall({ try await store.consumeOAuthFlow(id: state, browserHash: hash, now: now) }) else {
+            // Why not, for the page the manager sees; nothing was changed either way.
+            guard let flow = try await storeCall({ try await store.oauthFlow(id: state) }) else {
+                throw Self.refusal("is not a connection Switchboard started")
+            }
+            try Self.checkUsable(flow, now: now)
+            throw Self.refusal("belongs to a connection started in another browser: finish it there, or start again from Switchboard")
+        }
+        var integration = try await load(workspaceID: flow.workspaceId, id: flow.integrationId)
         let read = integration
-        guard let provider = catalogue.contactSync(integration.provider) else { throw .unsupported("not an OAuth integration") }
+        let provider = try oauthProvider(of: integration)
         let credentials: [String: String]
         do {
             credentials = try await provider.exchange(code: code)
@@ -64,5 +103,30 @@ extension IntegrationService {
         integration.updatedAt = Timestamp.milliseconds(now)
         try await storeCall { [integration] in try await store.updateIntegration(integration, from: read) }
         return integration
+    }
+
+    /// The contact-sync provider of an integration that connects with OAuth, when the operator configured its app.
+    private func oauthProvider(of integration: Integration) throws(IntegrationError) -> any ContactSyncProvider {
+        guard let provider = catalogue.contactSync(integration.provider) else {
+            throw .unsupported("\(catalogue.displayName(integration.provider)) integrations are not connected with OAuth")
+        }
+        guard provider.authorizationURL(state: "") != nil else { throw Self.notConfigured(provider) }
+        return provider
+    }
+
+    private static func notConfigured(_ provider: any ContactSyncProvider) -> IntegrationError {
+        .unsupported(
+            "OAuth is not configured for \(provider.description.displayName): the operator sets "
+                + "SWITCHBOARD_\(provider.description.provider.uppercased())_CLIENT_ID and _CLIENT_SECRET; or give credentials instead."
+        )
+    }
+
+    private static func checkUsable(_ flow: OAuthFlow, now: Date) throws(IntegrationError) {
+        if flow.usedAt != nil { throw refusal("was already used: start the connection again from Switchboard") }
+        if flow.expiresAt <= Timestamp.milliseconds(now) { throw refusal("has expired: start the connection again from Switchboard") }
+    }
+
+    private static func refusal(_ message: String) -> IntegrationError {
+        .invalid([FieldError(field: "state", message: message)])
     }
 }

@@ -12,6 +12,8 @@ public struct AppDependencies: Sendable {
     public var localDispatch: LocalDispatch
     /// Where `/metrics` reads from; the process bootstraps swift-metrics with it.
     public var metrics: PrometheusCollectorRegistry
+    /// Where browsers reach Switchboard (`SWITCHBOARD_PUBLIC_URL`, no trailing slash): OAuth start links.
+    public var publicURL: String
     public var logger: Logger
 
     public init(
@@ -20,6 +22,7 @@ public struct AppDependencies: Sendable {
         catalogue: ProviderCatalogue = ProviderCatalogue(),
         localDispatch: LocalDispatch,
         metrics: PrometheusCollectorRegistry,
+        publicURL: String = "http://127.0.0.1:8080",
         logger: Logger
     ) {
         self.store = store
@@ -27,6 +30,7 @@ public struct AppDependencies: Sendable {
         self.catalogue = catalogue
         self.localDispatch = localDispatch
         self.metrics = metrics
+        self.publicURL = publicURL
         self.logger = logger
     }
 }

@@ -36,11 +36,12 @@ struct IntegrationsController {
         }
     }
 
-    /// Starts connecting through the provider's OAuth: the URL to send the manager's browser to.
+    /// Starts connecting through the provider's OAuth: the link to open in the manager's browser (Switchboard's
+    /// start page, which binds the connection to that browser and sends it on to the provider).
     @Sendable func authorize(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let workspaceID = try context.managerWorkspaceID()
-        let url = try await service.authorizationURL(workspaceID: workspaceID, id: try context.parameters.require("id"))
-        return try JSONResponse.make(AuthorizeResponse(authorizeURL: url))
+        let flow = try await service.beginAuthorization(workspaceID: workspaceID, id: try context.parameters.require("id"))
+        return try JSONResponse.make(AuthorizeResponse(authorizeURL: OAuthController.startURL(publicURL: dependencies.publicURL, flow: flow)))
     }
 
     @Sendable func create(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {

@@ -3,13 +3,52 @@ import Hummingbird
 import SwitchboardDomain
 import SwitchboardEngine
 
-/// `GET /v1/oauth/callback`: where a provider sends the manager's browser back after they authorized
-/// Switchboard. It carries no API key: the sealed `state` names the integration. The answer is a short page.
+/// The browser's side of connecting through a provider's OAuth, with no API key: the sealed link and the cookie
+/// say who it is. `GET /v1/oauth/start/{flow}` is the link `authorize` hands out: it binds the connection to the
+/// browser that opens it first (an HttpOnly cookie) and redirects to the provider. `GET /v1/oauth/callback` is where
+/// the provider sends that browser back with a code and the state. Both answer with a short page on failure.
 struct OAuthController {
     let dependencies: AppDependencies
 
     func register(on router: Router<SwitchboardRequestContext>) {
+        router.get("/v1/oauth/start/:flow", use: start)
         router.get("/v1/oauth/callback", use: callback)
+    }
+
+    /// The start link of a flow.
+    static func startURL(publicURL: String, flow: String) -> String {
+        "\(publicURL)/v1/oauth/start/\(flow)"
+    }
+
+    /// The cookie that binds a flow to a browser: one per flow, so that two connections under way do not collide.
+    static func cookieName(flow: String) -> String { "sb_oauth_" + flow }
+
+    @Sendable func start(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let flow = try context.parameters.require("flow")
+        do {
+            let (url, secret) = try await dependencies.integrations.startAuthorization(
+                flowID: flow,
+                browserSecret: request.cookies[Self.cookieName(flow: flow)]?.value
+            )
+            var headers = HTTPFields()
+            headers[.location] = url
+            // Lax: sent on the provider's top-level redirect back to the callback, never on cross-site subrequests.
+            let secure = dependencies.publicURL.hasPrefix("https://")
+            let cookie = Cookie(
+                name: Self.cookieName(flow: flow),
+                value: secret,
+                maxAge: Int(IntegrationService.authorizationLifetime),
+                path: "/v1/oauth",
+                secure: secure,
+                httpOnly: true,
+                sameSite: .lax
+            )
+            headers[.setCookie] = cookie.description
+            headers[.cacheControl] = "no-store"
+            return Response(status: .found, headers: headers)
+        } catch {
+            return Self.failure(error)
+        }
     }
 
     @Sendable func callback(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
@@ -21,19 +60,31 @@ struct OAuthController {
             return Self.page(.badRequest, "Not connected", "The link is incomplete (code and state are required). Start again from Switchboard.")
         }
         do {
-            let integration = try await dependencies.integrations.completeAuthorization(state: state, code: code)
+            let integration = try await dependencies.integrations.completeAuthorization(
+                state: state,
+                code: code,
+                browserSecret: request.cookies[Self.cookieName(flow: state)]?.value
+            )
             let next =
                 integration.status == .setupIncomplete
                 ? (integration.statusDetail ?? "Choose the remaining settings and press Finish.") : "The new credentials are in use."
-            return Self.page(
+            var response = Self.page(
                 .ok,
                 "\(dependencies.catalogue.displayName(integration.provider)) connected",
                 "“\(integration.label)” is authorized. \(next)"
             )
+            // The flow is used up: its cookie goes too.
+            response.headers[.setCookie] =
+                Cookie(name: Self.cookieName(flow: state), value: "", maxAge: 0, path: "/v1/oauth", httpOnly: true).description
+            return response
         } catch {
-            let problem = ProblemMiddleware.problem(for: error)
-            return Self.page(problem.status, "Not connected", problem.errors.first.map { "\($0.field) \($0.message)." } ?? problem.detail)
+            return Self.failure(error)
         }
+    }
+
+    private static func failure(_ error: any Error) -> Response {
+        let problem = ProblemMiddleware.problem(for: error)
+        return page(problem.status, "Not connected", problem.errors.first.map { "The \($0.field) \($0.message)." } ?? problem.detail)
     }
 
     static func page(_ status: HTTPResponse.Status, _ title: String, _ text: String) -> Response {

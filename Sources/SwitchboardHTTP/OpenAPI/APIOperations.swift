@@ -79,9 +79,17 @@ enum APIOperations {
         APIOperation(
             "post",
             "/v1/integrations/{id}/authorize",
-            "Connect through the provider's OAuth: the URL to send the manager to",
+            "Connect through the provider's OAuth: a start link for the manager's browser, usable for 15 minutes",
             tag: "Integrations",
             responses: [(200, "Authorization"), (422, "Problem")]
+        ),
+        APIOperation(
+            "get",
+            "/v1/oauth/start/{flow}",
+            "The start link: binds the connection to the first browser that opens it (a cookie) and redirects to the provider",
+            tag: "Integrations",
+            responses: [(302, nil), (400, nil)],
+            authenticated: false
         ),
         APIOperation(
             "get",

@@ -19,6 +19,7 @@ public struct Migrator: Sendable {
         rateBudgetDemand,
         deliveryLinksKeptByStore,
         deliveryCounts,
+        oauthFlows,
     ]
 
     /// The newest version this build knows.

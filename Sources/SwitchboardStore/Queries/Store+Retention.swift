@@ -22,7 +22,7 @@ public struct PrunedHistory: Sendable, Equatable {
 extension Store {
     /// Removes the history older than `cutoff`: finished deliveries (succeeded, failed, skipped, cancelled) created
     /// and last changed before it, with their attempts, then the events before it that no delivery refers to any
-    /// more; notifications, and jobs finished (succeeded, failed, cancelled) and last changed before it. Pending
+    /// more; notifications, OAuth flows that expired, and jobs finished (succeeded, failed, cancelled) and last changed before it. Pending
     /// deliveries and their events stay, however old, as do queued and running jobs. An event's idempotency key goes
     /// with it.
     ///
@@ -109,6 +109,8 @@ extension Store {
                 AND updated_at < \(bind: changedBefore)
                 """
         )
+        // OAuth connections expire within minutes; their rows only explain a refusal until then.
+        _ = try await deleteInBatches(of: batch, dutyCycle: dutyCycle, from: "oauth_flows", where: "expires_at < \(bind: changedBefore)")
         return pruned
     }
 
