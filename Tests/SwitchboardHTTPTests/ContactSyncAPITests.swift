@@ -93,7 +93,7 @@ struct OAuthCallbackTests {
             let forged = try await api.call(.get, "/v1/oauth/callback?code=abc&state=forged", key: nil)
             #expect(forged.status == 400)
             #expect(forged.contentType?.hasPrefix("text/html") == true)
-            #expect(forged.text.contains("state is not a state Switchboard issued"))
+            #expect(forged.text.contains("state is not a connection Switchboard started"))
             let denied = try await api.call(.get, "/v1/oauth/callback?error=access_denied&state=x", key: nil)
             #expect(denied.status == 400 && denied.text.contains("access_denied"))
             let authorize = try await api.call(.post, "/v1/integrations/\(try await api.createWebhook())/authorize", key: api.managerKey)
