@@ -77,9 +77,10 @@ struct APIContext: Sendable {
 func withAPI<R: Sendable>(
     _ engine: StoreEngine,
     catalogue: @escaping @Sendable (HTTPClient) -> ProviderCatalogue = { _ in ProviderCatalogue() },
+    limits: IntegrationLimits = IntegrationLimits(),
     _ body: @escaping @Sendable (APIContext) async throws -> R
 ) async throws -> R {
-    try await withAPI(url: try await engine.makeURL(), catalogue: catalogue, body)
+    try await withAPI(url: try await engine.makeURL(), catalogue: catalogue, limits: limits, body)
 }
 
 /// The same over a SQLite file at `path`, for tests that inspect the file afterwards.
@@ -90,6 +91,7 @@ func withAPIAt<R: Sendable>(path: String, _ body: @escaping @Sendable (APIContex
 func withAPI<R: Sendable>(
     url: DatabaseURL,
     catalogue makeCatalogue: @escaping @Sendable (HTTPClient) -> ProviderCatalogue = { _ in ProviderCatalogue() },
+    limits: IntegrationLimits = IntegrationLimits(),
     _ body: @escaping @Sendable (APIContext) async throws -> R
 ) async throws -> R {
     try await withStore(url: url) { store in
@@ -101,7 +103,14 @@ func withAPI<R: Sendable>(
         let catalogue = makeCatalogue(client)
         let dependencies = AppDependencies(
             store: store,
-            integrations: IntegrationService(store: store, secrets: secrets, endpointGuard: endpointGuard, sender: sender, catalogue: catalogue),
+            integrations: IntegrationService(
+                store: store,
+                secrets: secrets,
+                endpointGuard: endpointGuard,
+                sender: sender,
+                catalogue: catalogue,
+                limits: limits
+            ),
             catalogue: catalogue,
             localDispatch: LocalDispatch(),
             metrics: PrometheusCollectorRegistry(),

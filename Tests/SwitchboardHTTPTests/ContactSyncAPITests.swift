@@ -56,6 +56,12 @@ struct ContactSyncAPITests {
                 #expect(try await api.call(.post, "/v1/integrations/\(id)/resync", key: api.otherManagerKey).status == 404)
                 let badResync = try await api.call(.post, "/v1/integrations/\(id)/resync", key: api.managerKey, json: #"{"broadcasts": 1}"#)
                 #expect(badResync.status == 400)
+                // More broadcasts than one resync may name: refused with the limit, before any bound parameter overflows.
+                let many = (0...1000).map { #""brd_\#($0)""# }.joined(separator: ",")
+                let tooMany = try await api.call(.post, "/v1/integrations/\(id)/resync", key: api.managerKey, json: #"{"broadcast_ids": [\#(many)]}"#)
+                #expect(tooMany.status == 400)
+                #expect(tooMany.json["errors"]?.arrayValues?.first?["field"] == .string("broadcast_ids"))
+                #expect(tooMany.text.contains("at most 1000"))
                 let resync = try await api.call(.post, "/v1/integrations/\(id)/resync", key: api.managerKey, json: #"{"broadcast_ids": ["brd_1"]}"#)
                 #expect(resync.status == 202)
                 #expect(resync.json["kind"] == "resync" && resync.json["status"] == "queued")

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import SwitchboardDomain
+import SwitchboardEngine
 import SwitchboardStore
 import SwitchboardTestSupport
 import Testing
@@ -117,6 +118,59 @@ struct HardeningAPITests {
                 #expect(response.json["errors"]?.arrayValues?.first?["field"] == .string("email"))
             }
             #expect(try await api.store.apiKeys(workspaceID: api.workspace.id).count == 2, "nothing was created")
+        }
+    }
+
+    @Test("a workspace at its integration limit is refused another, with the limit and what to do")
+    func integrationLimit() async throws {
+        try await withAPI(.sqlite, limits: IntegrationLimits(integrationsPerWorkspace: 2)) { api in
+            let first = try await api.createWebhook()
+            _ = try await api.createWebhook()
+            let refused = try await api.call(
+                .post,
+                "/v1/integrations",
+                key: api.managerKey,
+                json: #"{"provider":"webhook","settings":{"url":"https://93.184.216.34/x","events":["registration.created"]}}"#
+            )
+            #expect(refused.status == 409)
+            #expect(refused.json["code"] == .string("integration_limit_reached"))
+            #expect(refused.text.contains("SWITCHBOARD_MAX_INTEGRATIONS"))
+            #expect(try await api.store.integrationCount(workspaceID: api.workspace.id) == 2)
+            // Deleting one makes room; the other workspace has its own limit.
+            #expect(try await api.call(.delete, "/v1/integrations/\(first)", key: api.managerKey).status == 204)
+            _ = try await api.createWebhook()
+            _ = try await api.createWebhook(key: api.otherManagerKey)
+        }
+    }
+
+    @Test("tests of one integration beyond the limit per minute answer 429 with Retry-After")
+    func testRate() async throws {
+        try await withAPI(.sqlite, limits: IntegrationLimits(testsPerMinute: 2)) { api in
+            let id = try await api.createWebhook()
+            for _ in 0..<2 { #expect(try await api.call(.post, "/v1/integrations/\(id)/test", key: api.managerKey).status == 200) }
+            let refused = try await api.call(.post, "/v1/integrations/\(id)/test", key: api.managerKey)
+            #expect(refused.status == 429)
+            #expect(refused.json["code"] == .string("rate_limited"))
+            let retryAfter = try #require(refused.headers[.retryAfter].flatMap(Int.init))
+            #expect((1...60).contains(retryAfter))
+        }
+    }
+
+    @Test("re-sending failed or skipped deliveries of a paused integration is refused: nothing would be sent")
+    func resendWhilePaused() async throws {
+        try await withAPI(.sqlite) { api in
+            let id = try await api.createWebhook()
+            #expect(try await api.call(.post, "/v1/integrations/\(id)/pause", key: api.managerKey).status == 200)
+            for status in ["failed", "skipped"] {
+                let refused = try await api.call(
+                    .post,
+                    "/v1/integrations/\(id)/redeliver",
+                    key: api.managerKey,
+                    json: #"{"status":"\#(status)","since":"2020-01-01T00:00:00Z"}"#
+                )
+                #expect(refused.status == 409, "\(status)")
+                #expect(refused.json["code"] == .string("integration_paused"))
+            }
         }
     }
 }

@@ -103,7 +103,8 @@ public final class Runtime: Sendable {
             endpointGuard: endpointGuard,
             sender: sender,
             catalogue: catalogue,
-            sessions: sessions
+            sessions: sessions,
+            limits: engine.limits
         )
         let validationSweep = ValidationSweep(
             store: store,

@@ -85,6 +85,12 @@ struct EngineOptions: ParsableArguments {
         settings.smtpURL = smtpURL ?? Environment.value("SWITCHBOARD_SMTP_URL")
         settings.validationInterval = validationInterval ?? Environment.value("SWITCHBOARD_VALIDATION_INTERVAL").flatMap(Double.init) ?? 3600
         settings.retentionDays = retentionDays ?? Environment.value("SWITCHBOARD_RETENTION_DAYS").flatMap(Int.init) ?? 30
+        let defaults = IntegrationLimits()
+        settings.limits = IntegrationLimits(
+            integrationsPerWorkspace: Environment.value("SWITCHBOARD_MAX_INTEGRATIONS").flatMap(Int.init) ?? defaults.integrationsPerWorkspace,
+            broadcastsPerResync: Environment.value("SWITCHBOARD_MAX_RESYNC_BROADCASTS").flatMap(Int.init) ?? defaults.broadcastsPerResync,
+            testsPerMinute: Environment.value("SWITCHBOARD_TESTS_PER_MINUTE").flatMap(Int.init) ?? defaults.testsPerMinute
+        )
         return settings
     }
 }
@@ -99,6 +105,8 @@ public struct EngineSettings: Sendable {
     public var providers = Providers.Configuration()
     /// Where browsers reach Switchboard (`SWITCHBOARD_PUBLIC_URL`): OAuth start links and redirects.
     public var publicURL = "http://127.0.0.1:8080"
+    /// What managers may ask for: integrations per workspace, broadcasts per resync, tests per minute.
+    public var limits = IntegrationLimits()
     /// Seconds between validation sweeps of contact-sync integrations.
     public var validationInterval: Double = 3600
     /// Days of delivery history kept (`HistoryRetention`); 0 or less keeps everything.

@@ -14,4 +14,6 @@ public enum IntegrationError: Error, Sendable, Equatable {
     case providerUnavailable(String)
     /// The store failed: not the caller's fault (HTTP 500); the description is for the logs only.
     case storeFailure(String)
+    /// Asked too often (HTTP 429): try again after `retryAfter` seconds.
+    case rateLimited(String, retryAfter: Int)
 }

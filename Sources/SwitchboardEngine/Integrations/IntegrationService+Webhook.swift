@@ -61,6 +61,12 @@ extension IntegrationService {
     /// Sends a signed sample `registration.created` to the endpoint and returns the attempt at once.
     public func test(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) -> AttemptOutcome {
         let integration = try await load(workspaceID: workspaceID, id: id)
+        if let wait = tests.admit(id, limit: limits.testsPerMinute, now: now) {
+            throw .rateLimited(
+                "This integration was tested \(limits.testsPerMinute) times in the last minute, the most allowed: try again in \(wait) s.",
+                retryAfter: wait
+            )
+        }
         let settings = try decodeSettings(integration)
         let data: [String: JSONValue] = [
             "broadcast": .object(["id": .string("brd_test"), "title": .string("Switchboard test broadcast")]),
@@ -77,8 +83,7 @@ extension IntegrationService {
         )
     }
 
-    /// The current signing secret in its `whsec_` form.
-    /// The signing secret, and while a rotation's grace runs, when the previous secret stops signing.
+    /// The current signing secret in its `whsec_` form, and while a rotation's grace runs, when the previous secret stops signing.
     public func signingSecret(
         workspaceID: String,
         id: String,

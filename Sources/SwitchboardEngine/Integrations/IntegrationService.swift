@@ -13,6 +13,8 @@ public struct IntegrationService: Sendable {
     let sender: WebhookSender
     let catalogue: ProviderCatalogue
     let sessions: ContactSyncSessions
+    let limits: IntegrationLimits
+    let tests = TestThrottle()
 
     /// How long a replaced signing secret keeps signing deliveries (SPEC §4).
     public static let secretGracePeriod: TimeInterval = 24 * 3600
@@ -25,7 +27,8 @@ public struct IntegrationService: Sendable {
         endpointGuard: EndpointGuard,
         sender: WebhookSender,
         catalogue: ProviderCatalogue = ProviderCatalogue(),
-        sessions: ContactSyncSessions = ContactSyncSessions()
+        sessions: ContactSyncSessions = ContactSyncSessions(),
+        limits: IntegrationLimits = IntegrationLimits()
     ) {
         self.store = store
         self.secrets = secrets
@@ -33,6 +36,7 @@ public struct IntegrationService: Sendable {
         self.sender = sender
         self.catalogue = catalogue
         self.sessions = sessions
+        self.limits = limits
     }
 
     /// What a create or update asks for; absent fields stay as they are.
@@ -63,6 +67,14 @@ public struct IntegrationService: Sendable {
     /// Creates an integration: a webhook is `active` at once with a new signing secret; a contact-sync
     /// integration starts `setup_incomplete` (SPEC §2).
     public func create(workspaceID: String, provider: String, changes: Changes, now: Date = Date()) async throws(IntegrationError) -> Integration {
+        let existing = try await storeCall { try await store.integrationCount(workspaceID: workspaceID) }
+        guard existing < limits.integrationsPerWorkspace else {
+            throw .conflict(
+                reason: "integration_limit_reached",
+                detail: "This workspace has \(existing) integrations, the most the operator allows (\(limits.integrationsPerWorkspace)): "
+                    + "delete one first, or ask the operator to raise SWITCHBOARD_MAX_INTEGRATIONS."
+            )
+        }
         if provider == ProviderCatalogue.webhook.provider {
             return try await createWebhook(workspaceID: workspaceID, changes: changes, now: now)
         }

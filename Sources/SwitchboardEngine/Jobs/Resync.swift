@@ -17,6 +17,15 @@ extension IntegrationService {
         guard catalogue.contactSync(integration.provider) != nil else {
             throw .unsupported("\(catalogue.displayName(integration.provider)) integrations have no contacts to resync")
         }
+        guard broadcasts.count <= limits.broadcastsPerResync else {
+            throw .invalid([
+                FieldError(
+                    field: "broadcast_ids",
+                    message:
+                        "names \(broadcasts.count) broadcasts; at most \(limits.broadcastsPerResync) per resync (leave it out to resync every registration)"
+                )
+            ])
+        }
         guard integration.status == .active || integration.status == .failedSync else {
             throw .conflict(
                 reason: "integration_not_running",

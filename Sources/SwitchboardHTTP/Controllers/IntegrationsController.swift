@@ -196,8 +196,12 @@ struct IntegrationsController {
         let since = sinceText.flatMap(Timestamp.parse)
         if since == nil { reader.errors.append(FieldError(field: "since", message: "is required, as an RFC 3339 time")) }
         guard reader.errors.isEmpty, let status, let since else { throw APIError.invalid(reader.errors) }
-        if status == .skipped && integration.status == .paused {
-            throw APIError.conflict(code: "integration_paused", detail: "Resume the integration before re-sending its skipped deliveries.")
+        // Nothing is sent while paused: re-sent deliveries would only wait, or be skipped again.
+        if integration.status == .paused {
+            throw APIError.conflict(
+                code: "integration_paused",
+                detail: "Resume the integration before re-sending its \(status.rawValue) deliveries; nothing is sent while it is paused."
+            )
         }
         let job = try await BulkRedelivery(store: store).run(workspaceID: workspaceID, integrationID: integration.id, status: status, since: since)
         dependencies.localDispatch.wake()

@@ -39,6 +39,8 @@ struct ProblemMiddleware: RouterMiddleware {
                     detail: detail + " Nothing was changed."
                 )
             case .storeFailure: return .unexpected
+            case .rateLimited(let detail, let retryAfter):
+                return APIError(status: .tooManyRequests, code: "rate_limited", title: "Too many requests", detail: detail, retryAfter: retryAfter)
             }
         case let error as InvalidEvent: return .invalid(error.errors)
         case is NIOTooManyBytesError: return .payloadTooLarge

@@ -18,6 +18,14 @@ extension Store {
         }
     }
 
+    /// How many integrations the workspace has (deleted ones aside).
+    public func integrationCount(workspaceID: String) async throws -> Int {
+        try await database.withConnection { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM integrations WHERE workspace_id = \(bind: workspaceID) AND deleted_at IS NULL")
+                .first(decodingColumn: "n", as: Int.self) ?? 0
+        }
+    }
+
     /// The workspace's integrations, newest first.
     public func integrations(workspaceID: String, limit: Int, cursor: String?) async throws -> Page<Integration> {
         let fetched = try await database.withConnection { db in
