@@ -14,7 +14,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard-bench",
         abstract: "Measure Switchboard.",
-        subcommands: [DeliveryBench.self, StoreBench.self, ResyncBench.self],
+        subcommands: [DeliveryBench.self, StoreBench.self, ResyncBench.self, TenantBench.self],
         defaultSubcommand: DeliveryBench.self
     )
 }

@@ -73,27 +73,9 @@ struct Driver {
         let padding = String(repeating: "x", count: max(0, payloadBytes - 200))
         let expected = events * healthy.count
 
-        // Full speed: batches of 1000 through the API, two requests at a time.
         let started = ContinuousClock.now
         let cpuStarted = processCPUSeconds()
-        let batches = (events + 999) / 1000
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = 0
-            for _ in 0..<2 {
-                let batch = next
-                next += 1
-                if batch < batches {
-                    group.addTask { try await post(client: client, batch: batch, size: min(1000, events - batch * 1000), padding: padding) }
-                }
-            }
-            while try await group.next() != nil {
-                let batch = next
-                next += 1
-                if batch < batches {
-                    group.addTask { try await post(client: client, batch: batch, size: min(1000, events - batch * 1000), padding: padding) }
-                }
-            }
-        }
+        try await postAtFullSpeed(client: client, events: events, padding: padding)
         let ingested = ContinuousClock.now
         let rssWithBacklog = currentRSSMegabytes()
         try await waitForDeliveries(expected, of: healthy)
@@ -128,6 +110,28 @@ struct Driver {
             peakRSS: peakRSS,
             cpuMicrosecondsPerDelivery: cpu * 1e6 / Double(max(1, expected))
         )
+    }
+
+    /// Posts `events` through the API in batches of 1000, two requests at a time.
+    func postAtFullSpeed(client: HTTPClient, events: Int, padding: String) async throws {
+        let batches = (events + 999) / 1000
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            for _ in 0..<2 {
+                let batch = next
+                next += 1
+                if batch < batches {
+                    group.addTask { try await post(client: client, batch: batch, size: min(1000, events - batch * 1000), padding: padding) }
+                }
+            }
+            while try await group.next() != nil {
+                let batch = next
+                next += 1
+                if batch < batches {
+                    group.addTask { try await post(client: client, batch: batch, size: min(1000, events - batch * 1000), padding: padding) }
+                }
+            }
+        }
     }
 
     private func measurePaced(client: HTTPClient, events: Int, rate: Int, healthy: [String]) async throws -> Latency {
@@ -165,7 +169,7 @@ struct Driver {
 
     /// Waits until the healthy integrations have `expected` deliveries made since `madeSince` and none pending (the
     /// paced phase counts only its own: the retention may be removing the full-speed phase's meanwhile).
-    private func waitForDeliveries(_ expected: Int, of integrations: [String], madeSince: Date = .distantPast) async throws {
+    func waitForDeliveries(_ expected: Int, of integrations: [String], madeSince: Date = .distantPast) async throws {
         let healthy = SQLList(integrations.map { SQLBind($0) })
         let since = Identifier.lowerBound("msg", at: madeSince)
         let total = try await runtime.database.withConnection { db in

@@ -27,12 +27,13 @@ struct DispatchQueuesTests {
     @Test("a deeper queue holds more waiting deliveries per integration, up to an overall bound")
     func deepQueues() {
         var queues = DispatchQueues<Item>(share: 4, maxRunning: 8, allowance: 1, depth: 16, maxWaiting: 20)
-        #expect(queues.enqueue(items("a", 18)) { $0.integration }.count == 2, "16 wait for a")
+        // Each integration in a workspace of its own: the workspaces' parts add up to the overall bound.
+        #expect(queues.enqueue(items("a", 18), workspace: \.integration) { $0.integration }.count == 2, "16 wait for a")
         #expect(queues.room(for: "a") == 0)
         #expect(queues.excluded == ["a"])
-        _ = queues.enqueue(items("b", 4)) { $0.integration }
+        _ = queues.enqueue(items("b", 4), workspace: \.integration) { $0.integration }
         #expect(queues.claimLimit(batchSize: 100) == 8 + 0, "claims fill the overall bound: 8 to run, none more to wait")
-        #expect(queues.startable().count == 8, "running is still bounded by the shares and the overall limit")
+        #expect(queues.startable().count == 6, "running is bounded by the shares, the overall limit and its reserve (a quarter)")
         #expect(queues.claimLimit(batchSize: 100) == 8, "what started left room to wait")
     }
 
@@ -59,14 +60,70 @@ struct DispatchQueuesTests {
 
     @Test("the overall limit holds across integrations, round robin")
     func overallLimit() {
-        var queues = DispatchQueues<Item>(share: 10, maxRunning: 6, allowance: 1)
-        _ = queues.enqueue(items("a", 10) + items("b", 10)) { $0.integration }
+        var queues = DispatchQueues<Item>(share: 10, maxRunning: 6, allowance: 1, maxWaiting: 40)
+        _ = queues.enqueue(items("a", 10) + items("b", 10), workspace: \.integration) { $0.integration }
         let started = queues.startable()
         #expect(started.count == 6)
         #expect(started.filter { $0.integration == "a" }.count == 3)
         #expect(queues.totalRunning == 6)
         #expect(queues.drainWaiting().count == 14)
         #expect(queues.totalWaiting == 0)
+    }
+
+    struct Owned: Sendable, Equatable {
+        let workspace: String
+        let integration: String
+    }
+
+    @Test("a workspace with many slow integrations runs at most its equal part of the slots; the others keep theirs")
+    func fairPerWorkspace() {
+        var queues = DispatchQueues<Owned>(share: 64, maxRunning: 100, allowance: 1, depth: 8, maxWaiting: 400)
+        // One tenant with 200 integrations, each with deliveries waiting: alone, it may use every slot.
+        let greedy = (0..<200).flatMap { index in Array(repeating: Owned(workspace: "wsp_big", integration: "big\(index)"), count: 2) }
+        #expect(queues.enqueue(greedy, workspace: \.workspace, integration: \.integration).isEmpty)
+        #expect(queues.startable().count == 75, "a workspace alone runs all but the reserve (a quarter), free for the next one at once")
+        for (integration, count) in queues.running { for _ in 0..<count { queues.finished(integration) } }
+        // Nine more tenants arrive: from now on the big one runs at most a tenth.
+        let small = (1...9).flatMap { tenant in Array(repeating: Owned(workspace: "wsp_\(tenant)", integration: "small\(tenant)"), count: 8) }
+        let overflow = queues.enqueue(small, workspace: \.workspace, integration: \.integration)
+        #expect(overflow.isEmpty, "each small tenant has its part of the waiting room")
+        let started = queues.startable()
+        let perWorkspace = Dictionary(grouping: started, by: { $0.item.workspace }).mapValues(\.count)
+        #expect(perWorkspace["wsp_big"] == 8, "a tenth of the 75 beyond the reserve, rounded up: \(perWorkspace)")
+        for tenant in 1...9 { #expect(perWorkspace["wsp_\(tenant)"] == 8, "\(perWorkspace)") }
+        // While the big tenant's attempts hang, it starts nothing more; a small one's finished slot is its own again.
+        queues.finished("small1")
+        _ = queues.enqueue([Owned(workspace: "wsp_1", integration: "small1")], workspace: \.workspace, integration: \.integration)
+        #expect(queues.startable().map(\.item.workspace) == ["wsp_1"])
+    }
+
+    @Test("a workspace's waiting deliveries are capped at its part, and its integrations leave the claims when it is full")
+    func waitingPerWorkspace() {
+        var queues = DispatchQueues<Owned>(share: 4, maxRunning: 8, allowance: 1, depth: 100, maxWaiting: 20)
+        _ = queues.enqueue([Owned(workspace: "wsp_a", integration: "a0")], workspace: \.workspace, integration: \.integration)
+        _ = queues.enqueue([Owned(workspace: "wsp_b", integration: "b0")], workspace: \.workspace, integration: \.integration)
+        let flood = (0..<30).map { Owned(workspace: "wsp_a", integration: "a\($0 % 3)") }
+        let overflow = queues.enqueue(flood, workspace: \.workspace, integration: \.integration)
+        #expect(overflow.count == 30 - 9, "half of 20 for each of two workspaces, one already waiting")
+        #expect(queues.workspaceRoom(for: "wsp_a") == 0)
+        #expect(queues.excluded == ["a0", "a1", "a2"], "a full workspace's integrations are left out of claims")
+        #expect(queues.workspaceRoom(for: "wsp_b") == 9)
+        #expect(queues.workspaceRoom(for: "wsp_new") == 7, "a third workspace would get a third")
+    }
+
+    @Test("what a workspace queued while alone beyond its part is handed back when another arrives")
+    func surplusHandedBack() {
+        var queues = DispatchQueues<Owned>(share: 4, maxRunning: 8, allowance: 1, depth: 100, maxWaiting: 20)
+        let alone = (0..<30).map { Owned(workspace: "wsp_a", integration: "a\($0 % 3)") }
+        #expect(queues.enqueue(alone, workspace: \.workspace, integration: \.integration).isEmpty, "alone, only the depth bounds it")
+        #expect(queues.surplus().isEmpty)
+        _ = queues.enqueue([Owned(workspace: "wsp_b", integration: "b0")], workspace: \.workspace, integration: \.integration)
+        let surplus = queues.surplus()
+        #expect(surplus.count == 20, "a keeps half of 20")
+        #expect(surplus.allSatisfy { $0.workspace == "wsp_a" })
+        #expect(queues.waitingIn["wsp_a"] == 10 && queues.totalWaiting == 11)
+        #expect(queues.surplus().isEmpty, "nothing more once within its part")
+        #expect(queues.startable().count == 3 + 1, "a its part of the 6 slots beyond the reserve, b its one delivery")
     }
 }
 

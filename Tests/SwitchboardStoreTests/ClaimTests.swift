@@ -66,6 +66,29 @@ struct ClaimTests {
         }
     }
 
+    @Test("a claim shares its limit among workspaces first, whatever one's number of integrations", arguments: StoreEngine.allCases)
+    func fairAmongWorkspaces(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            let big = try await store.createWorkspace(name: "Big")
+            let small = try await store.createWorkspace(name: "Small")
+            for index in 0..<20 { _ = try await Fixtures.webhook(in: store, workspaceID: big.id, url: "https://example.com/big\(index)") }
+            let hook = try await Fixtures.webhook(in: store, workspaceID: small.id, url: "https://example.com/small")
+            _ = try await store.ingest(workspaceID: big.id, events: (0..<10).map { Fixtures.registration("b\($0)@example.com") })
+            _ = try await store.ingest(workspaceID: small.id, events: (0..<40).map { Fixtures.registration("s\($0)@example.com") })
+            let now = Date().addingTimeInterval(1)
+
+            let claimed = try await store.claimDue(limit: 40, now: now, lease: 60, token: "a")
+            let perWorkspace = Dictionary(grouping: claimed, by: \.workspaceId).mapValues(\.count)
+            #expect(perWorkspace == [big.id: 20, small.id: 20], "half each, though the big one has 20 integrations to the small one's 1")
+            #expect(claimed.filter { $0.workspaceId == small.id }.allSatisfy { $0.integrationId == hook.id })
+
+            let limited = try await store.claimDue(limit: 40, now: now, lease: 60, token: "b", workspaceRoom: { $0 == big.id ? 5 : 100 })
+            let counts = Dictionary(grouping: limited, by: \.workspaceId).mapValues(\.count)
+            #expect(counts[big.id] == 5, "never more than a workspace's room")
+            #expect(counts[small.id] == 20, "the small one's part, all it has left")
+        }
+    }
+
     @Test("a lease that runs out returns the delivery to the queue, and the stale worker cannot record", arguments: StoreEngine.allCases)
     func expiredLease(engine: StoreEngine) async throws {
         try await withStore(engine) { store in

@@ -128,8 +128,12 @@ public struct DeliveryDispatcher: Service {
                     let queued = Array(queues.waiting.keys)
                     tasks.addTask { signal.yield(.halted(await halted(among: queued))) }
                 }
+                let surplus = queues.surplus()
+                if !surplus.isEmpty { tasks.addTask { await release(surplus) } }
                 let rooms = queues.waiting.keys.reduce(into: [String: Int]()) { $0[$1] = queues.room(for: $1) }
-                localDispatch.publish(room: rooms)
+                let workspaceRooms = queues.waitingIn.keys.reduce(into: [String: Int]()) { $0[$1] = queues.workspaceRoom(for: $1) }
+                let newWorkspaceRoom = queues.workspaceRoom(for: "")
+                localDispatch.publish(room: rooms, workspaceRoom: workspaceRooms, newWorkspaceRoom: newWorkspaceRoom)
                 // Claim when the last claim came back full or a tick says new work may be due.
                 let limit = queues.claimLimit(batchSize: configuration.batchSize)
                 let excluded = queues.excluded
@@ -145,6 +149,7 @@ public struct DeliveryDispatcher: Service {
                             token: token,
                             excluding: excluded,
                             room: { [queueDepth] in rooms[$0] ?? queueDepth },
+                            workspaceRoom: { workspaceRooms[$0] ?? newWorkspaceRoom },
                             rotation: rotation
                         )
                         signal.yield(.claimed(claimed, limit: limit, excluded: excluded))
@@ -181,7 +186,7 @@ public struct DeliveryDispatcher: Service {
                     claiming = false
                     moreDue = moreDue || claimed.count == limit
                     fruitless = claimed.isEmpty && !excluded.isEmpty ? excluded : nil
-                    let overflow = stopping ? claimed : queues.enqueue(claimed) { $0.delivery.integrationId }
+                    let overflow = stopping ? claimed : queues.enqueue(claimed, workspace: { $0.delivery.workspaceId }) { $0.delivery.integrationId }
                     if !overflow.isEmpty { tasks.addTask { await release(overflow) } }
                 case .finished:
                     for integrationID in finishedAttempts.takeAll() { queues.finished(integrationID) }
@@ -192,7 +197,8 @@ public struct DeliveryDispatcher: Service {
                     fruitless = nil
                 case .handedOff(let deliveries, let prepared):
                     localDispatch.received(deliveries)
-                    let overflow = stopping ? prepared : queues.enqueue(prepared) { $0.delivery.integrationId }
+                    let overflow =
+                        stopping ? prepared : queues.enqueue(prepared, workspace: { $0.delivery.workspaceId }) { $0.delivery.integrationId }
                     if !overflow.isEmpty { tasks.addTask { await release(overflow) } }
                 case .halted(let integrations):
                     checkingStatus = false
@@ -244,6 +250,7 @@ public struct DeliveryDispatcher: Service {
         token: String,
         excluding: Set<String>,
         room: @escaping @Sendable (String) -> Int,
+        workspaceRoom: @escaping @Sendable (String) -> Int,
         rotation: Int
     ) async -> [Prepared] {
         do {
@@ -255,6 +262,7 @@ public struct DeliveryDispatcher: Service {
                 token: token,
                 excludingIntegrations: excluding,
                 room: room,
+                workspaceRoom: workspaceRoom,
                 rotation: rotation
             )
             return await prepare(deliveries, now: now)

@@ -26,6 +26,11 @@ public final class LocalDispatch: Sendable {
         var handedOff: [String: Int] = [:]
         /// How many more each integration's queue can take, as the worker last said.
         var room: [String: Int] = [:]
+        /// Deliveries claimed at ingest and not yet taken by the worker, per workspace.
+        var handedOffIn: [String: Int] = [:]
+        /// How many more each workspace may have waiting, and one with nothing waiting yet.
+        var workspaceRoom: [String: Int] = [:]
+        var newWorkspaceRoom = Int.max
     }
 
     /// Deliveries claimed at ingest, with the versions of their integrations that the ingest's transaction read.
@@ -62,7 +67,7 @@ public final class LocalDispatch: Sendable {
         let claim = state.withLock { state in
             state.worker.map { worker in
                 IngestClaim(token: worker.token, leaseEnds: receivedAt.addingTimeInterval(worker.lease)) { [self] integrationID in
-                    let accepted = reserve(integrationID)
+                    let accepted = reserve(integrationID, of: workspaceID)
                     if accepted { tally.withLock { $0[integrationID, default: 0] += 1 } }
                     return accepted
                 }
@@ -73,7 +78,7 @@ public final class LocalDispatch: Sendable {
             result = try await store.ingest(workspaceID: workspaceID, events: events, receivedAt: receivedAt, claim: claim)
         } catch {
             // Nothing was stored, so nothing is coming: give the room back.
-            unreserve(tally.withLock { $0 })
+            unreserve(tally.withLock { $0 }, of: workspaceID)
             throw error
         }
         ingested(events, results: result.events, dataJSON: result.dataJSON)
@@ -108,33 +113,46 @@ public final class LocalDispatch: Sendable {
         state.withLock { $0.worker = nil }
     }
 
-    /// The dispatcher's current room per integration (integrations not listed have the default room).
-    func publish(room: [String: Int]) {
-        state.withLock { $0.room = room }
+    /// The dispatcher's current room per integration and per workspace (those not listed have the default room of
+    /// an integration, and `newWorkspaceRoom`).
+    func publish(room: [String: Int], workspaceRoom: [String: Int] = [:], newWorkspaceRoom: Int = .max) {
+        state.withLock { state in
+            state.room = room
+            state.workspaceRoom = workspaceRoom
+            state.newWorkspaceRoom = newWorkspaceRoom
+        }
     }
 
     /// The dispatcher took these handed-off deliveries into its queues.
     func received(_ deliveries: [Delivery]) {
-        unreserve(Dictionary(deliveries.map { ($0.integrationId, 1) }, uniquingKeysWith: +))
+        for (workspaceID, ofWorkspace) in Dictionary(grouping: deliveries, by: \.workspaceId) {
+            unreserve(Dictionary(ofWorkspace.map { ($0.integrationId, 1) }, uniquingKeysWith: +), of: workspaceID)
+        }
     }
 
-    private func reserve(_ integrationID: String) -> Bool {
+    private func reserve(_ integrationID: String, of workspaceID: String) -> Bool {
         state.withLock { state in
             guard let worker = state.worker else { return false }
             let taken = state.handedOff[integrationID, default: 0]
             guard taken < state.room[integrationID, default: worker.defaultRoom] else { return false }
+            // A workspace's share of the worker's waiting room, so that one tenant's fan-out cannot fill it.
+            let takenIn = state.handedOffIn[workspaceID, default: 0]
+            guard takenIn < state.workspaceRoom[workspaceID, default: state.newWorkspaceRoom] else { return false }
             state.handedOff[integrationID] = taken + 1
+            state.handedOffIn[workspaceID] = takenIn + 1
             return true
         }
     }
 
-    private func unreserve(_ counts: [String: Int]) {
+    private func unreserve(_ counts: [String: Int], of workspaceID: String) {
         guard !counts.isEmpty else { return }
         state.withLock { state in
             for (integrationID, count) in counts {
                 let left = state.handedOff[integrationID, default: 0] - count
                 state.handedOff[integrationID] = left > 0 ? left : nil
             }
+            let leftIn = state.handedOffIn[workspaceID, default: 0] - counts.values.reduce(0, +)
+            state.handedOffIn[workspaceID] = leftIn > 0 ? leftIn : nil
         }
     }
 }

@@ -16,8 +16,9 @@ public struct StoredEvent: Sendable, Equatable {
 }
 
 extension Store {
-    /// Claims up to `limit` due deliveries for one worker, shared fairly among the integrations that have
-    /// due work: each gets an equal part of `limit`, at most `room(integration)`, oldest first.
+    /// Claims up to `limit` due deliveries for one worker, shared fairly among the workspaces that have due work, then
+    /// among their integrations: each workspace gets an equal part of `limit`, at most `workspaceRoom(workspace)`, and
+    /// each of its integrations an equal part of that, at most `room(integration)`, oldest first.
     ///
     /// Claiming pushes `next_attempt_at` to the end of the lease and stamps a claim token: a worker that
     /// dies leaves its deliveries to come due again when the lease ends, and a worker whose lease ran out
@@ -32,6 +33,7 @@ extension Store {
         token: String,
         excludingIntegrations excluded: Set<String> = [],
         room: @escaping @Sendable (String) -> Int = { _ in .max },
+        workspaceRoom: @escaping @Sendable (String) -> Int = { _ in .max },
         rotation: Int = 0
     ) async throws -> [Delivery] {
         guard limit > 0 else { return [] }
@@ -39,8 +41,8 @@ extension Store {
         let until = now.addingTimeInterval(lease).storeMilliseconds
         let dialect = database.dialect
         let (rows, decoded) = try await database.transaction { db in
-            let due = try await Self.integrationsWithDueDeliveries(at: at, dialect: dialect, in: db).filter { !excluded.contains($0) }
-            let shares = Self.shares(of: limit, among: due, room: room, rotation: rotation)
+            let due = try await Self.integrationsWithDueDeliveries(at: at, dialect: dialect, in: db).filter { !excluded.contains($0.integration) }
+            let shares = Self.shares(of: limit, among: due, room: room, workspaceRoom: workspaceRoom, rotation: rotation)
             var rows: [any SQLRow] = []
             var decoded: [Delivery] = []
             for chunk in shares.chunked(into: 100) {
@@ -76,9 +78,13 @@ extension Store {
         return try (decoded + rows.map(Delivery.init(row:))).sorted { $0.id < $1.id }
     }
 
-    /// Integrations with at least one pending delivery due at `at`, found by skipping through the due index
-    /// one integration at a time (a loose index scan), so the cost grows with integrations, not deliveries.
-    static func integrationsWithDueDeliveries(at: Int64, dialect: StoreDialect, in db: any SQLDatabase) async throws -> [String] {
+    /// Integrations with at least one pending delivery due at `at`, with their workspaces, found by skipping through
+    /// the due index one integration at a time (a loose index scan), so the cost grows with integrations, not deliveries.
+    static func integrationsWithDueDeliveries(
+        at: Int64,
+        dialect: StoreDialect,
+        in db: any SQLDatabase
+    ) async throws -> [(integration: String, workspace: String)] {
         let index = dialect.dueIndexHint
         return try await db.raw(
             """
@@ -89,11 +95,28 @@ extension Store {
                         WHERE d.status = 'pending' AND d.integration_id > p.integration_id)
                 FROM pending AS p WHERE p.integration_id IS NOT NULL
             )
-            SELECT p.integration_id FROM pending AS p WHERE p.integration_id IS NOT NULL AND (
+            SELECT p.integration_id, (SELECT d.workspace_id FROM deliveries AS d\(unsafeRaw: index)
+                WHERE d.status = 'pending' AND d.integration_id = p.integration_id LIMIT 1) AS workspace_id
+            FROM pending AS p WHERE p.integration_id IS NOT NULL AND (
                 SELECT MIN(d.next_attempt_at) FROM deliveries AS d\(unsafeRaw: index)
                 WHERE d.status = 'pending' AND d.integration_id = p.integration_id) <= \(bind: at)
             """
-        ).all().map { try $0.decode(column: "integration_id", as: String.self) }
+        ).all().map { (try $0.decode(column: "integration_id", as: String.self), try $0.decode(column: "workspace_id", as: String.self)) }
+    }
+
+    /// Splits `limit` among workspaces, then each workspace's part among its integrations (`shares(of:among:room:rotation:)`
+    /// at both levels). A workspace's room is the least of `workspaceRoom` and its integrations' rooms together.
+    static func shares(
+        of limit: Int,
+        among due: [(integration: String, workspace: String)],
+        room: (String) -> Int,
+        workspaceRoom: (String) -> Int,
+        rotation: Int
+    ) -> [(integration: String, count: Int)] {
+        let byWorkspace = Dictionary(grouping: due, by: \.workspace).mapValues { $0.map(\.integration) }
+        let roomOf = byWorkspace.mapValues { integrations in integrations.reduce(0) { $0 + min(max(0, room($1)), limit) } }
+        let parts = shares(of: limit, among: byWorkspace.keys.sorted(), room: { min(workspaceRoom($0), roomOf[$0] ?? 0) }, rotation: rotation)
+        return parts.flatMap { workspace, count in shares(of: count, among: byWorkspace[workspace] ?? [], room: room, rotation: rotation) }
     }
 
     /// Splits `limit` into equal parts among `integrations`, each at most its room; what one cannot take
