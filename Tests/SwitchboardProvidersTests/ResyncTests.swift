@@ -135,6 +135,64 @@ struct ResyncTests {
         }
     }
 
+    @Test("resyncs take turns: a small one queued behind a large one of another workspace finishes long before it", arguments: StoreEngine.allCases)
+    func turns(_ engine: StoreEngine) async throws {
+        let emulator = HubSpotEmulator(requestsPerWindow: 1000, window: 10)
+        let (bigToken, smallToken) = (emulator.state.issueToken(), emulator.state.issueToken())
+        try await emulator.run { url in
+            let catalogue: @Sendable (HTTPClient) -> ProviderCatalogue = {
+                Providers.catalogue(http: $0, configuration: .init(hubspot: url, hubspotRequestsPer10Seconds: 1000))
+            }
+            try await withEngine(engine, catalogue: catalogue) { harness in
+                try await Self.storeHistory(harness, count: 300)
+                let other = try await harness.store.createWorkspace(name: "Small tenant")
+                _ = try await harness.store.ingest(
+                    workspaceID: other.id,
+                    events: (0..<5).map { Fixtures.registration("small\($0)@example.com", broadcast: "brd_small") }
+                )
+                func connect(_ workspace: String, _ token: String) async throws -> String {
+                    let created = try await harness.integrations.create(
+                        workspaceID: workspace,
+                        provider: "hubspot",
+                        changes: .init(settings: [:], credentials: ["access_token": .string(token)])
+                    )
+                    return try await harness.integrations.completeSetup(workspaceID: workspace, id: created.id).id
+                }
+                let big = try await harness.integrations.startResync(
+                    workspaceID: harness.workspace.id,
+                    id: try await connect(harness.workspace.id, bigToken)
+                )
+                let small = try await harness.integrations.startResync(workspaceID: other.id, id: try await connect(other.id, smallToken))
+                let runner = ResyncRunner(
+                    store: harness.store,
+                    integrations: harness.integrations,
+                    workerID: "w",
+                    pollInterval: .milliseconds(20),
+                    pageLimit: 10,
+                    slice: .zero,
+                    logger: Logger(label: "t")
+                )
+                let running = Task { try await runner.run() }
+                defer { running.cancel() }
+                let deadline = ContinuousClock.now + .seconds(60)
+                var smallDone = try #require(try await harness.store.job(workspaceID: other.id, id: small.id))
+                while smallDone.status != .succeeded && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(10))
+                    smallDone = try #require(try await harness.store.job(workspaceID: other.id, id: small.id))
+                }
+                #expect(smallDone.status == .succeeded && smallDone.done == 5)
+                let bigThen = try #require(try await harness.store.job(workspaceID: harness.workspace.id, id: big.id))
+                #expect(bigThen.done > 0 && bigThen.done < 300, "the large one had started and was far from done: \(bigThen.done)")
+                while ContinuousClock.now < deadline {
+                    if try await harness.store.job(workspaceID: harness.workspace.id, id: big.id)?.status == .succeeded { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                let bigDone = try #require(try await harness.store.job(workspaceID: harness.workspace.id, id: big.id))
+                #expect(bigDone.status == .succeeded && bigDone.done == 300, "it went on from its checkpoint to the end")
+            }
+        }
+    }
+
     /// Runs the job with one runner until `stopAfter` contacts are done, stops it, and lets a second runner
     /// (another worker, after the first one's lease) finish; returns the finished job.
     static func runInterrupted(_ harness: EngineHarness, job: Job, stopAfter: Int) async throws -> Job {

@@ -51,6 +51,10 @@ extension IntegrationService {
 }
 
 /// Runs queued resync jobs, one at a time per process; any process may continue a job whose worker died.
+///
+/// Jobs take turns: one that has run for `slice` while another waits goes back to the queue after its page (its
+/// checkpoint saved), behind the others, so that one tenant's resync of a million contacts does not hold back
+/// another's of a hundred for hours: that one starts within a slice.
 public struct ResyncRunner: Service {
     let store: Store
     let integrations: IntegrationService
@@ -59,6 +63,8 @@ public struct ResyncRunner: Service {
     let lease: TimeInterval
     /// At most this many contacts per page, below the provider's page size (tests: more checkpoints).
     let pageLimit: Int?
+    /// How long a job runs before it gives its turn to a waiting one.
+    let slice: Duration
     let logger: Logger
 
     /// The most per-contact errors a job keeps to show.
@@ -71,9 +77,11 @@ public struct ResyncRunner: Service {
         pollInterval: Duration = .seconds(1),
         lease: TimeInterval = 60,
         pageLimit: Int? = nil,
+        slice: Duration = .seconds(5),
         logger: Logger
     ) {
         self.pageLimit = pageLimit
+        self.slice = slice
         self.store = store
         self.integrations = integrations
         self.workerID = workerID
@@ -119,6 +127,7 @@ public struct ResyncRunner: Service {
         }
         // The next page is read while the current one is sent, so the provider's budget never waits on the store.
         let start = job.checkpoint
+        let began = ContinuousClock.now
         var reading = Task { try await read(after: start) }
         defer { reading.cancel() }
         while !Task.isCancelled {
@@ -174,6 +183,13 @@ public struct ResyncRunner: Service {
             job.errors = Self.errors(errors)
             guard (try? await store.saveJobProgress(job, worker: workerID, now: Date(), lease: lease)) == true else {
                 logger.info("resync stopped: cancelled or taken over", metadata: ["job": "\(job.id)"])
+                return
+            }
+            if ContinuousClock.now - began >= slice,
+                (try? await store.isJobWaiting(kinds: [IntegrationService.resyncKind], besides: job.id, now: Date())) == true,
+                (try? await store.requeueJob(job, worker: workerID, now: Date())) == true
+            {
+                logger.info("resync gives its turn to another job", metadata: ["job": "\(job.id)", "done": "\(job.done)"])
                 return
             }
         }

@@ -48,7 +48,8 @@ extension Store {
     }
 
     /// Takes one queued job of `kinds`, or a running one whose worker's lease ended (it crashed), for `worker`
-    /// until `leaseUntil`. Nil when none is waiting.
+    /// until `leaseUntil`: the one that last changed longest ago, so that a job that gave its turn (`requeueJob`)
+    /// goes behind the others. Nil when none is waiting.
     public func claimJob(kinds: [String], worker: String, now: Date, lease: TimeInterval) async throws -> Job? {
         let at = now.storeMilliseconds
         let until = now.addingTimeInterval(lease).storeMilliseconds
@@ -58,7 +59,7 @@ extension Store {
                 let candidate = try await db.raw(
                     """
                     SELECT id FROM jobs WHERE kind IN (\(binds: kinds)) AND (status = 'queued'
-                    OR (status = 'running' AND (lease_until IS NULL OR lease_until < \(bind: at)))) ORDER BY id LIMIT 1\(unsafeRaw: lock)
+                    OR (status = 'running' AND (lease_until IS NULL OR lease_until < \(bind: at)))) ORDER BY updated_at, id LIMIT 1\(unsafeRaw: lock)
                     """
                 ).first(decodingColumn: "id", as: String.self)
             else { return nil }
@@ -81,6 +82,31 @@ extension Store {
                 UPDATE jobs SET status = \(bind: job.status.rawValue), done = \(bind: job.done), total = \(bind: job.total),
                 failed = \(bind: job.failed), errors = \(bind: job.errors), checkpoint = \(bind: job.checkpoint),
                 lease_until = \(bind: until), updated_at = \(bind: now.storeMilliseconds)
+                WHERE id = \(bind: job.id) AND status = 'running' AND claimed_by = \(bind: worker) RETURNING id
+                """
+            ).all().count == 1
+        }
+    }
+
+    /// Whether a job of `kinds` other than `besides` waits to be claimed.
+    public func isJobWaiting(kinds: [String], besides: String, now: Date) async throws -> Bool {
+        try await database.withConnection { db in
+            try await db.raw(
+                """
+                SELECT id FROM jobs WHERE kind IN (\(binds: kinds)) AND id <> \(bind: besides) AND (status = 'queued'
+                OR (status = 'running' AND (lease_until IS NULL OR lease_until < \(bind: now.storeMilliseconds)))) LIMIT 1
+                """
+            ).first() != nil
+        }
+    }
+
+    /// Puts a running job of `worker` back in the queue, progress kept, behind the jobs waiting; false when it was
+    /// cancelled or taken over meanwhile.
+    public func requeueJob(_ job: Job, worker: String, now: Date) async throws -> Bool {
+        try await database.withConnection { db in
+            try await db.raw(
+                """
+                UPDATE jobs SET status = 'queued', claimed_by = NULL, lease_until = NULL, updated_at = \(bind: now.storeMilliseconds)
                 WHERE id = \(bind: job.id) AND status = 'running' AND claimed_by = \(bind: worker) RETURNING id
                 """
             ).all().count == 1
