@@ -164,15 +164,26 @@ struct DeliveryTests {
                 #expect(receiver.received.isEmpty, "nothing is sent while paused")
 
                 _ = try await harness.integrations.resume(workspaceID: harness.workspace.id, id: integration.id)
-                let job = try await BulkRedelivery(store: harness.store).run(
+                let queued = try await BulkRedelivery.start(
+                    store: harness.store,
                     workspaceID: harness.workspace.id,
                     integrationID: integration.id,
                     status: .skipped,
                     since: since
                 )
-                #expect(job.status == .succeeded)
-                #expect(job.total == 5)
-                harness.localDispatch.wake()
+                #expect(queued.status == .queued && queued.total == 5)
+                // A runner works through it two at a time, saving where it is after each chunk.
+                let runner = BulkRedelivery(
+                    store: harness.store,
+                    localDispatch: harness.localDispatch,
+                    workerID: "t",
+                    chunkSize: 2,
+                    logger: testLogger
+                )
+                let claimed = try #require(try await harness.store.claimJob(kinds: [BulkRedelivery.kind], worker: "t", now: Date(), lease: 30))
+                await runner.process(claimed)
+                let job = try #require(try await harness.store.job(workspaceID: harness.workspace.id, id: queued.id))
+                #expect(job.status == .succeeded && job.done == 5 && job.total == 5)
                 #expect(await receiver.wait { $0.count == 5 })
             }
         }

@@ -223,13 +223,26 @@ struct ClaimTests {
             let other = try await store.createWorkspace(name: "Other")
             #expect(try await store.redeliver(workspaceID: other.id, id: claimed[1].id) == nil, "another workspace's delivery")
 
-            let count = try await store.redeliverAll(
-                workspaceID: workspace.id,
-                integrationID: integration.id,
-                status: .failed,
-                since: now.addingTimeInterval(-60)
+            // In chunks: one at a time, each after the last one looked at, until none is left.
+            var (queued, after): (Int, String?) = (0, nil)
+            var chunks = 0
+            repeat {
+                let chunk = try await store.redeliverChunk(
+                    workspaceID: workspace.id,
+                    integrationID: integration.id,
+                    status: .failed,
+                    since: now.addingTimeInterval(-60),
+                    after: after,
+                    limit: 1
+                )
+                queued += chunk.queued
+                after = chunk.last
+                chunks += 1
+            } while after != nil
+            #expect(queued == 2 && chunks == 3)
+            #expect(
+                try await store.deliveries(workspaceID: workspace.id, filter: DeliveryFilter(status: .failed), limit: 10, cursor: nil).items.isEmpty
             )
-            #expect(count == 2)
         }
     }
 }

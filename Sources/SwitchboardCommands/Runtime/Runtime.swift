@@ -26,6 +26,7 @@ public final class Runtime: Sendable {
     public let historyRetention: HistoryRetention?
     public let rateBudgetSharing: RateBudgetSharing
     public let resyncRunner: ResyncRunner
+    public let bulkRedelivery: BulkRedelivery
     public let mailer: NotificationMailer?
     public let dependencies: AppDependencies
     public let logger: Logger
@@ -41,6 +42,7 @@ public final class Runtime: Sendable {
         historyRetention: HistoryRetention?,
         rateBudgetSharing: RateBudgetSharing,
         resyncRunner: ResyncRunner,
+        bulkRedelivery: BulkRedelivery,
         mailer: NotificationMailer?,
         dependencies: AppDependencies,
         logger: Logger
@@ -50,6 +52,7 @@ public final class Runtime: Sendable {
         self.historyRetention = historyRetention
         self.rateBudgetSharing = rateBudgetSharing
         self.resyncRunner = resyncRunner
+        self.bulkRedelivery = bulkRedelivery
         self.database = database
         self.store = store
         self.secrets = secrets
@@ -146,6 +149,13 @@ public final class Runtime: Sendable {
             historyRetention: historyRetention,
             rateBudgetSharing: RateBudgetSharing(store: store, sessions: sessions, workerID: configuration.workerID, logger: logger),
             resyncRunner: resyncRunner,
+            bulkRedelivery: BulkRedelivery(
+                store: store,
+                localDispatch: localDispatch,
+                workerID: configuration.workerID,
+                lease: configuration.lease,
+                logger: logger
+            ),
             mailer: mailer,
             dependencies: dependencies,
             logger: logger
@@ -171,7 +181,7 @@ public final class Runtime: Sendable {
             try await resealSecrets()
             var services: [any Service] = [HTTPClientService(client: client, webhookClients: webhookClients)]
             if dispatch {
-                services += [dispatcher, validationSweep, rateBudgetSharing, resyncRunner]
+                services += [dispatcher, validationSweep, rateBudgetSharing, resyncRunner, bulkRedelivery]
                 if let historyRetention { services.append(historyRetention) }
                 if let mailer { services.append(mailer) }
             }

@@ -203,8 +203,7 @@ struct IntegrationsController {
                 detail: "Resume the integration before re-sending its \(status.rawValue) deliveries; nothing is sent while it is paused."
             )
         }
-        let job = try await BulkRedelivery(store: store).run(workspaceID: workspaceID, integrationID: integration.id, status: status, since: since)
-        dependencies.localDispatch.wake()
+        let job = try await BulkRedelivery.start(store: store, workspaceID: workspaceID, integrationID: integration.id, status: status, since: since)
         return try JSONResponse.make(JobResponse(job: job), status: .accepted)
     }
 

@@ -70,27 +70,49 @@ extension Store {
         }
     }
 
-    /// Re-queues every delivery of an integration in `status` created since `since`; returns how many.
-    public func redeliverAll(
+    /// How many deliveries of an integration are in `status`, made since `since`.
+    public func deliveryCount(workspaceID: String, integrationID: String, status: DeliveryStatus, since: Date) async throws -> Int {
+        try await database.withConnection { db in
+            try await db.raw(
+                """
+                SELECT COUNT(*) AS n FROM deliveries WHERE workspace_id = \(bind: workspaceID) AND integration_id = \(bind: integrationID)
+                AND status = \(bind: status.rawValue) AND created_at >= \(bind: since.storeMilliseconds)
+                """
+            ).first(decodingColumn: "n", as: Int.self) ?? 0
+        }
+    }
+
+    /// Re-queues the next `limit` deliveries of an integration in `status` made since `since`, in id order after
+    /// `after`, in one transaction; how many it queued and the last id it looked at (nil: none left).
+    public func redeliverChunk(
         workspaceID: String,
         integrationID: String,
         status: DeliveryStatus,
         since: Date,
+        after: String?,
+        limit: Int,
         now: Date = Date()
-    ) async throws -> Int {
+    ) async throws -> (queued: Int, last: String?) {
         let at = now.storeMilliseconds
         return try await database.transaction { db in
+            let ids = try await db.raw(
+                """
+                SELECT id FROM deliveries WHERE integration_id = \(bind: integrationID) AND status = \(bind: status.rawValue)
+                AND id > \(bind: after ?? "") AND workspace_id = \(bind: workspaceID) AND created_at >= \(bind: since.storeMilliseconds)
+                ORDER BY id LIMIT \(bind: limit)
+                """
+            ).all().map { try $0.decode(column: "id", as: String.self) }
+            guard let last = ids.last else { return (0, nil) }
             let queued = try await db.raw(
                 """
                 UPDATE deliveries SET status = 'pending', consecutive_failures = 0, next_attempt_at = \(bind: at), claim_token = NULL,
-                updated_at = \(bind: at) WHERE workspace_id = \(bind: workspaceID) AND integration_id = \(bind: integrationID)
-                AND status = \(bind: status.rawValue) AND created_at >= \(bind: since.storeMilliseconds) RETURNING id
+                updated_at = \(bind: at) WHERE id IN (\(binds: ids)) AND status = \(bind: status.rawValue) RETURNING id
                 """
             ).all().count
             var counts = CountChanges()
             counts.move(integrationID, from: status, to: .pending, queued)
             try await Self.applyCounts(counts, in: db)
-            return queued
+            return (queued, last)
         }
     }
 }
