@@ -58,6 +58,49 @@ struct APIContext: Sendable {
         }
     }
 
+    /// The ids of one record of each kind a workspace holds, for tests that call every route.
+    struct Seeded {
+        let integration: String
+        let delivery: Delivery
+        let job: String
+        let notification: String
+        /// The workspace's first manager key.
+        let managerKey: String
+    }
+
+    /// A webhook integration with a delivery, a re-send job and a notification in the workspace, made as a manager.
+    func seedOneOfEach() async throws -> Seeded {
+        let integrationID = try await createWebhook()
+        let event = #"{"type":"registration.created","idempotency_key":"t1","data":{"broadcast":{"id":"b1"},"registrant":{"email":"a@example.com"}}}"#
+        _ = try await call(.post, "/v1/events", key: managerKey, json: event)
+        let delivery = try #require(
+            try await store.deliveries(workspaceID: workspace.id, filter: DeliveryFilter(), limit: 1, cursor: nil).items.first
+        )
+        let job = try await call(
+            .post,
+            "/v1/integrations/\(integrationID)/redeliver",
+            key: managerKey,
+            json: #"{"status":"failed","since":"2020-01-01T00:00:00Z"}"#
+        )
+        let notification = Notification(
+            id: Identifier.make("ntf"),
+            workspaceId: workspace.id,
+            integrationId: integrationID,
+            kind: "test",
+            title: "t",
+            body: "b",
+            createdAt: Timestamp.milliseconds(Date())
+        )
+        try await store.insertNotification(notification)
+        return Seeded(
+            integration: integrationID,
+            delivery: delivery,
+            job: try #require(job.json["id"]?.stringValue),
+            notification: notification.id,
+            managerKey: try #require(try await store.apiKeys(workspaceID: workspace.id).first { $0.role == .manager }?.id)
+        )
+    }
+
     /// Creates a webhook integration through the API and returns its id.
     func createWebhook(key: String? = nil, url: String = "https://93.184.216.34/hooks") async throws -> String {
         let response = try await call(

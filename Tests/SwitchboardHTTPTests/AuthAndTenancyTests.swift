@@ -52,35 +52,8 @@ struct AuthAndTenancyTests {
     @Test("every route called with another workspace's key answers 404 and changes nothing", arguments: StoreEngine.allCases)
     func otherTenantsSeeNothing(engine: StoreEngine) async throws {
         try await withAPI(engine) { api in
-            let integrationID = try await api.createWebhook()
-            _ = try await api.call(
-                .post,
-                "/v1/events",
-                key: api.managerKey,
-                json:
-                    #"{"type":"registration.created","idempotency_key":"t1","data":{"broadcast":{"id":"b1"},"registrant":{"email":"a@example.com"}}}"#
-            )
-            let delivery = try #require(
-                try await api.store.deliveries(workspaceID: api.workspace.id, filter: DeliveryFilter(), limit: 1, cursor: nil).items.first
-            )
-            let job = try await api.call(
-                .post,
-                "/v1/integrations/\(integrationID)/redeliver",
-                key: api.managerKey,
-                json: #"{"status":"failed","since":"2020-01-01T00:00:00Z"}"#
-            )
-            let jobID = try #require(job.json["id"]?.stringValue)
-            let notification = Notification(
-                id: Identifier.make("ntf"),
-                workspaceId: api.workspace.id,
-                integrationId: integrationID,
-                kind: "test",
-                title: "t",
-                body: "b",
-                createdAt: Timestamp.milliseconds(Date())
-            )
-            try await api.store.insertNotification(notification)
-            let keyID = try #require(try await api.store.apiKeys(workspaceID: api.workspace.id).first?.id)
+            let seeded = try await api.seedOneOfEach()
+            let (integrationID, delivery, jobID, keyID) = (seeded.integration, seeded.delivery, seeded.job, seeded.managerKey)
 
             let before = try #require(try await api.store.integration(workspaceID: api.workspace.id, id: integrationID))
             let calls: [(HTTPRequest.Method, String, String?)] = [
@@ -97,7 +70,7 @@ struct AuthAndTenancyTests {
                 (.post, "/v1/deliveries/\(delivery.id)/redeliver", nil),
                 (.get, "/v1/jobs/\(jobID)", nil),
                 (.post, "/v1/jobs/\(jobID)/cancel", nil),
-                (.post, "/v1/notifications/\(notification.id)/read", nil),
+                (.post, "/v1/notifications/\(seeded.notification)/read", nil),
                 (.delete, "/v1/api-keys/\(keyID)", nil),
             ]
             for (method, path, body) in calls {
@@ -114,7 +87,7 @@ struct AuthAndTenancyTests {
             let after = try #require(try await api.store.integration(workspaceID: api.workspace.id, id: integrationID))
             #expect(after == before)
             #expect(try await api.store.delivery(workspaceID: api.workspace.id, id: delivery.id)?.0 == delivery)
-            #expect(try await api.store.markNotificationRead(workspaceID: api.otherWorkspace.id, id: notification.id) == nil)
+            #expect(try await api.store.markNotificationRead(workspaceID: api.otherWorkspace.id, id: seeded.notification) == nil)
             #expect(try await api.store.authenticate(apiKey: api.managerKey) != nil)
         }
     }

@@ -11,32 +11,11 @@ struct HardeningAPITests {
     @Test("a member key is refused (403) on every operation that changes something, and nothing changes", arguments: StoreEngine.allCases)
     func memberCannotAct(engine: StoreEngine) async throws {
         try await withAPI(engine) { api in
-            let integrationID = try await api.createWebhook()
-            let event = #"{"type":"registration.created","data":{"broadcast":{"id":"b1"},"registrant":{"email":"a@example.com"}}}"#
-            _ = try await api.call(.post, "/v1/events", key: api.managerKey, json: event)
-            let deliveryID = try #require(
-                try await api.store.deliveries(workspaceID: api.workspace.id, filter: DeliveryFilter(), limit: 1, cursor: nil).items.first?.id
-            )
-            let job = try await api.call(
-                .post,
-                "/v1/integrations/\(integrationID)/redeliver",
-                key: api.managerKey,
-                json: #"{"status":"failed","since":"2020-01-01T00:00:00Z"}"#
-            )
-            let jobID = try #require(job.json["id"]?.stringValue)
-            let notification = Notification(
-                id: Identifier.make("ntf"),
-                workspaceId: api.workspace.id,
-                integrationId: integrationID,
-                kind: "test",
-                title: "t",
-                body: "b",
-                createdAt: Timestamp.milliseconds(Date())
-            )
-            try await api.store.insertNotification(notification)
-            let keyID = try #require(try await api.store.apiKeys(workspaceID: api.workspace.id).first { $0.role == .manager }?.id)
+            let seeded = try await api.seedOneOfEach()
+            let integrationID = seeded.integration
             let ids = [
-                "integrations": integrationID, "deliveries": deliveryID, "jobs": jobID, "notifications": notification.id, "api-keys": keyID,
+                "integrations": integrationID, "deliveries": seeded.delivery.id, "jobs": seeded.job, "notifications": seeded.notification,
+                "api-keys": seeded.managerKey,
             ]
             let before = try #require(try await api.store.integration(workspaceID: api.workspace.id, id: integrationID))
 

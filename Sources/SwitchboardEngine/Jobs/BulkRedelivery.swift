@@ -60,18 +60,8 @@ public struct BulkRedelivery: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    if let job = try await store.claimJob(kinds: [Self.kind], worker: workerID, now: Date(), lease: lease) {
-                        await process(job)
-                        continue
-                    }
-                } catch {
-                    logger.warning("looking for re-send jobs failed", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: pollInterval)
-            }
+        await runJobs(of: [Self.kind], store: store, worker: workerID, lease: lease, pollInterval: pollInterval, logger: logger) {
+            await process($0)
         }
     }
 

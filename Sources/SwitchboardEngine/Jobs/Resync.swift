@@ -91,18 +91,8 @@ public struct ResyncRunner: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    if let job = try await store.claimJob(kinds: [IntegrationService.resyncKind], worker: workerID, now: Date(), lease: lease) {
-                        await process(job)
-                        continue
-                    }
-                } catch {
-                    logger.warning("looking for resync jobs failed", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: pollInterval)
-            }
+        await runJobs(of: [IntegrationService.resyncKind], store: store, worker: workerID, lease: lease, pollInterval: pollInterval, logger: logger) {
+            await process($0)
         }
     }
 
