@@ -48,7 +48,8 @@ struct DispatchQueues<Item: Sendable>: Sendable {
 
     /// Integrations to leave out of the next claim: their queue is at least half full, or their workspace's is full.
     var excluded: Set<String> {
-        Set(waiting.filter { $0.value.count * 2 >= depth || workspaceRoom(for: workspaceOf[$0.key] ?? "") <= 0 }.keys)
+        let active = activeWorkspaces
+        return Set(waiting.filter { $0.value.count * 2 >= depth || workspaceRoom(for: workspaceOf[$0.key] ?? "", active: active) <= 0 }.keys)
     }
 
     /// Workspaces with attempts running or deliveries waiting here.
@@ -66,9 +67,14 @@ struct DispatchQueues<Item: Sendable>: Sendable {
     /// How many more deliveries of `workspace` may wait: an equal part of `maxWaiting` once several workspaces have
     /// work, less what waits already (alone, only the integrations' depth and the claims bound it).
     func workspaceRoom(for workspace: String) -> Int {
-        let active = activeWorkspaces + (runningIn[workspace] == nil && waitingIn[workspace] == nil ? 1 : 0)
-        guard active > 1 else { return .max }
-        return Self.part(of: maxWaiting, among: active) - (waitingIn[workspace] ?? 0)
+        workspaceRoom(for: workspace, active: activeWorkspaces)
+    }
+
+    /// The same, with `activeWorkspaces` counted once by the caller.
+    private func workspaceRoom(for workspace: String, active: Int) -> Int {
+        let sharing = active + (runningIn[workspace] == nil && waitingIn[workspace] == nil ? 1 : 0)
+        guard sharing > 1 else { return .max }
+        return Self.part(of: maxWaiting, among: sharing) - (waitingIn[workspace] ?? 0)
     }
 
     private static func part(of total: Int, among count: Int) -> Int {
@@ -90,9 +96,12 @@ struct DispatchQueues<Item: Sendable>: Sendable {
     /// Queues claimed items; returns those that do not fit, to be released at once.
     mutating func enqueue(_ items: [Item], workspace: (Item) -> String = { _ in "" }, integration: (Item) -> String) -> [Item] {
         var overflow: [Item] = []
+        // Counted once, and kept up to date as workspaces join: this runs for every claimed delivery.
+        var active = activeWorkspaces
         for item in items {
             let (id, owner) = (integration(item), workspace(item))
-            if waiting[id, default: []].count < depth && workspaceRoom(for: owner) > 0 {
+            if waiting[id, default: []].count < depth && workspaceRoom(for: owner, active: active) > 0 {
+                if runningIn[owner] == nil && waitingIn[owner] == nil { active += 1 }
                 waiting[id, default: []].append(item)
                 workspaceOf[id] = owner
                 waitingIn[owner, default: 0] += 1
