@@ -17,9 +17,9 @@ struct SecretsCommand: AsyncParsableCommand {
             commandName: "rotate-key",
             abstract: "Re-seal every stored secret under the new key.",
             discussion: """
-                Set SWITCHBOARD_SECRET_KEY to the new key and SWITCHBOARD_SECRET_KEY_PREVIOUS to the old one (several, \\
-                comma-separated), for this command and for every serve and worker process; restart them, run this, and \\
-                once it reports nothing left under the old key, drop SWITCHBOARD_SECRET_KEY_PREVIOUS. Processes also \\
+                Set SWITCHBOARD_SECRET_KEY to the new key and SWITCHBOARD_SECRET_KEY_PREVIOUS to the old one (several, \
+                comma-separated), for this command and for every serve and worker process; restart them, run this, and \
+                once it reports nothing left under the old key, drop SWITCHBOARD_SECRET_KEY_PREVIOUS. Processes also \
                 re-seal at start-up; this command says what it did and fails if any secret opens with none of the keys.
                 """
         )
