@@ -230,6 +230,25 @@ struct ContactSyncEngineTests {
     }
 
     /// Creates a HubSpot integration and presses Finish, as a manager would; returns its id.
+    @Test("HubSpot, overwrite_names off (the default): names already in HubSpot stay; new contacts get theirs", arguments: StoreEngine.allCases)
+    func keepsExistingNames(_ engine: StoreEngine) async throws {
+        let emulator = HubSpotEmulator()
+        let token = emulator.state.issueToken()
+        // Typed in by a salesperson before the webinar.
+        emulator.state.addContact(email: "ada@example.com", properties: ["firstname": "Augusta", "lastname": "King"])
+        try await emulator.run { url in
+            try await withEngine(engine, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
+                _ = try await connectHubSpot(harness, token: token, settings: [:])
+                try await harness.ingest([registration("ada@example.com", role: "CTO"), registration("grace@example.com", role: "Admiral")])
+                #expect(try await harness.settle())
+                let contacts = emulator.state.contactsByEmail
+                #expect(contacts["ada@example.com"]?.properties["firstname"] == "Augusta", "an existing first name is not overwritten")
+                #expect(contacts["ada@example.com"]?.properties["lastname"] == "King")
+                #expect(contacts["grace@example.com"]?.properties["firstname"] == "Grace", "a new contact gets the registrant's name")
+            }
+        }
+    }
+
     func connectHubSpot(_ harness: EngineHarness, token: String, settings: [String: JSONValue]) async throws -> String {
         let created = try await harness.integrations.create(
             workspaceID: harness.workspace.id,

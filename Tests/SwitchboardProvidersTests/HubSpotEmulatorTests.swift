@@ -33,6 +33,27 @@ struct HubSpotEmulatorTests {
         ["inputs": emails.map { ["idProperty": "email", "id": $0, "properties": properties] }]
     }
 
+    @Test("batch read returns only the properties asked for, and hs_object_id, createdate and lastmodifieddate")
+    func batchReadOnlyAsked() async throws {
+        let emulator = HubSpotEmulator()
+        let token = emulator.state.issueToken()
+        let id = emulator.state.addContact(email: "ada@example.com", properties: ["firstname": "Augusta", "lastname": "King"])
+        try await emulator.run { url in
+            let read = try await call(
+                .POST,
+                "\(url)/crm/v3/objects/contacts/batch/read",
+                token: token,
+                json: ["idProperty": "email", "inputs": [["id": "ada@example.com"], ["id": "nobody@example.com"]], "properties": ["firstname"]]
+            )
+            #expect(read.status == 200)
+            let results = try #require(read.json["results"] as? [[String: Any]])
+            #expect(results.count == 1, "unknown emails are left out")
+            let properties = try #require(results.first?["properties"] as? [String: Any])
+            #expect(Set(properties.keys) == ["firstname", "hs_object_id", "createdate", "lastmodifieddate"], "no email unless asked for")
+            #expect(properties["hs_object_id"] as? String == id)
+        }
+    }
+
     @Test("batch upsert creates contacts by email, then updates the same contacts")
     func upsertByEmail() async throws {
         let emulator = HubSpotEmulator()

@@ -50,9 +50,13 @@ public struct HubSpotClient: Sendable {
     }
 
     /// The named properties of the contacts that exist among `emails` (up to 100), by lowercased email.
+    ///
+    /// `email` is always asked for too: the results are matched by it, and HubSpot returns only the properties
+    /// asked for (and `hs_object_id`, `createdate`, `lastmodifieddate`), whatever the `idProperty`.
     public func readContacts(emails: [String], properties: [String]) async throws(ProviderFailure) -> [String: [String: String]] {
         precondition(emails.count <= 100, "HubSpot takes at most 100 inputs per batch")
-        let body: [String: Any] = ["idProperty": "email", "inputs": emails.map { ["id": $0] }, "properties": properties]
+        let asked = properties.contains("email") ? properties : properties + ["email"]
+        let body: [String: Any] = ["idProperty": "email", "inputs": emails.map { ["id": $0] }, "properties": asked]
         let answer = try await call(.POST, "/crm/v3/objects/contacts/batch/read", json: body)
         var found: [String: [String: String]] = [:]
         for result in answer["results"] as? [[String: Any]] ?? [] {

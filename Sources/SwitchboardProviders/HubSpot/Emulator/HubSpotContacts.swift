@@ -50,19 +50,26 @@ enum HubSpotContacts {
     }
 
     /// `POST /crm/v3/objects/contacts/batch/read` with `{"idProperty": "email", "inputs": [{"id"}], "properties": [...]}`:
-    /// the contacts that exist, with the asked properties; unknown emails are left out.
+    /// the contacts that exist, with the asked properties and only those, plus `hs_object_id`, `createdate` and
+    /// `lastmodifieddate`, which HubSpot always returns ("Using object APIs": properties are opt-in on reads,
+    /// https://developers.hubspot.com/docs/guides/crm/using-object-apis) — not `email` unless asked for, even with
+    /// `idProperty: email`. Unknown emails are left out.
     static func batchRead(_ body: Any?, in portal: HubSpotEmulatorState.Portal) -> HubSpotReply {
         guard let fields = body as? [String: Any], let inputs = fields["inputs"] as? [[String: Any]] else {
             return .invalid("Invalid input JSON on line 1: the request body must be an object with an inputs array")
         }
         guard inputs.count <= maximumBatch else { return .invalid("Batch input size \(inputs.count) exceeds the limit of \(maximumBatch)") }
         guard fields["idProperty"] as? String == "email" else { return .invalid("idProperty must be email") }
-        let wanted = Set((fields["properties"] as? [String] ?? []) + ["email"])
+        let wanted = Set(fields["properties"] as? [String] ?? [])
         let results: [[String: Any]] = inputs.compactMap { input in
             guard let email = (input["id"] as? String)?.lowercased(), let id = portal.contactByEmail[email], let contact = portal.contacts[id] else {
                 return nil
             }
-            return ["id": id, "properties": contact.properties.filter { wanted.contains($0.key) }, "archived": false]
+            let always = ["hs_object_id": id, "createdate": iso(contact.createdAt), "lastmodifieddate": iso(contact.updatedAt)]
+            return [
+                "id": id, "properties": contact.properties.filter { wanted.contains($0.key) }.merging(always) { _, fixed in fixed },
+                "archived": false,
+            ]
         }
         return .ok(["status": "COMPLETE", "results": results])
     }

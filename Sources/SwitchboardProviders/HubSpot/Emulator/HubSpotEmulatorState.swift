@@ -134,6 +134,23 @@ public final class HubSpotEmulatorState: Sendable {
         }
     }
 
+    /// A contact that exists before Switchboard writes any, e.g. one a salesperson typed in; returns its id.
+    @discardableResult
+    public func addContact(email: String, properties: [String: String]) -> String {
+        portal.withLock { portal in
+            let id = String(portal.nextID)
+            portal.nextID += 1
+            portal.contactByEmail[email.lowercased()] = id
+            portal.contacts[id] = Contact(
+                id: id,
+                properties: properties.merging(["email": email.lowercased()]) { _, email in email },
+                createdAt: Date(),
+                updatedAt: Date()
+            )
+            return id
+        }
+    }
+
     /// Deletes a list: later calls about it answer 404.
     public func deleteList(_ listID: String) {
         portal.withLock { $0.lists[listID]?.deleted = true }
