@@ -131,8 +131,7 @@ public struct DeliveryDispatcher: Service {
                 let surplus = queues.surplus()
                 if !surplus.isEmpty { tasks.addTask { await release(surplus) } }
                 let rooms = queues.waiting.keys.reduce(into: [String: Int]()) { $0[$1] = queues.room(for: $1) }
-                let workspaceRooms = queues.waitingIn.keys.reduce(into: [String: Int]()) { $0[$1] = queues.workspaceRoom(for: $1) }
-                let newWorkspaceRoom = queues.workspaceRoom(for: "")
+                let (workspaceRooms, newWorkspaceRoom) = queues.workspaceRooms()
                 localDispatch.publish(room: rooms, workspaceRoom: workspaceRooms, newWorkspaceRoom: newWorkspaceRoom)
                 // Claim when the last claim came back full or a tick says new work may be due.
                 let limit = queues.claimLimit(batchSize: configuration.batchSize)

@@ -58,7 +58,11 @@ struct DispatchQueues<Item: Sendable>: Sendable {
     /// Attempts one workspace may run at once: an equal part of `maxRunning` less `reserve` among the workspaces with
     /// work, counting `workspace` among them.
     func runningCap(for workspace: String) -> Int {
-        Self.part(of: maxRunning - reserve, among: activeWorkspaces + (runningIn[workspace] == nil && waitingIn[workspace] == nil ? 1 : 0))
+        runningCap(for: workspace, active: activeWorkspaces)
+    }
+
+    private func runningCap(for workspace: String, active: Int) -> Int {
+        Self.part(of: maxRunning - reserve, among: active + (runningIn[workspace] == nil && waitingIn[workspace] == nil ? 1 : 0))
     }
 
     /// Slots no workspace may take while others run: free at once for a workspace that starts sending.
@@ -70,11 +74,19 @@ struct DispatchQueues<Item: Sendable>: Sendable {
         workspaceRoom(for: workspace, active: activeWorkspaces)
     }
 
+    /// The room of each workspace with deliveries waiting, and of one with none yet: what claims and ingest may bring.
+    func workspaceRooms() -> (known: [String: Int], newcomer: Int) {
+        let active = activeWorkspaces
+        return (waitingIn.keys.reduce(into: [:]) { $0[$1] = workspaceRoom(for: $1, active: active) }, waitingRoom(sharing: active + 1, waiting: 0))
+    }
+
     /// The same, with `activeWorkspaces` counted once by the caller.
     private func workspaceRoom(for workspace: String, active: Int) -> Int {
-        let sharing = active + (runningIn[workspace] == nil && waitingIn[workspace] == nil ? 1 : 0)
-        guard sharing > 1 else { return .max }
-        return Self.part(of: maxWaiting, among: sharing) - (waitingIn[workspace] ?? 0)
+        waitingRoom(sharing: active + (runningIn[workspace] == nil && waitingIn[workspace] == nil ? 1 : 0), waiting: waitingIn[workspace] ?? 0)
+    }
+
+    private func waitingRoom(sharing: Int, waiting: Int) -> Int {
+        sharing > 1 ? Self.part(of: maxWaiting, among: sharing) - waiting : .max
     }
 
     private static func part(of total: Int, among count: Int) -> Int {
@@ -123,7 +135,8 @@ struct DispatchQueues<Item: Sendable>: Sendable {
         turn = (turn + 1) % workspaces.count
         workspaces = Array(workspaces[turn...] + workspaces[..<turn])
         // Fixed for the whole pass: what a workspace may run does not shrink because another one started.
-        let caps = workspaces.map { runningCap(for: $0) }
+        let active = activeWorkspaces
+        let caps = workspaces.map { runningCap(for: $0, active: active) }
         var progress = true
         while progress && totalRunning < maxRunning {
             progress = false

@@ -34,8 +34,8 @@ public struct SecretResealing: Sendable {
             for old in page {
                 var new = old
                 var readable = true
-                let credentials = SecretBox.Binding(workspaceID: old.workspaceID, integrationID: old.integrationID, field: "credentials")
-                let signing = SecretBox.Binding(workspaceID: old.workspaceID, integrationID: old.integrationID, field: "signing_secret")
+                let credentials = SecretBox.Binding.credentials(workspaceID: old.workspaceID, integrationID: old.integrationID)
+                let signing = SecretBox.Binding.signingSecrets(workspaceID: old.workspaceID, integrationID: old.integrationID)
                 for (path, binding) in [(\SealedValues.credentials, credentials), (\.signingSecret, signing), (\.previousSigningSecret, signing)] {
                     guard let sealed = old[keyPath: path] else { continue }
                     do {
