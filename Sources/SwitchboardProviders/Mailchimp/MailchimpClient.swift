@@ -10,7 +10,11 @@ public struct MailchimpClient: Sendable {
     let http: HTTPClient
     let baseURL: String
     let authorization: String
+    /// The key or token, for the connection gate.
+    let credential: String
     var pacing: ProviderHTTP.Pacing?
+    /// Mailchimp's 10 simultaneous connections per key, shared with every other client of the same key.
+    var gate: ConnectionGate?
 
     /// A client for `apiKey` (`<key>-<dc>`), at `https://<dc>.api.mailchimp.com` unless `baseURL` is given
     /// (`SWITCHBOARD_MAILCHIMP_URL`, e.g. the emulator). OAuth tokens have no data center: pass the `dc` that
@@ -21,6 +25,7 @@ public struct MailchimpClient: Sendable {
         let base = baseURL ?? "https://\(center).api.mailchimp.com"
         self.baseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
         authorization = oauth ? "Bearer \(apiKey)" : "Basic " + Data("switchboard:\(apiKey)".utf8).base64EncodedString()
+        credential = apiKey
     }
 
     /// Adds or updates a member by subscriber hash, with merge fields; new members get `statusIfNew`.
@@ -33,7 +38,8 @@ public struct MailchimpClient: Sendable {
         async throws(ProviderFailure)
     {
         let body: [String: Any] = ["email_address": email, "status_if_new": statusIfNew, "merge_fields": mergeFields]
-        _ = try await call(.PUT, "/3.0/lists/\(audience)/members/\(MailchimpSubscriber.hash(email))", json: body, audience: audience)
+        // A PUT creates the member when it is new: a 404 here can only mean the audience is gone.
+        _ = try await call(.PUT, "/3.0/lists/\(audience)/members/\(MailchimpSubscriber.hash(email))", json: body, missing: .audience(audience))
     }
 
     /// What a batch subscribe did: members it created, members that already existed (left unchanged), and
@@ -56,7 +62,7 @@ public struct MailchimpClient: Sendable {
             "members": members.map { ["email_address": $0.email, "status": status, "merge_fields": $0.mergeFields] as [String: Any] },
             "update_existing": false,
         ]
-        let answer = try await call(.POST, "/3.0/lists/\(audience)", json: body, audience: audience)
+        let answer = try await call(.POST, "/3.0/lists/\(audience)", json: body, missing: .audience(audience))
         var result = NewMembers()
         for member in answer["new_members"] as? [[String: Any]] ?? [] {
             if let email = member["email_address"] as? String { result.created.insert(email.lowercased()) }
@@ -77,7 +83,7 @@ public struct MailchimpClient: Sendable {
         let answer = try await call(
             .GET,
             "/3.0/lists/\(audience)/segments?type=static&count=1000&fields=segments.id,segments.name",
-            audience: audience
+            missing: .audience(audience)
         )
         var tags: [String: Int] = [:]
         for segment in answer["segments"] as? [[String: Any]] ?? [] {
@@ -88,14 +94,24 @@ public struct MailchimpClient: Sendable {
 
     /// Creates a tag (an empty static segment); returns its id.
     public func createTag(audience: String, name: String) async throws(ProviderFailure) -> Int {
-        let answer = try await call(.POST, "/3.0/lists/\(audience)/segments", json: ["name": name, "static_segment": [String]()], audience: audience)
+        let answer = try await call(
+            .POST,
+            "/3.0/lists/\(audience)/segments",
+            json: ["name": name, "static_segment": [String]()],
+            missing: .audience(audience)
+        )
         guard let id = answer["id"] as? Int else { throw .unavailable("Mailchimp created the tag “\(name)” without an id") }
         return id
     }
 
     /// Tags members (up to 500) through the tag's static segment; returns the emails Mailchimp refused.
     public func addToTag(audience: String, tagID: Int, emails: [String]) async throws(ProviderFailure) -> Set<String> {
-        let answer = try await call(.POST, "/3.0/lists/\(audience)/segments/\(tagID)", json: ["members_to_add": emails], audience: audience)
+        let answer = try await call(
+            .POST,
+            "/3.0/lists/\(audience)/segments/\(tagID)",
+            json: ["members_to_add": emails],
+            missing: .subResource("the tag \(tagID)")
+        )
         var refused: Set<String> = []
         for error in answer["errors"] as? [[String: Any]] ?? [] {
             for email in error["email_addresses"] as? [String] ?? [] { refused.insert(email.lowercased()) }
@@ -106,13 +122,22 @@ public struct MailchimpClient: Sendable {
     /// Activates tags on a member.
     public func tag(audience: String, email: String, tags: [String]) async throws(ProviderFailure) {
         let body: [String: Any] = ["tags": tags.map { ["name": $0, "status": "active"] }]
-        _ = try await call(.POST, "/3.0/lists/\(audience)/members/\(MailchimpSubscriber.hash(email))/tags", json: body, audience: audience)
+        let path = "/3.0/lists/\(audience)/members/\(MailchimpSubscriber.hash(email))/tags"
+        _ = try await call(.POST, path, json: body, missing: .subResource("the member \(email)"))
     }
 
-    /// Records a member event (Mailchimp's own activity on the member's profile).
-    public func recordEvent(audience: String, email: String, name: String, properties: [String: String] = [:]) async throws(ProviderFailure) {
-        let body: [String: Any] = ["name": name, "properties": properties]
-        _ = try await call(.POST, "/3.0/lists/\(audience)/members/\(MailchimpSubscriber.hash(email))/events", json: body, audience: audience)
+    /// Records a member event (Mailchimp's own activity on the member's profile) at the time it happened: without
+    /// `occurred_at` Mailchimp dates it when the call arrives, so a retried or re-sent event would move in time.
+    public func recordEvent(
+        audience: String,
+        email: String,
+        name: String,
+        occurredAt: Date,
+        properties: [String: String] = [:]
+    ) async throws(ProviderFailure) {
+        let body: [String: Any] = ["name": name, "properties": properties, "occurred_at": Timestamp.format(occurredAt)]
+        let path = "/3.0/lists/\(audience)/members/\(MailchimpSubscriber.hash(email))/events"
+        _ = try await call(.POST, path, json: body, missing: .subResource("the member \(email)"))
     }
 
     /// The account's audiences.
@@ -123,13 +148,13 @@ public struct MailchimpClient: Sendable {
 
     /// One audience; a deleted one is `list_not_found`.
     public func audience(_ id: String) async throws(ProviderFailure) -> ProviderResource {
-        let answer = try await call(.GET, "/3.0/lists/\(id)", audience: id)
+        let answer = try await call(.GET, "/3.0/lists/\(id)", missing: .audience(id))
         return ProviderResource(id: answer["id"] as? String ?? id, name: answer["name"] as? String ?? "")
     }
 
     /// The merge field tags of an audience.
     public func mergeFields(audience: String) async throws(ProviderFailure) -> [String] {
-        let answer = try await call(.GET, "/3.0/lists/\(audience)/merge-fields?count=1000", audience: audience)
+        let answer = try await call(.GET, "/3.0/lists/\(audience)/merge-fields?count=1000", missing: .audience(audience))
         return (answer["merge_fields"] as? [[String: Any]] ?? []).compactMap { $0["tag"] as? String }
     }
 
@@ -138,24 +163,34 @@ public struct MailchimpClient: Sendable {
         _ = try await call(.GET, "/3.0/")
     }
 
-    private func call(_ method: HTTPMethod, _ path: String, json: Any? = nil, audience: String? = nil) async throws(ProviderFailure) -> [String: Any]
+    /// What a 404 of a call means: the audience is gone (the integration pauses), or something inside it is
+    /// (a member, a tag: that contact's delivery fails, the integration goes on).
+    enum Missing {
+        case audience(String)
+        case subResource(String)
+    }
+
+    private func call(_ method: HTTPMethod, _ path: String, json: Any? = nil, missing: Missing? = nil) async throws(ProviderFailure) -> [String: Any]
     {
-        let answer = try await ProviderHTTP.call(
-            http,
-            method,
-            baseURL + path,
-            authorization: authorization,
-            json: json,
-            provider: "Mailchimp",
-            pacing: pacing
-        )
+        let send = { () async throws(ProviderFailure) -> ProviderHTTP.Answer in
+            try await ProviderHTTP.call(
+                http,
+                method,
+                baseURL + path,
+                authorization: authorization,
+                json: json,
+                provider: "Mailchimp",
+                pacing: pacing
+            )
+        }
+        let answer = if let gate { try await gate.withSlot(for: credential, send) } else { try await send() }
         guard !answer.succeeded else { return answer.body ?? [:] }
-        let failure = Self.failure(status: answer.status, body: answer.body, audience: audience)
+        let failure = Self.failure(status: answer.status, body: answer.body, missing: missing)
         throw pacing?.note(failure) ?? failure
     }
 
     /// Maps Mailchimp's answer to what Switchboard does about it.
-    static func failure(status: Int, body: [String: Any]?, audience: String?) -> ProviderFailure {
+    static func failure(status: Int, body: [String: Any]?, missing: Missing?) -> ProviderFailure {
         let detail = body?["detail"] as? String ?? "HTTP \(status)"
         switch status {
         case 401:
@@ -165,8 +200,12 @@ public struct MailchimpClient: Sendable {
             return .throttled(retryAfter: nil)
         case 403:
             return .refused(.missingPermissions(scopes: ["access to this account's audiences (\(detail))"]))
-        case 404 where audience != nil:
-            return .refused(.listNotFound(name: audience!))
+        case 404:
+            switch missing {
+            case .audience(let id): return .refused(.listNotFound(name: id))
+            case .subResource(let what): return .invalid("Mailchimp answered 404: \(what) does not exist in the audience (\(detail))")
+            case nil: return .invalid("Mailchimp answered 404: \(detail)")
+            }
         case 429:
             // Mailchimp limits simultaneous connections and sends no Retry-After: back off and retry.
             return .throttled(retryAfter: nil)

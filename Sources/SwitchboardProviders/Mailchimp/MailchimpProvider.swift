@@ -11,6 +11,10 @@ public struct MailchimpProvider: ContactSyncProvider {
     let baseURL: String?
     /// The operator's Mailchimp app, when managers may connect with OAuth.
     let oauth: OAuthApp?
+    /// Mailchimp's limit of 10 simultaneous connections per API key (or token), counted over every call this
+    /// process makes with the key: live sync and resync of every integration holding it, validation, options
+    /// (https://mailchimp.com/developer/marketing/docs/fundamentals/#api-limits).
+    let connections = ConnectionGate(limit: 10)
 
     public init(http: HTTPClient, baseURL: String? = nil, oauth: OAuthApp? = nil) {
         self.http = http
@@ -70,10 +74,10 @@ public struct MailchimpProvider: ContactSyncProvider {
         )
     }
 
-    /// Members are written one by one; Mailchimp allows 10 simultaneous connections per key, and Switchboard
-    /// keeps two in hand (a connection is still counted for a moment after its answer arrives).
+    /// Members are written one by one, as many at once as the key's connections allow (`connections` holds
+    /// live sync and resync together to 10).
     public var batchSize: Int { 1 }
-    public var concurrentCalls: Int { 8 }
+    public var concurrentCalls: Int { 10 }
     public var resyncPageSize: Int { 500 }
 
     /// Mailchimp limits connections, not a request rate: the budget only carries its back-off after a 429.
@@ -131,7 +135,13 @@ public struct MailchimpProvider: ContactSyncProvider {
             let contact = activity.kind == .registered ? activity.contact : Contact(email: activity.contact.email)
             try await write(contact, settings: settings, client: client)
             let (name, properties) = Self.event(activity)
-            try await client.recordEvent(audience: try audience(settings), email: contact.email, name: name, properties: properties)
+            try await client.recordEvent(
+                audience: try audience(settings),
+                email: contact.email,
+                name: name,
+                occurredAt: activity.occurredAt,
+                properties: properties
+            )
         }
     }
 
@@ -308,6 +318,7 @@ public struct MailchimpProvider: ContactSyncProvider {
                 MailchimpClient(http: http, apiKey: credentials["api_key"] ?? "", baseURL: baseURL)
             }
         client.pacing = .of(connection)
+        client.gate = connections
         return client
     }
 

@@ -1,3 +1,6 @@
+import Foundation
+import SwitchboardDomain
+
 /// The emulator's audience endpoints: audiences, merge fields, members (by subscriber hash), tags and events.
 enum MailchimpAudiences {
     static func audience(_ id: String, in account: MailchimpEmulatorState.Account) -> MailchimpEmulatorState.Audience? {
@@ -42,7 +45,7 @@ enum MailchimpAudiences {
         }
         var member =
             audience.members[hash]
-            ?? .init(email: email, status: fields["status_if_new"] as? String ?? "subscribed", mergeFields: [:], tags: [], events: [])
+            ?? .init(email: email, status: fields["status_if_new"] as? String ?? "subscribed", mergeFields: [:], tags: [])
         if let status = fields["status"] as? String { member.status = status }
         member.mergeFields.merge(merge) { _, new in new }
         account.audiences[id]?.members[hash] = member
@@ -73,13 +76,29 @@ enum MailchimpAudiences {
         return .noContent
     }
 
-    /// `POST /3.0/lists/{list_id}/members/{subscriber_hash}/events`: records a member event (name 2–30 characters).
+    /// `POST /3.0/lists/{list_id}/members/{subscriber_hash}/events`: records a member event. The name is 2–30
+    /// letters, digits, underscores and dashes; `occurred_at` is ISO 8601 and defaults to now
+    /// (https://mailchimp.com/developer/marketing/api/list-member-events/add-event/).
     static func event(_ body: Any?, list id: String, hash: String, in account: inout MailchimpEmulatorState.Account) -> MailchimpReply {
         guard audience(id, in: account)?.members[hash] != nil else { return .notFound }
-        guard let name = (body as? [String: Any])?["name"] as? String, (2...30).contains(name.count) else {
-            return .error(status: 400, title: "Invalid Resource", detail: "Event name must be 2 to 30 characters.")
+        let fields = body as? [String: Any] ?? [:]
+        guard let name = fields["name"] as? String, (2...30).contains(name.count), name.wholeMatch(of: /[A-Za-z0-9_-]+/) != nil else {
+            return .error(status: 400, title: "Invalid Resource", detail: "Event name must be 2 to 30 letters, numbers, underscores or dashes.")
         }
-        account.audiences[id]?.members[hash]?.events.append(name)
+        var occurredAt = Date()
+        if let given = fields["occurred_at"] {
+            guard let text = given as? String, let parsed = Timestamp.parse(text) else {
+                return .error(
+                    status: 400,
+                    title: "Invalid Resource",
+                    detail: "The resource submitted could not be validated.",
+                    errors: [["field": "occurred_at", "message": "This value should be a valid ISO 8601 date and time."]]
+                )
+            }
+            occurredAt = parsed
+        }
+        let properties = (fields["properties"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
+        account.audiences[id]?.members[hash]?.eventLog.append(.init(name: name, occurredAt: occurredAt, properties: properties))
         return .noContent
     }
 

@@ -56,7 +56,7 @@ enum MailchimpBatches {
                 account.audiences[id]?.members[hash] = existing
                 updated.append(MailchimpAudiences.memberJSON(existing, list: id))
             } else {
-                let new = MailchimpEmulatorState.Member(email: email, status: status, mergeFields: merge, tags: [], events: [])
+                let new = MailchimpEmulatorState.Member(email: email, status: status, mergeFields: merge, tags: [])
                 account.audiences[id]?.members[hash] = new
                 created.append(MailchimpAudiences.memberJSON(new, list: id))
             }

@@ -86,7 +86,10 @@ public struct MailchimpEmulator: Sendable {
             account.requests += 1
             guard let key, account.keys[key] == true else { return nil }
             let open = account.inFlight[key, default: 0]
-            guard open < Self.maximumConnections else { return false }
+            guard open < Self.maximumConnections else {
+                account.tooManyConnections += 1
+                return false
+            }
             account.inFlight[key] = open + 1
             account.peakConcurrency = max(account.peakConcurrency, open + 1)
             return true

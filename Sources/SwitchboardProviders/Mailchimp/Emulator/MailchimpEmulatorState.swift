@@ -10,7 +10,17 @@ public final class MailchimpEmulatorState: Sendable {
         public var status: String
         public var mergeFields: [String: String]
         public var tags: Set<String>
-        public var events: [String]
+        public var eventLog: [MemberEvent] = []
+
+        /// The names of the member's events, in the order they were recorded.
+        public var events: [String] { eventLog.map(\.name) }
+    }
+
+    /// A member event: its name, when it happened (`occurred_at`, or when it was recorded), and its properties.
+    public struct MemberEvent: Sendable, Equatable {
+        public let name: String
+        public let occurredAt: Date
+        public let properties: [String: String]
     }
 
     public struct Audience: Sendable, Equatable {
@@ -30,6 +40,7 @@ public final class MailchimpEmulatorState: Sendable {
         var failures: [Int] = []
         var requests = 0
         var peakConcurrency = 0
+        var tooManyConnections = 0
         var nextSegmentID = 3001
         var apps: [String: String] = [:]
         var codes: [String: (clientID: String, redirectURI: String)] = [:]
@@ -76,8 +87,7 @@ public final class MailchimpEmulatorState: Sendable {
                 email: email,
                 status: status,
                 mergeFields: mergeFields,
-                tags: [],
-                events: []
+                tags: []
             )
         }
     }
@@ -106,6 +116,14 @@ public final class MailchimpEmulatorState: Sendable {
 
     /// The most requests of one key that were in flight at once.
     public var peakConcurrency: Int { account.withLock { $0.peakConcurrency } }
+
+    /// Requests refused with 429 for going over the 10 simultaneous connections.
+    public var tooManyConnectionsCount: Int { account.withLock { $0.tooManyConnections } }
+
+    /// Removes a member for good (Mailchimp's "delete permanently"): later calls about it answer 404.
+    public func deleteMember(_ email: String, from audienceID: String) {
+        account.withLock { _ = $0.audiences[audienceID]?.members.removeValue(forKey: MailchimpSubscriber.hash(email.lowercased())) }
+    }
 
     /// Requests answered so far (every status).
     public var requestCount: Int { account.withLock { $0.requests } }

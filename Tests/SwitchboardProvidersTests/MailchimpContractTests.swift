@@ -1,0 +1,113 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import SwitchboardDomain
+import SwitchboardEngine
+import SwitchboardProviders
+import SwitchboardStore
+import SwitchboardTestSupport
+import Testing
+
+/// Mailchimp as its public reference documents it, where an emulator written from Switchboard's client had
+/// agreed with the client (issue 17, points 10–13).
+@Suite("Mailchimp as the real API behaves")
+struct MailchimpContractTests {
+    @Test("a 404 on a member or a tag fails that contact only; a 404 on the audience is list_not_found")
+    func notFoundScopes() async throws {
+        let emulator = MailchimpEmulator()
+        let key = emulator.state.issueKey()
+        let audience = emulator.state.createAudience(named: "Webinar")
+        try await emulator.run { url in
+            let client = MailchimpClient(http: .shared, apiKey: key, baseURL: url)
+            await #expect(
+                throws: ProviderFailure.invalid(
+                    "Mailchimp answered 404: the member gone@example.com does not exist in the audience (The requested resource could not be found.)"
+                )
+            ) {
+                try await client.recordEvent(audience: audience, email: "gone@example.com", name: "webinar_attended", occurredAt: Date())
+            }
+            await #expect(
+                throws: ProviderFailure.invalid(
+                    "Mailchimp answered 404: the member gone@example.com does not exist in the audience (The requested resource could not be found.)"
+                )
+            ) {
+                try await client.tag(audience: audience, email: "gone@example.com", tags: ["vip"])
+            }
+            emulator.state.deleteAudience(audience)
+            await #expect(throws: ProviderFailure.refused(.listNotFound(name: audience))) {
+                try await client.upsertMember(audience: audience, email: "ada@example.com", mergeFields: [:])
+            }
+        }
+    }
+
+    @Test("member events carry the source event's time; a re-send keeps it")
+    func eventTimes() async throws {
+        let emulator = MailchimpEmulator()
+        let key = emulator.state.issueKey()
+        let audience = emulator.state.createAudience(named: "Webinars")
+        let registeredAt = try #require(Timestamp.parse("2026-11-24T16:00:00Z"))
+        try await emulator.run { url in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(mailchimp: url)) }) { harness in
+                let id = try await Self.connect(harness, key: key, audience: audience)
+                try await harness.ingest([Fixtures.registration("ada@example.com", at: registeredAt)])
+                #expect(try await harness.settle())
+                let delivery = try #require(
+                    try await harness.store.deliveries(
+                        workspaceID: harness.workspace.id,
+                        filter: DeliveryFilter(integrationID: id),
+                        limit: 1,
+                        cursor: nil
+                    ).items.first
+                )
+                _ = try await harness.store.redeliver(workspaceID: harness.workspace.id, id: delivery.id)
+                #expect(try await harness.settle())
+                let log = try #require(emulator.state.members(of: audience)["ada@example.com"]?.eventLog)
+                #expect(log.map(\.name) == ["webinar_registered", "webinar_registered"])
+                #expect(log.map(\.occurredAt) == [registeredAt, registeredAt])
+            }
+        }
+    }
+
+    @Test("live sync and a resync of the same key stay within Mailchimp's 10 simultaneous connections")
+    func connectionsShared() async throws {
+        let emulator = MailchimpEmulator()
+        let key = emulator.state.issueKey()
+        let audience = emulator.state.createAudience(named: "Webinars")
+        // Members that exist already: the resync updates them one by one, as many at once as it may.
+        for index in 0..<200 { emulator.state.putMember("past\(index)@example.com", status: "subscribed", in: audience) }
+        emulator.state.delayResponses(by: .milliseconds(40))
+        try await emulator.run { url in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(mailchimp: url)) }) { harness in
+                try await harness.ingest((0..<200).map { Fixtures.registration("past\($0)@example.com", at: Date(timeIntervalSinceNow: -86_400)) })
+                let id = try await Self.connect(harness, key: key, audience: audience)
+                let job = try await harness.integrations.startResync(workspaceID: harness.workspace.id, id: id)
+                let runner = ResyncRunner(
+                    store: harness.store,
+                    integrations: harness.integrations,
+                    workerID: "w",
+                    lease: 30,
+                    logger: Logger(label: "t")
+                )
+                let claimed = try #require(try await harness.store.claimJob(kinds: ["resync"], worker: "w", now: Date(), lease: 30))
+                async let resynced: Void = runner.process(claimed)
+                try await harness.ingest((0..<100).map { Fixtures.registration("live\($0)@example.com") })
+                _ = await resynced
+                #expect(try await harness.settle())
+                #expect(try await harness.store.job(workspaceID: harness.workspace.id, id: job.id)?.failed == 0)
+                #expect(emulator.state.members(of: audience).count == 300)
+                #expect(emulator.state.tooManyConnectionsCount == 0, "no request was refused for too many connections")
+                #expect(emulator.state.peakConcurrency <= 10)
+            }
+        }
+    }
+
+    /// Creates a Mailchimp integration on `audience` and presses Finish; returns its id.
+    static func connect(_ harness: EngineHarness, key: String, audience: String) async throws -> String {
+        let created = try await harness.integrations.create(
+            workspaceID: harness.workspace.id,
+            provider: "mailchimp",
+            changes: .init(settings: ["audience_id": .string(audience)], credentials: ["api_key": .string(key)])
+        )
+        return try await harness.integrations.completeSetup(workspaceID: harness.workspace.id, id: created.id).id
+    }
+}
