@@ -101,6 +101,119 @@ struct MailchimpContractTests {
         }
     }
 
+    @Test("required merge fields the mapping leaves empty, unknown ones and address fields are refused at save and found by validation")
+    func requiredMergeFields() async throws {
+        let emulator = MailchimpEmulator()
+        let key = emulator.state.issueKey()
+        let audience = emulator.state.createAudience(named: "Webinars")
+        emulator.state.defineMergeField("COMPANY", name: "Company", required: true, in: audience)
+        emulator.state.defineMergeField("ADDRESS", name: "Address", type: "address", in: audience)
+        try await emulator.run { url in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(mailchimp: url)) }) { harness in
+                let workspace = harness.workspace.id
+                func create(_ mapping: [String: String]) async throws -> Integration {
+                    try await harness.integrations.create(
+                        workspaceID: workspace,
+                        provider: "mailchimp",
+                        changes: .init(
+                            settings: ["audience_id": .string(audience), "merge_fields": .object(mapping.mapValues(JSONValue.string))],
+                            credentials: ["api_key": .string(key)]
+                        )
+                    )
+                }
+                for (mapping, named) in [
+                    (["FNAME": "first_name"], "COMPANY (Company)"), (["COMPANY": "company", "ADDRESS": "custom_fields.a"], "ADDRESS"),
+                    (["COMPANY": "company", "SHOE": "custom_fields.size"], "SHOE"),
+                ] {
+                    do {
+                        _ = try await create(mapping)
+                        Issue.record("a mapping missing or misusing \(named) was saved")
+                    } catch IntegrationError.invalid(let errors) {
+                        #expect(errors.map(\.field) == ["settings/merge_fields"])
+                        #expect(errors.first?.message.contains(named) == true, "\(errors)")
+                    }
+                }
+                #expect(
+                    try await harness.store.integrations(workspaceID: workspace, limit: 10, cursor: nil).items.isEmpty,
+                    "nothing refused was stored"
+                )
+
+                let created = try await create(["FNAME": "first_name", "COMPANY": "company"])
+                let id = try await harness.integrations.completeSetup(workspaceID: workspace, id: created.id).id
+                // A field made required in Mailchimp later: validation pauses the integration and names it.
+                emulator.state.defineMergeField("ROLE", name: "Role", required: true, in: audience)
+                let sweep = ValidationSweep(
+                    store: harness.store,
+                    integrations: harness.integrations,
+                    interval: .seconds(3600),
+                    logger: .init(label: "t")
+                )
+                #expect(await sweep.sweep() == 1)
+                let paused = try #require(try await harness.store.integration(workspaceID: workspace, id: id))
+                #expect(paused.pauseReason == .listNotFound)
+                #expect(paused.statusDetail?.contains("requires the merge fields ROLE (Role)") == true, "\(paused.statusDetail ?? "")")
+            }
+        }
+    }
+
+    @Test("numbers, dates and birthdays go in the form Mailchimp accepts; a value it would refuse fails only its contact")
+    func typedMergeFields() async throws {
+        let emulator = MailchimpEmulator()
+        let key = emulator.state.issueKey()
+        let audience = emulator.state.createAudience(named: "Webinars")
+        emulator.state.defineMergeField("SCORE", type: "number", in: audience)
+        emulator.state.defineMergeField("SIGNUP", type: "date", in: audience)
+        emulator.state.defineMergeField("BDAY", type: "birthday", in: audience)
+        try await emulator.run { url in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(mailchimp: url)) }) { harness in
+                let workspace = harness.workspace.id
+                let created = try await harness.integrations.create(
+                    workspaceID: workspace,
+                    provider: "mailchimp",
+                    changes: .init(
+                        settings: [
+                            "audience_id": .string(audience),
+                            "merge_fields": [
+                                "FNAME": "first_name", "SCORE": "custom_fields.score", "SIGNUP": "custom_fields.signup", "BDAY": "custom_fields.born",
+                            ],
+                        ],
+                        credentials: ["api_key": .string(key)]
+                    )
+                )
+                let id = try await harness.integrations.completeSetup(workspaceID: workspace, id: created.id).id
+                func registration(_ email: String, score: String) -> InboundEvent {
+                    InboundEvent(
+                        type: .registrationCreated,
+                        idempotencyKey: "reg-\(email)",
+                        occurredAt: Date(),
+                        data: [
+                            "broadcast": ["id": "brd_1"],
+                            "registrant": [
+                                "email": .string(email), "first_name": "Ada",
+                                "custom_fields": ["score": .string(score), "signup": "2026-11-24T16:00:00Z", "born": "1815-12-10"],
+                            ],
+                        ]
+                    )
+                }
+                try await harness.ingest([registration("ada@example.com", score: "42"), registration("bob@example.com", score: "lots")])
+                #expect(try await harness.settle())
+                let ada = try #require(emulator.state.members(of: audience)["ada@example.com"])
+                #expect(ada.mergeFields == ["FNAME": "Ada", "SCORE": "42", "SIGNUP": "2026-11-24", "BDAY": "12/10"])
+                #expect(emulator.state.members(of: audience)["bob@example.com"] == nil)
+                let failed = try await harness.store.deliveries(
+                    workspaceID: workspace,
+                    filter: DeliveryFilter(integrationID: id, status: .failed),
+                    limit: 10,
+                    cursor: nil
+                ).items
+                #expect(failed.count == 1)
+                #expect(failed.first?.lastError?.contains("SCORE takes a number") == true, "\(failed.first?.lastError ?? "")")
+                let integration = try #require(try await harness.store.integration(workspaceID: workspace, id: id))
+                #expect(integration.status != .paused)
+            }
+        }
+    }
+
     /// Creates a Mailchimp integration on `audience` and presses Finish; returns its id.
     static func connect(_ harness: EngineHarness, key: String, audience: String) async throws -> String {
         let created = try await harness.integrations.create(

@@ -29,7 +29,7 @@ struct MailchimpTests {
             #expect(member.tags == ["webinar-registrant"])
             #expect(member.events == ["registered"])
             #expect(try await client.audiences() == [.init(id: audience, name: "Webinar")])
-            #expect(Set(try await client.mergeFields(audience: audience)) == ["FNAME", "LNAME", "COMPANY"])
+            #expect(Set(try await client.mergeFields(audience: audience).map(\.tag)) == ["FNAME", "LNAME", "COMPANY"])
         }
     }
 
@@ -124,6 +124,50 @@ struct MailchimpTests {
             await #expect(throws: ProviderFailure.refused(.expiredCredentials("the API key is invalid or disabled, or the connection was revoked"))) {
                 try await client.ping()
             }
+        }
+    }
+
+    @Test("the emulator checks merge values by type and required fields, and pages its merge fields as Mailchimp does")
+    func mergeFieldRules() async throws {
+        let emulator = MailchimpEmulator()
+        let key = emulator.state.issueKey()
+        let audience = emulator.state.createAudience(named: "Webinar")
+        emulator.state.defineMergeField("SCORE", type: "number", in: audience)
+        emulator.state.defineMergeField("SIGNUP", type: "date", in: audience)
+        emulator.state.defineMergeField("BDAY", type: "birthday", in: audience)
+        emulator.state.defineMergeField("COMPANY", required: true, in: audience)
+        try await emulator.run { url in
+            let client = MailchimpClient(http: .shared, apiKey: key, baseURL: url)
+            let invalid = ProviderFailure.invalid("Mailchimp answered 400: Invalid Resource Your merge fields were invalid.")
+            for wrong: [String: MailchimpMergeValue] in [
+                ["COMPANY": "Acme", "SCORE": "lots"], ["COMPANY": "Acme", "SIGNUP": "2026-11-24T16:00:00Z"],
+                ["COMPANY": "Acme", "BDAY": "1815-12-10"],
+                ["FNAME": "Ada"],
+            ] {
+                await #expect(throws: invalid, "\(wrong)") {
+                    try await client.upsertMember(audience: audience, email: "ada@example.com", mergeFields: wrong)
+                }
+            }
+            try await client.upsertMember(
+                audience: audience,
+                email: "ada@example.com",
+                mergeFields: ["COMPANY": "Acme", "SCORE": .number(42), "SIGNUP": "2026-11-24", "BDAY": "12/10"]
+            )
+            // An existing member keeps its required value when a change leaves it out.
+            try await client.upsertMember(audience: audience, email: "ada@example.com", mergeFields: ["FNAME": "Ada"])
+            #expect(emulator.state.members(of: audience)["ada@example.com"]?.mergeFields["SCORE"] == "42")
+            let batch = try await client.addNewMembers(audience: audience, [("bob@example.com", ["FNAME": "Bob"])], status: "subscribed")
+            #expect(batch.refused == ["bob@example.com": "Your merge fields were invalid."])
+
+            let fields = try await client.mergeFields(audience: audience)
+            #expect(fields.map(\.tag) == ["BDAY", "COMPANY", "FNAME", "LNAME", "SCORE", "SIGNUP"])
+            #expect(fields.first { $0.tag == "COMPANY" }?.required == true && fields.first { $0.tag == "SCORE" }?.type == "number")
+            var request = HTTPClientRequest(url: "\(url)/3.0/lists/\(audience)/merge-fields?offset=4")
+            request.headers.add(name: "authorization", value: "Bearer \(key)")
+            let page = try await HTTPClient.shared.execute(request, timeout: .seconds(5)).body.collect(upTo: 1 << 16)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(page.readableBytesView)) as? [String: Any])
+            #expect((json["merge_fields"] as? [[String: Any]])?.count == 2)
+            #expect(json["total_items"] as? Int == 6)
         }
     }
 

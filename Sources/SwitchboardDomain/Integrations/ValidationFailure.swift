@@ -5,17 +5,25 @@ public enum ValidationFailure: Sendable, Equatable {
     case expiredCredentials(String)
     /// The credentials lack permissions the integration needs.
     case missingPermissions(scopes: [String])
+    /// The provider refused an action for a reason other than missing scopes (the connecting user's own
+    /// permissions, an account restriction), in the provider's words.
+    case permissionDenied(String)
     /// A selected list or audience no longer exists.
     case listNotFound(name: String)
     /// A selected channel no longer exists or cannot be posted to.
     case channelUnavailable(name: String)
+    /// The provider cannot work with a setting as chosen: a list contacts cannot be added to, a required field
+    /// the mapping leaves empty, a property that cannot be written. `field` names the setting, `problem` says
+    /// what is wrong in the manager's words. Refused when saved (a field error); found by validation later
+    /// (the provider changed), the integration pauses with `list_not_found`, the reason of a selection to redo.
+    case unusableSetting(field: String, problem: String)
 
     /// The pause reason it maps to.
     public var pauseReason: PauseReason {
         switch self {
         case .expiredCredentials: .expiredCredentials
-        case .missingPermissions: .missingPermissions
-        case .listNotFound: .listNotFound
+        case .missingPermissions, .permissionDenied: .missingPermissions
+        case .listNotFound, .unusableSetting: .listNotFound
         case .channelUnavailable: .channelUnavailable
         }
     }
@@ -29,10 +37,14 @@ public enum ValidationFailure: Sendable, Equatable {
                 "\(providerName) rejected the credentials (\(why)): reconnect \(providerName), then resume the integration."
             case .missingPermissions(let scopes):
                 "The \(providerName) connection lacks permissions (\(scopes.joined(separator: ", "))): reconnect with them granted, then resume."
+            case .permissionDenied(let message):
+                "\(providerName) refused the action (\(message)): have an administrator there grant the connecting user or app the permission, then resume."
             case .listNotFound(let name):
                 "\(providerName) says the selected list \(name) no longer exists: choose another list, then resume."
             case .channelUnavailable(let name):
                 "\(providerName) says the channel \(name) is no longer available: choose another channel, then resume."
+            case .unusableSetting(_, let problem):
+                "\(providerName) cannot work with the integration's settings: \(problem). Change the settings, then resume."
             }
         return what + " See docs/providers/\(provider).md#\(pauseReason.rawValue.replacingOccurrences(of: "_", with: "-"))"
     }

@@ -42,6 +42,7 @@ extension IntegrationService {
         if !viaOAuth { integration.credentials = integration.sealedCredentials(credentials, with: secrets) }
         let check =
             viaOAuth ? .notConnected : await check(credentials: credentials, settings: settings, integrationID: integration.id, provider: provider)
+        try Self.refuseUnusableSettings(check)
         recordSetup(check, finished: false, settings: settings, provider: provider, in: &integration)
         try await storeCall { [integration] in try await store.insertIntegration(integration) }
         return integration
@@ -72,6 +73,7 @@ extension IntegrationService {
             candidate.settings = JSONColumn.text(settings, fallback: "{}")
             if let newCredentials { candidate.credentials = candidate.sealedCredentials(newCredentials, with: secrets) }
             let check = await storedCheck(candidate, provider: provider)
+            try Self.refuseUnusableSettings(check)
             if integration.status == .setupIncomplete {
                 recordSetup(check, finished: false, settings: settings, provider: provider, in: &integration)
             } else {
@@ -202,6 +204,14 @@ extension IntegrationService {
             integration.statusDetail = "\(name) could not be reached to check the connection (\(why)): save again or press Finish to retry."
         }
         integration.setup = JSONColumn.text(progress, fallback: "{}")
+    }
+
+    /// Settings the provider cannot work with are refused when saved, as the field errors they are; nothing is
+    /// stored (a dynamic list, a required merge field left unmapped, a property that cannot be written).
+    static func refuseUnusableSettings(_ check: Check) throws(IntegrationError) {
+        if case .refused(.unusableSetting(let field, let problem)) = check {
+            throw .invalid([FieldError(field: "settings/\(field)", message: problem)])
+        }
     }
 
     /// Passes a check that passed; otherwise the 409 (refused) or 502 (provider unreachable) that says why.

@@ -173,8 +173,9 @@ extension AttemptOutcome {
             statusCode =
                 switch validation {
                 case .expiredCredentials: 401
-                case .missingPermissions: 403
+                case .missingPermissions, .permissionDenied: 403
                 case .listNotFound, .channelUnavailable: 404
+                case .unusableSetting: 422
                 }
             refusal = Refusal(reason: validation.pauseReason, detail: validation.detail(providerName: providerName, provider: provider))
             errorMessage = refusal?.detail

@@ -32,12 +32,12 @@ public struct MailchimpClient: Sendable {
     public func upsertMember(
         audience: String,
         email: String,
-        mergeFields: [String: String],
+        mergeFields: [String: MailchimpMergeValue],
         statusIfNew: String = "subscribed"
     )
         async throws(ProviderFailure)
     {
-        let body: [String: Any] = ["email_address": email, "status_if_new": statusIfNew, "merge_fields": mergeFields]
+        let body: [String: Any] = ["email_address": email, "status_if_new": statusIfNew, "merge_fields": mergeFields.mapValues(\.json)]
         // A PUT creates the member when it is new: a 404 here can only mean the audience is gone.
         _ = try await call(.PUT, "/3.0/lists/\(audience)/members/\(MailchimpSubscriber.hash(email))", json: body, missing: .audience(audience))
     }
@@ -55,11 +55,13 @@ public struct MailchimpClient: Sendable {
     /// subscription status above all, and are reported as `existing`.
     public func addNewMembers(
         audience: String,
-        _ members: [(email: String, mergeFields: [String: String])],
+        _ members: [(email: String, mergeFields: [String: MailchimpMergeValue])],
         status: String
     ) async throws(ProviderFailure) -> NewMembers {
         let body: [String: Any] = [
-            "members": members.map { ["email_address": $0.email, "status": status, "merge_fields": $0.mergeFields] as [String: Any] },
+            "members": members.map {
+                ["email_address": $0.email, "status": status, "merge_fields": $0.mergeFields.mapValues(\.json)] as [String: Any]
+            },
             "update_existing": false,
         ]
         let answer = try await call(.POST, "/3.0/lists/\(audience)", json: body, missing: .audience(audience))
@@ -152,10 +154,24 @@ public struct MailchimpClient: Sendable {
         return ProviderResource(id: answer["id"] as? String ?? id, name: answer["name"] as? String ?? "")
     }
 
-    /// The merge field tags of an audience.
-    public func mergeFields(audience: String) async throws(ProviderFailure) -> [String] {
-        let answer = try await call(.GET, "/3.0/lists/\(audience)/merge-fields?count=1000", missing: .audience(audience))
-        return (answer["merge_fields"] as? [[String: Any]] ?? []).compactMap { $0["tag"] as? String }
+    /// The merge fields of an audience, every page (1000 a page, Mailchimp's most).
+    public func mergeFields(audience: String) async throws(ProviderFailure) -> [MailchimpMergeField] {
+        var fields: [MailchimpMergeField] = []
+        while true {
+            let path = "/3.0/lists/\(audience)/merge-fields?count=1000&offset=\(fields.count)"
+            let answer = try await call(.GET, path, missing: .audience(audience))
+            let page = (answer["merge_fields"] as? [[String: Any]] ?? []).compactMap { field -> MailchimpMergeField? in
+                guard let tag = field["tag"] as? String else { return nil }
+                return MailchimpMergeField(
+                    tag: tag,
+                    name: field["name"] as? String ?? tag,
+                    type: field["type"] as? String ?? "text",
+                    required: field["required"] as? Bool ?? false
+                )
+            }
+            fields += page
+            guard !page.isEmpty, fields.count < answer["total_items"] as? Int ?? 0 else { return fields }
+        }
     }
 
     /// Checks that the key works (the API root).

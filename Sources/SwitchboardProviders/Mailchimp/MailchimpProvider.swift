@@ -15,6 +15,8 @@ public struct MailchimpProvider: ContactSyncProvider {
     /// process makes with the key: live sync and resync of every integration holding it, validation, options
     /// (https://mailchimp.com/developer/marketing/docs/fundamentals/#api-limits).
     let connections = ConnectionGate(limit: 10)
+    /// The merge field types of the audiences written to, so that values go in the type Mailchimp takes.
+    let mergeFieldTypes = MailchimpMergeFieldTypes()
 
     public init(http: HTTPClient, baseURL: String? = nil, oauth: OAuthApp? = nil) {
         self.http = http
@@ -106,10 +108,17 @@ public struct MailchimpProvider: ContactSyncProvider {
         do {
             try await client.ping()
             if let audience = settings.audienceID {
+                let found: ProviderResource
                 do {
-                    _ = try await client.audience(audience)
+                    found = try await client.audience(audience)
                 } catch .refused(.listNotFound) {
                     return .listNotFound(name: settings.audienceName.map { "“\($0)”" } ?? audience)
+                }
+                // The mapping must fill every required merge field, with fields that exist and can take a registrant's value.
+                let fields = try await client.mergeFields(audience: audience)
+                mergeFieldTypes.remember(fields, audience: audience, client: client)
+                if let problem = MailchimpMergeMapping.problem(settings.mergeFields, fields: fields, audience: "“\(found.name)”") {
+                    return .unusableSetting(field: "merge_fields", problem: problem)
                 }
             }
             return nil
@@ -122,7 +131,9 @@ public struct MailchimpProvider: ContactSyncProvider {
         let client = client(connection)
         var options = ["audiences": try await client.audiences()]
         if let audience = decode(connection.settings).audienceID {
-            options["merge_fields"] = try await client.mergeFields(audience: audience).map { ProviderResource(id: $0, name: $0) }
+            options["merge_fields"] = try await client.mergeFields(audience: audience)
+                .filter { !MailchimpMergeMapping.unsupportedTypes.contains($0.type) }
+                .map { ProviderResource(id: $0.tag, name: $0.name) }
             options["tags"] = try await client.tags(audience: audience).keys.sorted().map { ProviderResource(id: $0, name: $0) }
         }
         return options
@@ -133,7 +144,8 @@ public struct MailchimpProvider: ContactSyncProvider {
         let settings = decode(connection.settings)
         return await each(activities, settings: settings) { activity throws(ProviderFailure) in
             let contact = activity.kind == .registered ? activity.contact : Contact(email: activity.contact.email)
-            try await write(contact, settings: settings, client: client)
+            let types = try await mergeFieldTypes.types(audience: try audience(settings), client: client)
+            try await write(contact, settings: settings, types: types, client: client)
             let (name, properties) = Self.event(activity)
             try await client.recordEvent(
                 audience: try audience(settings),
@@ -160,16 +172,22 @@ public struct MailchimpProvider: ContactSyncProvider {
         var failures: [String: ProviderFailure] = [:]
         do {
             let audience = try audience(settings)
-            let batch = try await client.addNewMembers(
-                audience: audience,
-                emails.map { ($0, mergeFields(latest[$0]!, settings: settings)) },
-                status: settings.statusIfNew
-            )
+            let types = try await mergeFieldTypes.types(audience: audience, client: client)
+            // A value Mailchimp would refuse fails its contact here; the others go.
+            var typed: [(email: String, mergeFields: [String: MailchimpMergeValue])] = []
+            for email in emails {
+                switch mergeFields(latest[email]!, settings: settings, types: types) {
+                case .success(let fields): typed.append((email, fields))
+                case .failure(let failure): failures[email] = failure
+                }
+            }
+            emails = typed.map(\.email)
+            let batch = try await client.addNewMembers(audience: audience, typed, status: settings.statusIfNew)
             for (email, reason) in batch.refused { failures[email] = .invalid("Mailchimp refused \(email): \(reason)") }
             let existing = emails.filter { batch.existing.contains($0) }
             let known = latest
             let updated = await perMember(existing) { email throws(ProviderFailure) in
-                try await write(known[email]!, settings: settings, client: client, tags: false)
+                try await write(known[email]!, settings: settings, types: types, client: client, tags: false)
             }
             failures.merge(updated) { a, _ in a }
             for email in emails where !batch.created.contains(email) && !batch.existing.contains(email) && failures[email] == nil {
@@ -257,24 +275,39 @@ public struct MailchimpProvider: ContactSyncProvider {
     // MARK: - Mapping
 
     /// Upserts the member with its merge fields, then applies the tags (unless `tags` is false).
-    private func write(_ contact: Contact, settings: MailchimpSettings, client: MailchimpClient, tags: Bool = true) async throws(ProviderFailure) {
+    private func write(
+        _ contact: Contact,
+        settings: MailchimpSettings,
+        types: [String: String],
+        client: MailchimpClient,
+        tags: Bool = true
+    ) async throws(ProviderFailure) {
         let audience = try audience(settings)
         try await client.upsertMember(
             audience: audience,
             email: contact.email,
-            mergeFields: mergeFields(contact, settings: settings),
+            mergeFields: mergeFields(contact, settings: settings, types: types).get(),
             statusIfNew: settings.statusIfNew
         )
         if tags, !settings.tags.isEmpty { try await client.tag(audience: audience, email: contact.email, tags: settings.tags) }
     }
 
-    /// The merge fields of a contact under the settings' mapping (tag → registrant field).
-    private func mergeFields(_ contact: Contact, settings: MailchimpSettings) -> [String: String] {
-        var merge: [String: String] = [:]
-        for (tag, field) in settings.mergeFields {
-            if let value = contact.field(field) { merge[tag] = value }
+    /// The merge fields of a contact under the settings' mapping (tag → registrant field), each in the type of its
+    /// field (`types` by tag); a value Mailchimp would refuse is the contact's failure. Empty values are left out.
+    private func mergeFields(
+        _ contact: Contact,
+        settings: MailchimpSettings,
+        types: [String: String]
+    ) -> Result<[String: MailchimpMergeValue], ProviderFailure> {
+        var merge: [String: MailchimpMergeValue] = [:]
+        for (tag, field) in settings.mergeFields.sorted(by: { $0.key < $1.key }) {
+            guard let text = contact.field(field), !text.isEmpty else { continue }
+            switch MailchimpMergeMapping.value(text, tag: tag, type: types[tag]) {
+            case .success(let value): merge[tag] = value
+            case .failure(let failure): return .failure(failure)
+            }
         }
-        return merge
+        return .success(merge)
     }
 
     /// The member event of an activity: its name (2–30 characters) and properties.

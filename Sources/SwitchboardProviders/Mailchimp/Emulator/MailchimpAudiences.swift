@@ -11,12 +11,28 @@ enum MailchimpAudiences {
         ["id": audience.id, "name": audience.name, "stats": ["member_count": audience.members.count]]
     }
 
-    static func mergeFields(_ id: String, in account: MailchimpEmulatorState.Account) -> MailchimpReply {
+    /// `GET /3.0/lists/{list_id}/merge-fields?count=&offset=`: a page of the audience's merge fields (10 unless
+    /// `count` says, at most 1000) with `total_items`
+    /// (https://mailchimp.com/developer/marketing/api/list-merges/list-merge-fields/).
+    static func mergeFields(_ id: String, count: Int?, offset: Int?, in account: MailchimpEmulatorState.Account) -> MailchimpReply {
         guard let audience = audience(id, in: account) else { return .notFound }
-        let fields = audience.mergeFields.keys.sorted().enumerated().map { index, tag -> [String: Any] in
-            ["merge_id": index + 1, "tag": tag, "name": audience.mergeFields[tag] ?? tag, "type": "text", "required": false, "list_id": id]
+        let count = count ?? 10
+        guard (1...1000).contains(count), (offset ?? 0) >= 0 else {
+            return .error(status: 400, title: "Invalid Resource", detail: "count must be 1 to 1000 and offset at least 0.")
         }
-        return .ok(["merge_fields": fields, "list_id": id, "total_items": fields.count])
+        let all = audience.mergeFields.keys.sorted().enumerated().map { index, tag -> [String: Any] in
+            let type = audience.fieldTypes[tag] ?? "text"
+            var options: [String: Any] = [:]
+            if type == "date" { options["date_format"] = "MM/DD/YYYY" }
+            if type == "birthday" { options["date_format"] = "MM/DD" }
+            if type == "phone" { options["phone_format"] = "none" }
+            return [
+                "merge_id": index + 1, "tag": tag, "name": audience.mergeFields[tag] ?? tag, "type": type,
+                "required": audience.requiredFields.contains(tag), "list_id": id, "options": options,
+            ]
+        }
+        let page = all.dropFirst(offset ?? 0).prefix(count)
+        return .ok(["merge_fields": Array(page), "list_id": id, "total_items": all.count])
     }
 
     /// `PUT /3.0/lists/{list_id}/members/{subscriber_hash}`: adds or updates a member.
@@ -33,16 +49,12 @@ enum MailchimpAudiences {
         guard MailchimpSubscriber.hash(email) == hash else {
             return .error(status: 400, title: "Invalid Resource", detail: "The subscriber hash does not match the email address.")
         }
-        let merge = (fields["merge_fields"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
-        let unknown = unknownMergeFields(merge, in: audience)
-        guard unknown.isEmpty else {
-            return .error(
-                status: 400,
-                title: "Invalid Resource",
-                detail: "Your merge fields were invalid.",
-                errors: unknown.map { ["field": $0, "message": "Merge field \($0) does not exist"] }
-            )
+        let values = fields["merge_fields"] as? [String: Any] ?? [:]
+        let problems = MailchimpMergeFieldRules.errors(values, in: audience, existing: audience.members[hash]?.mergeFields)
+        guard problems.isEmpty else {
+            return .error(status: 400, title: "Invalid Resource", detail: "Your merge fields were invalid.", errors: problems)
         }
+        let merge = MailchimpMergeFieldRules.stored(values)
         var member =
             audience.members[hash]
             ?? .init(email: email, status: fields["status_if_new"] as? String ?? "subscribed", mergeFields: [:], tags: [])
@@ -50,11 +62,6 @@ enum MailchimpAudiences {
         member.mergeFields.merge(merge) { _, new in new }
         account.audiences[id]?.members[hash] = member
         return .ok(memberJSON(member, list: id))
-    }
-
-    /// Merge field tags the audience does not have, sorted.
-    static func unknownMergeFields(_ merge: [String: String], in audience: MailchimpEmulatorState.Audience) -> [String] {
-        merge.keys.filter { audience.mergeFields[$0] == nil }.sorted()
     }
 
     /// `POST /3.0/lists/{list_id}/members/{subscriber_hash}/tags`: activates or removes tags; the member must exist.

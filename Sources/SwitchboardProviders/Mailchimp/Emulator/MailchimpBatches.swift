@@ -36,12 +36,13 @@ enum MailchimpBatches {
                 refuse(email, "The member's status must be one of: \(statuses.sorted().joined(separator: ", ")).")
                 continue
             }
-            let merge = (member["merge_fields"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
-            guard MailchimpAudiences.unknownMergeFields(merge, in: audience).isEmpty else {
+            let values = member["merge_fields"] as? [String: Any] ?? [:]
+            let hash = MailchimpSubscriber.hash(email)
+            guard MailchimpMergeFieldRules.errors(values, in: audience, existing: audience.members[hash]?.mergeFields).isEmpty else {
                 refuse(email, "Your merge fields were invalid.")
                 continue
             }
-            let hash = MailchimpSubscriber.hash(email)
+            let merge = MailchimpMergeFieldRules.stored(values)
             if var existing = account.audiences[id]?.members[hash] {
                 guard updateExisting else {
                     refuse(

@@ -57,7 +57,9 @@ public struct MailchimpEmulator: Sendable {
         }
         router.get("/3.0/lists/:list/merge-fields") { request, context in
             let list = context.parameters.get("list") ?? ""
-            return await handle(request) { account, _ in MailchimpAudiences.mergeFields(list, in: account) }
+            let query = request.uri.queryParameters
+            let (count, offset) = (query.get("count").flatMap { Int($0) }, query.get("offset").flatMap { Int($0) })
+            return await handle(request) { account, _ in MailchimpAudiences.mergeFields(list, count: count, offset: offset, in: account) }
         }
         router.put("/3.0/lists/:list/members/:hash") { request, context in
             let (list, hash) = (context.parameters.get("list") ?? "", context.parameters.get("hash") ?? "")

@@ -29,6 +29,10 @@ public final class MailchimpEmulatorState: Sendable {
         public var mergeFields: [String: String]
         public var members: [String: Member] = [:]
         public var deleted = false
+        /// Merge field types by tag (`text` when not given): number, date, birthday, address, phone, …
+        public var fieldTypes: [String: String] = [:]
+        /// The tags of required merge fields.
+        public var requiredFields: Set<String> = []
         /// Tags are static segments: their ids by name.
         var tagIDs: [String: Int] = [:]
     }
@@ -77,6 +81,20 @@ public final class MailchimpEmulatorState: Sendable {
         let fields = ["FNAME": "First Name", "LNAME": "Last Name"].merging(mergeFields) { _, new in new }
         account.withLock { $0.audiences[id] = Audience(id: id, name: name, mergeFields: fields) }
         return id
+    }
+
+    /// Adds or changes a merge field of an audience: its type (`text`, `number`, `date`, `birthday`, `address`,
+    /// `phone`, …) and whether it is required.
+    public func defineMergeField(_ tag: String, name: String? = nil, type: String = "text", required: Bool = false, in audienceID: String) {
+        account.withLock { account in
+            account.audiences[audienceID]?.mergeFields[tag] = name ?? tag
+            account.audiences[audienceID]?.fieldTypes[tag] = type
+            if required {
+                account.audiences[audienceID]?.requiredFields.insert(tag)
+            } else {
+                account.audiences[audienceID]?.requiredFields.remove(tag)
+            }
+        }
     }
 
     /// Adds or changes a member directly (as a sign-up form or another tool would).
