@@ -26,6 +26,9 @@ public struct AttemptOutcome: Sendable, Equatable {
     /// A provider asked to slow down: the delivery waits and is tried again; it is neither a failure of the
     /// delivery nor of the integration (a 429 storm only slows an integration down).
     public var throttled = false
+    /// Set with `throttled` when the wait is long (a provider's daily quota is used up): the integration shows
+    /// `failed_sync` with this detail until a delivery succeeds again.
+    public var quotaDetail: String?
     /// A provider refused the credentials or the selection: the integration pauses with this reason.
     public var refusal: Refusal?
     /// The provider refused the data itself (a 400): the same request can never succeed, so no retry.

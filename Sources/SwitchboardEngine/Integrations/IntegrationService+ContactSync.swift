@@ -179,6 +179,7 @@ extension IntegrationService {
         switch failure {
         case .refused(let validation): .refused(validation)
         case .throttled: .unknown("the provider is rate limiting Switchboard; try again in a few seconds")
+        case .quotaExhausted(_, let detail): .unknown(detail)
         case .invalid(let why), .unavailable(let why): .unknown(why)
         }
     }

@@ -232,6 +232,7 @@ public struct ResyncRunner: Service {
         switch failure {
         case .invalid(let why), .unavailable(let why): why
         case .throttled: "the provider kept rate limiting"
+        case .quotaExhausted(_, let detail): detail
         case .refused(let validation): "\(validation)"
         }
     }

@@ -54,7 +54,11 @@ public final class ContactSyncSessions: Sendable {
         now: Date = Date()
     ) async throws -> ContactSyncConnection {
         let budget = budget(for: integration.id, provider: provider)
-        let current = try integration.connection(opening: secrets, budget: budget)
+        let current = try integration.connection(
+            opening: secrets,
+            budget: budget,
+            memory: ProviderMemory(store: store, integrationID: integration.id)
+        )
         guard provider.needsRefresh(current.credentials, now: now) else { return current }
         let refreshing = refreshes.withLock { inFlight in
             if let running = inFlight[integration.id] { return running }
@@ -81,7 +85,8 @@ public final class ContactSyncSessions: Sendable {
             integrationID: integration.id,
             credentials: try await refreshing.value,
             settings: current.settings,
-            budget: budget
+            budget: budget,
+            memory: current.memory
         )
     }
 
@@ -169,6 +174,12 @@ extension AttemptOutcome {
             throttled = true
             self.retryAfter = retryAfter
             errorMessage = "\(providerName) asked Switchboard to slow down"
+        case .quotaExhausted(let retryAfter, let detail):
+            statusCode = 429
+            throttled = true
+            self.retryAfter = retryAfter
+            quotaDetail = detail
+            errorMessage = detail
         case .refused(let validation):
             statusCode =
                 switch validation {

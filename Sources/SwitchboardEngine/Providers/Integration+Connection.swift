@@ -4,12 +4,13 @@ import SwitchboardStore
 
 extension Integration {
     /// The provider connection of a contact-sync integration: its credentials opened from the secret box.
-    func connection(opening box: SecretBox, budget: RequestBudget) throws -> ContactSyncConnection {
+    func connection(opening box: SecretBox, budget: RequestBudget, memory: ProviderMemory?) throws -> ContactSyncConnection {
         ContactSyncConnection(
             integrationID: id,
             credentials: try openCredentials(box),
             settings: try JSONValue(json: settings.utf8),
-            budget: budget
+            budget: budget,
+            memory: memory
         )
     }
 

@@ -20,13 +20,15 @@ public final class RequestBudget: Sendable {
         case background
     }
 
-    public let limit: Int
+    /// Requests per window: as configured, until the provider says otherwise (`adopt(limit:)`).
+    public var limit: Int { state.withLock { $0.limit } }
     public let window: TimeInterval
     /// Requests per window that background work leaves to live sync.
     public let reserve: Int
     private let state: Mutex<State>
 
     private struct State {
+        var limit: Int
         /// Start times of the requests in the current window, oldest first.
         var sent: [ContinuousClock.Instant] = []
         var blockedUntil: ContinuousClock.Instant?
@@ -47,10 +49,9 @@ public final class RequestBudget: Sendable {
     /// A budget of `limit` requests per rolling `window`. The window is measured from when a request leaves
     /// here, so a small margin is added for the time it takes to reach the provider.
     public init(limit: Int, window: TimeInterval, reserve: Int? = nil) {
-        self.limit = max(1, limit)
         self.window = window
         self.reserve = min(max(0, reserve ?? max(1, limit / 100)), max(0, limit - 1))
-        state = Mutex(State())
+        state = Mutex(State(limit: max(1, limit)))
     }
 
     /// A budget that never waits (providers without a request-rate limit) except after a 429.
@@ -75,18 +76,29 @@ public final class RequestBudget: Sendable {
     public var contended: Bool {
         guard window > 0 else { return false }
         return state.withLock { state in
-            if let allowance = state.allowance, allowance < limit { return true }
+            if let allowance = state.allowance, allowance < state.limit { return true }
             return state.lastBackground.map { ContinuousClock.now - $0 < windowDuration } ?? false
         }
     }
 
     /// Lets this process take `requests` per window from now on (1 to the whole limit).
     public func allow(_ requests: Int) {
-        state.withLock { $0.allowance = min(limit, max(1, requests)) }
+        state.withLock { $0.allowance = min($0.limit, max(1, requests)) }
+    }
+
+    /// The provider's own figure for the limit (HubSpot's `X-HubSpot-RateLimit-Max`: 100 per 10 s on Free and
+    /// Starter, 190 on Professional and Enterprise) replaces the configured one.
+    public func adopt(limit: Int) {
+        guard limit > 0 else { return }
+        state.withLock { state in
+            guard state.limit != limit else { return }
+            state.limit = limit
+            if let allowance = state.allowance { state.allowance = min(allowance, limit) }
+        }
     }
 
     /// The requests per window this process may take.
-    public var allowance: Int { state.withLock { $0.allowance ?? limit } }
+    public var allowance: Int { state.withLock { $0.allowance ?? $0.limit } }
 
     /// How many requests per window this process needs: all of the limit while background work (a resync, which
     /// takes whatever it gets) ran within `recent`; twice its allowance when a live request had to wait (live traffic
@@ -94,9 +106,11 @@ public final class RequestBudget: Sendable {
     public func demand(within recent: Duration) -> Int {
         state.withLock { state in
             let now = ContinuousClock.now
-            if let last = state.lastBackground, now - last < recent { return limit }
+            if let last = state.lastBackground, now - last < recent { return state.limit }
             let sent = state.sent.reduce(0) { $0 + (now - $1 < span ? 1 : 0) }
-            if let last = state.lastLiveWait, now - last < recent { return min(limit, max(2 * (state.allowance ?? limit), sent + 2)) }
+            if let last = state.lastLiveWait, now - last < recent {
+                return min(state.limit, max(2 * (state.allowance ?? state.limit), sent + 2))
+            }
             return sent
         }
     }
@@ -117,7 +131,7 @@ public final class RequestBudget: Sendable {
                 let now = ContinuousClock.now
                 state.lastUse = now
                 // This process's share of the limit, and of the reserve that background work leaves to live sync.
-                let limit = state.allowance ?? self.limit
+                let limit = state.allowance ?? state.limit
                 let allowed = priority == .live ? limit : limit - min(reserve, limit - 1)
                 let spacing = span / limit
                 if let blocked = state.blockedUntil, blocked > now { return blocked - now }

@@ -21,7 +21,11 @@ struct ProviderHTTP {
 
         /// Passes a failure through, stopping the budget first when it is a throttle.
         func note(_ failure: ProviderFailure) -> ProviderFailure {
-            if case .throttled(let retryAfter) = failure { budget.throttled(retryAfter: retryAfter) }
+            switch failure {
+            case .throttled(let retryAfter): budget.throttled(retryAfter: retryAfter)
+            case .quotaExhausted(let retryAfter, _): budget.throttled(retryAfter: retryAfter)
+            default: break
+            }
             return failure
         }
     }

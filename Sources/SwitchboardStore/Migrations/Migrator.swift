@@ -20,6 +20,7 @@ public struct Migrator: Sendable {
         deliveryLinksKeptByStore,
         deliveryCounts,
         oauthFlows,
+        providerMarks,
     ]
 
     /// The newest version this build knows.

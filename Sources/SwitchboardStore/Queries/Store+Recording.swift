@@ -156,8 +156,12 @@ extension Store {
                 health.pause(refusal.reason, detail: refusal.detail)
                 integration.health = health
             } else if result.outcome.throttled {
-                // Slowed down, not failed: the health stays as it is.
-                continue
+                // Slowed down, not failed: the health stays as it is, unless the wait is a long one (a daily quota used up).
+                guard let detail = result.outcome.quotaDetail else { continue }
+                var health = integration.health
+                health.recordFailure(detail)
+                integration.health = health
+                integration.lastFailureAt = max(integration.lastFailureAt ?? 0, at)
             } else if result.outcome.succeeded {
                 var health = integration.health
                 health.recordSuccess()

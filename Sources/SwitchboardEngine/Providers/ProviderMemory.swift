@@ -1,0 +1,35 @@
+import Foundation
+import SwitchboardDomain
+import SwitchboardStore
+
+/// What a provider has done at its end for one integration and must know again after a restart, or in another
+/// process sharing the database (HubSpot: the marketing event of a broadcast exists). Kept in the store
+/// (`provider_marks`); a provider may keep a cache in front of it, never instead of it.
+public struct ProviderMemory: Sendable {
+    let recall: @Sendable (String) async throws -> Bool
+    let record: @Sendable (String) async throws -> Void
+
+    /// A memory of the integration's marks in `store`.
+    public init(store: Store, integrationID: String) {
+        recall = { try await store.hasProviderMark(integrationID: integrationID, mark: $0) }
+        record = { try await store.addProviderMark(integrationID: integrationID, mark: $0) }
+    }
+
+    /// Whether `mark` was recorded; a store that cannot answer is a failure to retry.
+    public func contains(_ mark: String) async throws(ProviderFailure) -> Bool {
+        do {
+            return try await recall(mark)
+        } catch {
+            throw .unavailable("the store could not be read: \(error)")
+        }
+    }
+
+    /// Records `mark`.
+    public func insert(_ mark: String) async throws(ProviderFailure) {
+        do {
+            try await record(mark)
+        } catch {
+            throw .unavailable("the store could not be written: \(error)")
+        }
+    }
+}
