@@ -165,18 +165,36 @@ struct HubSpotEmulatorTests {
         let emulator = HubSpotEmulator()
         let token = emulator.state.issueToken()
         try await emulator.run { url in
-            let event = [
+            var event: [String: Any] = [
                 "externalEventId": "brd_1", "externalAccountId": "wsp_1", "eventName": "Launch week", "eventOrganizer": "Acme",
             ]
+            let incomplete = try await call(.POST, "\(url)/marketing/v3/marketing-events/events", token: token, json: event)
+            #expect(incomplete.status == 400, "customProperties is required")
+            event["customProperties"] = [[String: String]]()
             let created = try await call(.POST, "\(url)/marketing/v3/marketing-events/events", token: token, json: event)
             #expect(created.status == 200)
             let again = try await call(.POST, "\(url)/marketing/v3/marketing-events/events", token: token, json: event)
             #expect(again.status == 409)
+            // The documented upsert: the same PUT any number of times.
+            let upsert = "\(url)/marketing/marketing-events/\(HubSpotAPI.version)/events/brd_1"
+            event["eventName"] = "Launch week, day 2"
+            #expect(try await call(.PUT, upsert, token: token, json: event).status == 200)
+            #expect(try await call(.PUT, upsert, token: token, json: event).status == 200)
+            #expect(emulator.state.marketingEvents["brd_1"]?.eventName == "Launch week, day 2")
             let attendance = "\(url)/marketing/v3/marketing-events/attendance/brd_1/attend/email-create?externalAccountId=wsp_1"
             emulator.state.failNext(1, status: 502)
             let failed = try await call(.POST, attendance, token: token, json: ["inputs": [["email": "a@example.com"]]])
             #expect(failed.status == 502)
-            let recorded = try await call(.POST, attendance, token: token, json: ["inputs": [["email": "a@example.com"]]])
+            let watched = ["email": "a@example.com", "properties": ["watch_seconds": "60"]] as [String: Any]
+            #expect(try await call(.POST, attendance, token: token, json: ["inputs": [watched]]).status == 400, "only joinedAt and leftAt")
+            let iso = ["email": "a@example.com", "properties": ["joinedAt": "2026-11-24T16:00:00Z"]] as [String: Any]
+            #expect(try await call(.POST, attendance, token: token, json: ["inputs": [iso]]).status == 400, "times in epoch milliseconds")
+            let recorded = try await call(
+                .POST,
+                attendance,
+                token: token,
+                json: ["inputs": [["email": "a@example.com", "properties": ["joinedAt": "1764000000000", "leftAt": "1764003600000"]]]]
+            )
             #expect(recorded.status == 200)
             #expect(emulator.state.marketingEvents["brd_1"]?.participations.map(\.state) == ["attend"])
         }

@@ -100,6 +100,7 @@ struct ResyncTests {
     func cancelAndFailures(_ engine: StoreEngine) async throws {
         let emulator = HubSpotEmulator(requestsPerWindow: 1000, window: 10)
         let token = emulator.state.issueToken()
+        emulator.state.defineProperty("shoe_size", label: "Shoe size", type: "number")
         try await emulator.run { url in
             let catalogue: @Sendable (HTTPClient) -> ProviderCatalogue = {
                 Providers.catalogue(http: $0, configuration: .init(hubspot: url, hubspotRequestsPer10Seconds: 1000))
@@ -109,7 +110,7 @@ struct ResyncTests {
                 let created = try await harness.integrations.create(
                     workspaceID: harness.workspace.id,
                     provider: "hubspot",
-                    // A property the portal does not have: HubSpot refuses those contacts (400), one by one.
+                    // A number property filled with text: HubSpot refuses each of those contacts (207, one error per input).
                     changes: .init(settings: ["properties": ["shoe_size": "custom_fields.role"]], credentials: ["access_token": .string(token)])
                 )
                 let id = try await harness.integrations.completeSetup(workspaceID: harness.workspace.id, id: created.id).id
@@ -126,7 +127,7 @@ struct ResyncTests {
                 let failed = try #require(try await harness.store.job(workspaceID: harness.workspace.id, id: job.id))
                 #expect(failed.status == .succeeded)
                 #expect(failed.failed == 300 && failed.done == 300)
-                #expect(failed.errors.contains("shoe_size"))
+                #expect(failed.errors.contains("role-7 was not a valid number"), "\(failed.errors.prefix(300))")
 
                 let second = try await harness.integrations.startResync(workspaceID: harness.workspace.id, id: id)
                 _ = try await harness.store.cancelJob(workspaceID: harness.workspace.id, id: second.id)

@@ -4,7 +4,9 @@ import NIOCore
 import NIOHTTP1
 import SwitchboardDomain
 
-/// HubSpot's CRM v3 API as Switchboard uses it, for one token. Every failure is a `ProviderFailure`.
+/// HubSpot's CRM API as Switchboard uses it, for one token, at the date-versioned paths of `HubSpotAPI`. Every
+/// failure is a `ProviderFailure`. Lists, properties and token checks are in `HubSpotClient+Portal`; marketing
+/// events in `HubSpotClient+MarketingEvents`.
 public struct HubSpotClient: Sendable {
     /// The real API; `SWITCHBOARD_HUBSPOT_URL` points Switchboard at another (the emulator).
     public static let defaultBaseURL = "https://api.hubapi.com"
@@ -36,17 +38,49 @@ public struct HubSpotClient: Sendable {
         }
     }
 
-    /// Creates or updates up to 100 contacts by email; returns their HubSpot ids by lowercased email.
-    public func upsertContacts(_ contacts: [ContactInput]) async throws(ProviderFailure) -> [String: String] {
-        precondition(contacts.count <= 100, "HubSpot takes at most 100 inputs per batch")
-        let inputs = contacts.map { ["idProperty": "email", "id": $0.email, "properties": $0.properties] as [String: Any] }
-        let answer = try await call(.POST, "/crm/v3/objects/contacts/batch/upsert", json: ["inputs": inputs])
-        var ids: [String: String] = [:]
-        for result in answer["results"] as? [[String: Any]] ?? [] {
-            guard let id = result["id"] as? String, let email = (result["properties"] as? [String: Any])?["email"] as? String else { continue }
-            ids[email.lowercased()] = id
+    /// What a batch upsert did, by lowercased email: the contacts written with their HubSpot ids, and those HubSpot
+    /// refused with its reason.
+    public struct Upserted: Sendable, Equatable {
+        public var ids: [String: String] = [:]
+        public var refused: [String: String] = [:]
+
+        public init(ids: [String: String] = [:], refused: [String: String] = [:]) {
+            self.ids = ids
+            self.refused = refused
         }
-        return ids
+
+        mutating func merge(_ other: Upserted) {
+            ids.merge(other.ids) { _, new in new }
+            refused.merge(other.refused) { _, new in new }
+        }
+    }
+
+    /// Creates or updates up to 100 contacts by email.
+    ///
+    /// Each input carries an `objectWriteTraceId` (its position), which asks HubSpot to write the valid inputs and
+    /// answer 207 with an error per refused one, its `context.objectWriteTraceId` naming the input; without it one
+    /// invalid input fails the whole batch with 400
+    /// (https://developers.hubspot.com/docs/api-reference/error-handling#multi-status-errors). A batch still refused
+    /// whole is `.invalid`: the caller isolates the input at fault (`HubSpotProvider.upsertIsolating`).
+    public func upsertContacts(_ contacts: [ContactInput]) async throws(ProviderFailure) -> Upserted {
+        precondition(contacts.count <= 100, "HubSpot takes at most 100 inputs per batch")
+        let inputs = contacts.enumerated().map { index, contact in
+            ["idProperty": "email", "id": contact.email, "objectWriteTraceId": String(index), "properties": contact.properties] as [String: Any]
+        }
+        let answer = try await call(.POST, HubSpotAPI.contactsBatchUpsert, json: ["inputs": inputs])
+        let emailAt = { (trace: String?) -> String? in trace.flatMap(Int.init).flatMap { contacts.indices.contains($0) ? contacts[$0].email : nil } }
+        var upserted = Upserted()
+        for result in answer["results"] as? [[String: Any]] ?? [] {
+            guard let id = result["id"] as? String else { continue }
+            let email = emailAt(result["objectWriteTraceId"] as? String) ?? ((result["properties"] as? [String: Any])?["email"] as? String)
+            if let email { upserted.ids[email.lowercased()] = id }
+        }
+        for error in answer["errors"] as? [[String: Any]] ?? [] {
+            for trace in (error["context"] as? [String: Any])?["objectWriteTraceId"] as? [String] ?? [] {
+                if let email = emailAt(trace) { upserted.refused[email.lowercased()] = Self.reason(error) }
+            }
+        }
+        return upserted
     }
 
     /// The named properties of the contacts that exist among `emails` (up to 100), by lowercased email.
@@ -57,7 +91,7 @@ public struct HubSpotClient: Sendable {
         precondition(emails.count <= 100, "HubSpot takes at most 100 inputs per batch")
         let asked = properties.contains("email") ? properties : properties + ["email"]
         let body: [String: Any] = ["idProperty": "email", "inputs": emails.map { ["id": $0] }, "properties": asked]
-        let answer = try await call(.POST, "/crm/v3/objects/contacts/batch/read", json: body)
+        let answer = try await call(.POST, HubSpotAPI.contactsBatchRead, json: body)
         var found: [String: [String: String]] = [:]
         for result in answer["results"] as? [[String: Any]] ?? [] {
             let values = (result["properties"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
@@ -66,104 +100,9 @@ public struct HubSpotClient: Sendable {
         return found
     }
 
-    /// Adds contacts to a manual list; a deleted list is `list_not_found`.
-    public func addToList(_ listID: String, contactIDs: [String]) async throws(ProviderFailure) {
-        _ = try await call(.PUT, "/crm/v3/lists/\(listID)/memberships/add", json: contactIDs, missing: .listNotFound(name: listID))
-    }
-
-    /// The list with this id; a deleted list is `list_not_found`.
-    public func list(_ listID: String) async throws(ProviderFailure) -> ProviderResource {
-        let answer = try await call(.GET, "/crm/v3/lists/\(listID)", missing: .listNotFound(name: listID))
-        let list = answer["list"] as? [String: Any] ?? [:]
-        return ProviderResource(id: "\(list["listId"] ?? listID)", name: list["name"] as? String ?? "")
-    }
-
-    /// Lists whose name contains `query` (all lists when empty).
-    public func lists(matching query: String = "") async throws(ProviderFailure) -> [ProviderResource] {
-        let answer = try await call(.POST, "/crm/v3/lists/search", json: ["query": query])
-        return (answer["lists"] as? [[String: Any]] ?? []).map { ProviderResource(id: "\($0["listId"] ?? "")", name: $0["name"] as? String ?? "") }
-    }
-
-    /// The names of the portal's contact properties.
-    public func contactProperties() async throws(ProviderFailure) -> [String] {
-        let answer = try await call(.GET, "/crm/v3/properties/contacts")
-        return (answer["results"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
-    }
-
-    /// Creates the marketing event of a broadcast; one that already exists (409) is fine.
-    public func createMarketingEvent(externalEventID: String, externalAccountID: String, name: String, startsAt: Date?) async throws(ProviderFailure)
-    {
-        var body: [String: Any] = [
-            "externalEventId": externalEventID, "externalAccountId": externalAccountID, "eventName": name, "eventOrganizer": "Switchboard",
-            "eventType": "WEBINAR",
-        ]
-        if let startsAt { body["startDateTime"] = Timestamp.format(startsAt) }
-        do {
-            _ = try await call(.POST, "/marketing/v3/marketing-events/events", json: body)
-        } catch .invalid(let message) where message.contains("answered 409") {
-            return
-        }
-    }
-
-    /// A participation to record on a marketing event: the contact's email, when, and details.
-    public struct Participation: Sendable, Equatable {
-        public var email: String
-        public var at: Date
-        public var properties: [String: String]
-
-        public init(email: String, at: Date, properties: [String: String] = [:]) {
-            self.email = email
-            self.at = at
-            self.properties = properties
-        }
-    }
-
-    /// Records `register`, `attend` or `cancel` participations by email on a marketing event.
-    public func recordParticipations(
-        externalEventID: String,
-        externalAccountID: String,
-        state: String,
-        _ participations: [Participation]
-    ) async throws(ProviderFailure) {
-        let inputs: [[String: Any]] = participations.map {
-            ["email": $0.email, "interactionDateTime": Int64($0.at.timeIntervalSince1970 * 1000), "properties": $0.properties]
-        }
-        let path =
-            "/marketing/v3/marketing-events/attendance/\(Self.pathSegment(externalEventID))/\(state)/email-create?externalAccountId=\(Self.pathSegment(externalAccountID))"
-        _ = try await call(.POST, path, json: ["inputs": inputs])
-    }
-
-    static func pathSegment(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~"))) ?? text
-    }
-
-    /// The scopes granted to an OAuth access token (401 or 404 when it no longer works).
-    public func oauthScopes() async throws(ProviderFailure) -> Set<String> {
-        let answer = try await ProviderHTTP.call(
-            http,
-            .GET,
-            baseURL + "/oauth/v1/access-tokens/\(Self.pathSegment(token))",
-            authorization: nil,
-            json: nil,
-            provider: "HubSpot",
-            pacing: pacing
-        )
-        guard answer.succeeded else {
-            if answer.status == 404 || answer.status == 401 { throw .refused(.expiredCredentials("the OAuth access token is invalid or expired")) }
-            throw Self.failure(status: answer.status, headers: answer.headers, body: answer.body ?? [:], missing: nil)
-        }
-        return Set(answer.body?["scopes"] as? [String] ?? [])
-    }
-
-    /// The scopes granted to the token (a private-app token; 401 when it no longer works).
-    public func grantedScopes() async throws(ProviderFailure) -> Set<String> {
-        let answer = try await call(.POST, "/oauth/v2/private-apps/get/access-token-info", json: ["tokenKey": token], authorized: false)
-        return Set(answer["scopes"] as? [String] ?? [])
-    }
-
     // MARK: Transport
 
-    private func call(
+    func call(
         _ method: HTTPMethod,
         _ path: String,
         json: Any? = nil,
@@ -179,34 +118,76 @@ public struct HubSpotClient: Sendable {
             provider: "HubSpot",
             pacing: pacing
         )
+        // HubSpot names the token's own limit in every answer: a Professional or Enterprise portal allows more.
+        if let max = answer.headers.first(name: "x-hubspot-ratelimit-max").flatMap(Int.init),
+            let interval = answer.headers.first(name: "x-hubspot-ratelimit-interval-milliseconds").flatMap(Double.init),
+            let budget = pacing?.budget, abs(interval / 1000 - budget.window) < 0.5
+        {
+            budget.adopt(limit: max)
+        }
         guard !answer.succeeded else { return answer.body ?? [:] }
         let failure = Self.failure(status: answer.status, headers: answer.headers, body: answer.body ?? [:], missing: missing)
         throw pacing?.note(failure) ?? failure
     }
 
     /// Maps HubSpot's answer to what Switchboard does about it.
-    static func failure(status: Int, headers: HTTPHeaders, body: [String: Any], missing: ValidationFailure?) -> ProviderFailure {
-        let message = body["message"] as? String ?? "HTTP \(status)"
+    static func failure(status: Int, headers: HTTPHeaders, body: [String: Any], missing: ValidationFailure?, now: Date = Date()) -> ProviderFailure {
+        let message = reason(body)
         switch status {
         case 401:
             return .refused(.expiredCredentials("the access token is invalid, expired or revoked"))
         case 403:
+            // MISSING_SCOPES names the scopes; any other 403 (the user behind a private app lost access to the
+            // portal: USER_DOES_NOT_HAVE_PERMISSIONS) is a permission HubSpot refuses, in its own words.
             let scopes = (body["errors"] as? [[String: Any]] ?? []).flatMap { error in
                 ((error["context"] as? [String: Any])?["requiredGranularScopes"] as? [String]) ?? []
             }
-            return .refused(.missingPermissions(scopes: scopes.isEmpty ? ["unknown scope"] : scopes))
+            if !scopes.isEmpty { return .refused(.missingPermissions(scopes: scopes)) }
+            if body["category"] as? String == "MISSING_SCOPES" { return .refused(.missingPermissions(scopes: ["a scope HubSpot did not name"])) }
+            return .refused(.permissionDenied(message))
         case 404 where missing != nil:
             return .refused(missing!)
         case 429:
-            // HubSpot's ten-second window: wait out the interval it names (Retry-After when a gateway sends one).
-            let retryAfter =
-                headers.first(name: "retry-after").flatMap(TimeInterval.init)
-                ?? headers.first(name: "x-hubspot-ratelimit-interval-milliseconds").flatMap(Double.init).map { $0 / 1000 }
-            return .throttled(retryAfter: retryAfter)
+            return throttle(headers: headers, body: body, now: now)
         case 400..<500:
             return .invalid("HubSpot answered \(status): \(message)")
         default:
             return .unavailable("HubSpot answered \(status): \(message)")
         }
+    }
+
+    /// A 429. HubSpot's `policyName` says which limit: the ten-second window (`TEN_SECONDLY_ROLLING`) is waited out
+    /// (the interval it names, or a gateway's Retry-After); the daily limit (`DAILY`) resets at midnight in the
+    /// portal's time zone, which Switchboard does not know, so it tries again at the start of each hour until then
+    /// (https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines).
+    static func throttle(headers: HTTPHeaders, body: [String: Any], now: Date) -> ProviderFailure {
+        if body["policyName"] as? String == "DAILY" {
+            let hour: TimeInterval = 3600
+            let nextHour = (now.timeIntervalSince1970 / hour).rounded(.down) * hour + hour
+            return .quotaExhausted(
+                retryAfter: nextHour - now.timeIntervalSince1970 + 5,
+                detail:
+                    "HubSpot's daily API limit for this portal is used up (it resets at midnight in the portal's time zone): deliveries wait and Switchboard tries again each hour. See docs/providers/hubspot.md#daily-limit"
+            )
+        }
+        let retryAfter =
+            headers.first(name: "retry-after").flatMap(TimeInterval.init)
+            ?? headers.first(name: "x-hubspot-ratelimit-interval-milliseconds").flatMap(Double.init).map { $0 / 1000 }
+        return .throttled(retryAfter: retryAfter)
+    }
+
+    /// HubSpot's reason in an error body: the messages of its `errors` entries when it gives them, else its
+    /// `message` (whose "Property values were not valid: [...]" carries the same per-property messages as JSON).
+    static func reason(_ error: [String: Any]) -> String {
+        let details = (error["errors"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+        if !details.isEmpty { return details.joined(separator: "; ") }
+        let message = error["message"] as? String ?? "HTTP error"
+        if let start = message.firstIndex(of: "["), message.hasSuffix("]"),
+            let entries = try? JSONSerialization.jsonObject(with: Data(message[start...].utf8)) as? [[String: Any]]
+        {
+            let messages = entries.compactMap { $0["message"] as? String }
+            if !messages.isEmpty { return messages.joined(separator: "; ") }
+        }
+        return message
     }
 }

@@ -15,10 +15,10 @@ public final class HubSpotProvider: ContactSyncProvider {
     let rateLimit: (requests: Int, window: TimeInterval)
     /// The operator's HubSpot app, when managers may connect with OAuth.
     let oauth: OAuthApp?
-    /// Marketing events known to exist, per integration and broadcast, so each is created once per process.
-    private let createdEvents = Mutex<Set<String>>([])
-    /// Live batches riding in a running resync's upserts, answered with the contacts' ids.
-    private let lane = ResyncLane<Result<[String: String], ProviderFailure>>()
+    /// Marketing events this process knows were upserted (a cache in front of the integration's `ProviderMemory`).
+    private let upsertedEvents = Mutex<Set<String>>([])
+    /// Live batches riding in a running resync's upserts, answered with what HubSpot did with their contacts.
+    private let lane = ResyncLane<Result<HubSpotClient.Upserted, ProviderFailure>>()
 
     public init(
         http: HTTPClient,
@@ -69,7 +69,8 @@ public final class HubSpotProvider: ContactSyncProvider {
         try await HubSpotValidation.check(
             client(connection),
             settings: decode(connection.settings),
-            oauth: connection.credentials["refresh_token"] != nil
+            viaOAuth: connection.credentials["refresh_token"] != nil,
+            app: oauth
         )
     }
 
@@ -124,8 +125,10 @@ public final class HubSpotProvider: ContactSyncProvider {
 
     public func options(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> [String: [ProviderResource]] {
         let client = client(connection)
-        let lists = try await client.lists()
-        let properties = try await client.contactProperties().sorted().map { ProviderResource(id: $0, name: $0) }
+        // Only what can be chosen: lists contacts can be added to, and properties HubSpot lets Switchboard write.
+        let lists = try await client.lists().map { ProviderResource(id: $0.id, name: $0.name) }
+        let properties = try await client.contactProperties().filter { !$0.readOnly }.sorted { $0.name < $1.name }
+            .map { ProviderResource(id: $0.name, name: $0.label) }
         return ["lists": lists, "properties": properties]
     }
 
@@ -138,17 +141,25 @@ public final class HubSpotProvider: ContactSyncProvider {
             if case .registered = activity.kind { return activity.contact }
             return Contact(email: activity.contact.email)
         }
-        let ids: [String: String]
+        let upserted: HubSpotClient.Upserted
         do {
-            ids = try await upsertLive(contacts, over: connection, settings: settings, client: client)
+            upserted = try await upsertLive(contacts, over: connection, settings: settings, client: client)
         } catch {
             return results.map { _ in error }
         }
+        let ids = upserted.ids
         func fail(_ indices: [Int], _ failure: ProviderFailure) {
             for index in indices where results[index] == nil { results[index] = failure }
         }
-        let registered = activities.indices.filter { if case .registered = activities[$0].kind { true } else { false } }
-        let attended = activities.indices.filter { !registered.contains($0) }
+        // A contact HubSpot refused fails its own activities; the others go on.
+        for index in activities.indices {
+            if let reason = upserted.refused[activities[index].contact.email] {
+                results[index] = Self.refusal(activities[index].contact.email, reason)
+            }
+        }
+        let synced = activities.indices.filter { results[$0] == nil }
+        let registered = synced.filter { if case .registered = activities[$0].kind { true } else { false } }
+        let attended = synced.filter { !registered.contains($0) }
         for (listID, indices) in [(settings.listID, registered), (settings.attendedListID, attended)] {
             guard let listID, !indices.isEmpty else { continue }
             do {
@@ -158,20 +169,14 @@ public final class HubSpotProvider: ContactSyncProvider {
             }
         }
         // Provider-native activity: the broadcast's marketing event with the contact's participation.
-        let groups = Dictionary(grouping: activities.indices) { index in
+        let groups = Dictionary(grouping: synced) { index in
             let attendedEvent = if case .attended = activities[index].kind { true } else { false }
             return EventGroup(broadcast: activities[index].broadcast, attended: attendedEvent)
         }
         for (group, indices) in groups.sorted(by: { $0.key.broadcast.id < $1.key.broadcast.id }) {
             do {
                 try await ensureEvent(group.broadcast, connection: connection, client: client)
-                let participations = indices.map { index in
-                    HubSpotClient.Participation(
-                        email: activities[index].contact.email,
-                        at: activities[index].occurredAt,
-                        properties: Self.participationProperties(activities[index])
-                    )
-                }
+                let participations = indices.map { Self.participation(activities[$0]) }
                 try await client.recordParticipations(
                     externalEventID: group.broadcast.id,
                     externalAccountID: connection.integrationID,
@@ -195,7 +200,7 @@ public final class HubSpotProvider: ContactSyncProvider {
         lane.open(integrationID, settings: connection.settings)
         defer { lane.close(integrationID) }
         var ids: [String: String] = [:]
-        await withTaskGroup(of: (Range<Int>, Result<[String: String], ProviderFailure>).self) { group in
+        await withTaskGroup(of: (Range<Int>, Result<HubSpotClient.Upserted, ProviderFailure>).self) { group in
             var next = 0
             func start() {
                 guard next < contacts.count else { return lane.close(integrationID) }
@@ -205,7 +210,7 @@ public final class HubSpotProvider: ContactSyncProvider {
                 // A batch carrying live contacts goes with live priority.
                 let caller = passengers.isEmpty ? client : self.client(connection, priority: .live)
                 group.addTask {
-                    let result: Result<[String: String], ProviderFailure>
+                    let result: Result<HubSpotClient.Upserted, ProviderFailure>
                     do throws(ProviderFailure) {
                         // Passengers last: a live registration's fields are newer than the stored ones.
                         let batch = contacts[chunk] + passengers.flatMap(\.contacts)
@@ -220,7 +225,15 @@ public final class HubSpotProvider: ContactSyncProvider {
             for _ in 0..<concurrentCalls { start() }
             for await (chunk, result) in group {
                 switch result {
-                case .success(let found): for index in chunk { ids[contacts[index].email] = found[contacts[index].email] }
+                case .success(let upserted):
+                    for index in chunk {
+                        let email = contacts[index].email
+                        if let reason = upserted.refused[email] {
+                            results[index] = Self.refusal(email, reason)
+                        } else {
+                            ids[email] = upserted.ids[email]
+                        }
+                    }
                 case .failure(let error): for index in chunk { results[index] = error }
                 }
                 start()
@@ -254,7 +267,7 @@ public final class HubSpotProvider: ContactSyncProvider {
         over connection: ContactSyncConnection,
         settings: HubSpotSettings,
         client: HubSpotClient
-    ) async throws(ProviderFailure) -> [String: String] {
+    ) async throws(ProviderFailure) -> HubSpotClient.Upserted {
         if contacts.count <= batchSize / 2,
             let answer = await lane.ride(contacts, integrationID: connection.integrationID, settings: connection.settings)
         {
@@ -265,7 +278,11 @@ public final class HubSpotProvider: ContactSyncProvider {
 
     /// Upserts contacts (unique by email, the last one's fields winning) with their mapped properties; first
     /// and last names that HubSpot already has are kept unless the settings allow overwriting them.
-    private func upsert(_ contacts: [Contact], settings: HubSpotSettings, client: HubSpotClient) async throws(ProviderFailure) -> [String: String] {
+    private func upsert(
+        _ contacts: [Contact],
+        settings: HubSpotSettings,
+        client: HubSpotClient
+    ) async throws(ProviderFailure) -> HubSpotClient.Upserted {
         var latest: [String: Contact] = [:]
         var order: [String] = []
         for contact in contacts {
@@ -286,28 +303,65 @@ public final class HubSpotProvider: ContactSyncProvider {
             }
             return HubSpotClient.ContactInput(email: contact.email, properties: properties)
         }
-        return try await client.upsertContacts(inputs)
+        return try await Self.upsertIsolating(inputs, client: client)
     }
 
+    /// Upserts a batch; one HubSpot refuses whole (400) is split in halves, and those again, until each input at
+    /// fault is alone and refused with HubSpot's reason: the other contacts of the batch — live contacts riding in
+    /// a resync among them — are written. A batch with one bad input costs about 2·log₂(size) more calls.
+    static func upsertIsolating(_ inputs: [HubSpotClient.ContactInput], client: HubSpotClient) async throws(ProviderFailure) -> HubSpotClient.Upserted
+    {
+        guard !inputs.isEmpty else { return HubSpotClient.Upserted() }
+        do {
+            return try await client.upsertContacts(inputs)
+        } catch .invalid(let reason) {
+            guard inputs.count > 1 else {
+                // HubSpot's words without the status the whole-batch refusal was reported with.
+                let words = reason.hasPrefix("HubSpot answered 400: ") ? String(reason.dropFirst("HubSpot answered 400: ".count)) : reason
+                return HubSpotClient.Upserted(refused: [inputs[0].email.lowercased(): words])
+            }
+            var upserted = try await upsertIsolating(Array(inputs[..<(inputs.count / 2)]), client: client)
+            upserted.merge(try await upsertIsolating(Array(inputs[(inputs.count / 2)...]), client: client))
+            return upserted
+        }
+    }
+
+    /// The failure of a contact HubSpot refused, in its words.
+    static func refusal(_ email: String, _ reason: String) -> ProviderFailure {
+        .invalid("HubSpot refused the contact \(email): \(reason)")
+    }
+
+    /// Upserts the broadcast's marketing event unless the integration's memory says this version of it (name and
+    /// start) was upserted already: the store knows it across restarts and processes, this process's cache saves
+    /// the read. Without a memory (a bare connection) the event is upserted every time, which is harmless.
     private func ensureEvent(_ broadcast: BroadcastReference, connection: ContactSyncConnection, client: HubSpotClient) async throws(ProviderFailure)
     {
-        let key = connection.integrationID + "\u{0}" + broadcast.id
-        guard !createdEvents.withLock({ $0.contains(key) }) else { return }
-        try await client.createMarketingEvent(
+        let name = broadcast.title ?? broadcast.id
+        let version = SecretToken.hash(name + "\u{0}" + (broadcast.startsAt.map(Timestamp.format) ?? "")).prefix(16)
+        let mark = "hubspot.marketing_event:\(broadcast.id):\(version)"
+        let key = connection.integrationID + "\u{0}" + mark
+        guard !upsertedEvents.withLock({ $0.contains(key) }) else { return }
+        if let memory = connection.memory, try await memory.contains(mark) {
+            _ = upsertedEvents.withLock { $0.insert(key) }
+            return
+        }
+        try await client.upsertMarketingEvent(
             externalEventID: broadcast.id,
             externalAccountID: connection.integrationID,
-            name: broadcast.title ?? broadcast.id,
+            name: name,
             startsAt: broadcast.startsAt
         )
-        _ = createdEvents.withLock { $0.insert(key) }
+        try await connection.memory?.insert(mark)
+        _ = upsertedEvents.withLock { $0.insert(key) }
     }
 
-    static func participationProperties(_ activity: ContactActivity) -> [String: String] {
-        guard case .attended(let joined, let left, let seconds) = activity.kind else { return [:] }
-        var properties = ["watch_seconds": String(seconds)]
-        if let joined { properties["joinedAt"] = Timestamp.format(joined) }
-        if let left { properties["leftAt"] = Timestamp.format(left) }
-        return properties
+    static func participation(_ activity: ContactActivity) -> HubSpotClient.Participation {
+        var participation = HubSpotClient.Participation(email: activity.contact.email, at: activity.occurredAt)
+        if case .attended(let joined, let left, _) = activity.kind {
+            participation.joinedAt = joined
+            participation.leftAt = left
+        }
+        return participation
     }
 
     /// A missing list named as the manager chose it.

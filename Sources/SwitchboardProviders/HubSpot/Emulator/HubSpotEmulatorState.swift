@@ -11,6 +11,18 @@ public final class HubSpotEmulatorState: Sendable {
         public var revoked = false
         /// OAuth access tokens expire; private-app tokens do not.
         public var expiresAt: Date?
+        public var kind: TokenKind = .privateApp
+        /// The portal user behind a private app lost access: every call answers 403 `USER_DOES_NOT_HAVE_PERMISSIONS`.
+        public var userRemoved = false
+    }
+
+    /// What kind of token a manager gives. Private-app tokens (`pat-na1-…`, `pat-eu1-…`) are known to the
+    /// token-information endpoint; Service Keys, which replace private apps for new accounts, are not documented
+    /// there, so the emulator answers them as unknown (401) and only the API calls themselves show their scopes.
+    public enum TokenKind: Sendable {
+        case privateApp
+        case serviceKey
+        case oauth
     }
 
     /// An OAuth grant: an authorization code or a refresh token, for an app, with the scopes consented to.
@@ -33,12 +45,20 @@ public final class HubSpotEmulatorState: Sendable {
         public var name: String
         public var members: [String] = []
         public var deleted = false
+        /// `MANUAL`, `SNAPSHOT` or `DYNAMIC`.
+        public var processingType = "MANUAL"
+        /// `0-1` for contacts, `0-2` companies…
+        public var objectTypeId = "0-1"
     }
 
     public struct Property: Sendable, Equatable {
         public let name: String
         public let label: String
         public let type: String
+        /// HubSpot refuses writes (`modificationMetadata.readOnlyValue`).
+        public var readOnly = false
+        /// Calculated by HubSpot (also not writable).
+        public var calculated = false
     }
 
     /// One participation recorded on a marketing event (`register`, `attend`, `cancel`).
@@ -54,6 +74,8 @@ public final class HubSpotEmulatorState: Sendable {
         public let externalAccountId: String
         public var eventName: String
         public var participations: [Participation] = []
+        /// How many times the event was created or upserted.
+        public var writes = 1
     }
 
     struct Portal {
@@ -66,6 +88,10 @@ public final class HubSpotEmulatorState: Sendable {
                 Property(name: "email", label: "Email", type: "string"), Property(name: "firstname", label: "First Name", type: "string"),
                 Property(name: "lastname", label: "Last Name", type: "string"), Property(name: "company", label: "Company Name", type: "string"),
                 Property(name: "phone", label: "Phone Number", type: "string"),
+                Property(name: "hs_object_id", label: "Record ID", type: "number", readOnly: true, calculated: true),
+                Property(name: "createdate", label: "Create Date", type: "datetime", readOnly: true),
+                Property(name: "lastmodifieddate", label: "Last Modified Date", type: "datetime", readOnly: true),
+                Property(name: "hubspotscore", label: "HubSpot Score", type: "number", calculated: true),
             ].map { ($0.name, $0) }
         )
         var events: [String: MarketingEvent] = [:]
@@ -78,6 +104,11 @@ public final class HubSpotEmulatorState: Sendable {
         var codes: [String: Grant] = [:]
         var refreshTokens: [String: Grant] = [:]
         var accessTokenLifetime: TimeInterval = 1800
+        /// Batch upserts refuse a batch with an invalid input whole (400), trace ids or not, as the 2026-09
+        /// contacts specification allows (it lists 200 and errors, no 207).
+        var refusesBatchesWhole = false
+        /// The portal's daily API limit is used up: every call answers 429 `DAILY`.
+        var dailyLimitReached = false
     }
 
     let portal = Mutex(Portal())
@@ -90,9 +121,28 @@ public final class HubSpotEmulatorState: Sendable {
 
     /// Issues a token with these scopes; returns it.
     @discardableResult
-    public func issueToken(scopes: Set<String> = HubSpotScopes.all, _ token: String = "pat-na1-\(UUID().uuidString.lowercased())") -> String {
-        portal.withLock { $0.tokens[token] = Token(scopes: scopes) }
+    public func issueToken(
+        scopes: Set<String> = HubSpotScopes.all,
+        _ token: String = "pat-na1-\(UUID().uuidString.lowercased())",
+        kind: TokenKind = .privateApp
+    ) -> String {
+        portal.withLock { $0.tokens[token] = Token(scopes: scopes, kind: kind) }
         return token
+    }
+
+    /// The user who created a private app is removed from the portal: the token's calls answer 403.
+    public func removeUser(of token: String) {
+        portal.withLock { $0.tokens[token]?.userRemoved = true }
+    }
+
+    /// Batch upserts refuse invalid batches whole even with trace ids (see `Portal.refusesBatchesWhole`).
+    public func refuseBatchesWhole(_ refuse: Bool = true) {
+        portal.withLock { $0.refusesBatchesWhole = refuse }
+    }
+
+    /// The portal's daily API limit is used up (`true`), or a new day began (`false`).
+    public func reachDailyLimit(_ reached: Bool = true) {
+        portal.withLock { $0.dailyLimitReached = reached }
     }
 
     /// Registers an OAuth app (HubSpot developer account › Apps): its client id and secret.
@@ -123,13 +173,13 @@ public final class HubSpotEmulatorState: Sendable {
         portal.withLock { _ = $0.tokens[token]?.scopes.remove(scope) }
     }
 
-    /// Creates a manual (static) contact list; returns its id.
+    /// Creates a contact list (manual unless told otherwise); returns its id.
     @discardableResult
-    public func createList(named name: String) -> String {
+    public func createList(named name: String, processingType: String = "MANUAL", objectTypeId: String = "0-1") -> String {
         portal.withLock { portal in
             let id = String(portal.nextID)
             portal.nextID += 1
-            portal.lists[id] = ContactList(listId: id, name: name)
+            portal.lists[id] = ContactList(listId: id, name: name, processingType: processingType, objectTypeId: objectTypeId)
             return id
         }
     }
@@ -151,14 +201,20 @@ public final class HubSpotEmulatorState: Sendable {
         }
     }
 
+    /// Gives a list another processing type. HubSpot fixes a list's type when it is made; this stands for a list
+    /// chosen before Switchboard checked types (an active list saved by an older version).
+    public func setProcessingType(_ type: String, of listID: String) {
+        portal.withLock { $0.lists[listID]?.processingType = type }
+    }
+
     /// Deletes a list: later calls about it answer 404.
     public func deleteList(_ listID: String) {
         portal.withLock { $0.lists[listID]?.deleted = true }
     }
 
     /// Adds a custom contact property.
-    public func defineProperty(_ name: String, label: String, type: String = "string") {
-        portal.withLock { $0.properties[name] = Property(name: name, label: label, type: type) }
+    public func defineProperty(_ name: String, label: String, type: String = "string", readOnly: Bool = false) {
+        portal.withLock { $0.properties[name] = Property(name: name, label: label, type: type, readOnly: readOnly) }
     }
 
     /// The next `count` authorized requests fail with `status` (e.g. 502), before any work is done.

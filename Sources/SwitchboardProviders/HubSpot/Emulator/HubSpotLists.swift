@@ -1,23 +1,42 @@
-/// The emulator's lists endpoints (v3 lists of contacts, manual processing).
+/// The emulator's lists endpoints (https://developers.hubspot.com/docs/guides/api/crm/lists/overview).
 enum HubSpotLists {
-    /// `POST /crm/v3/lists/search` with `{"query": "..."}`: lists whose name contains the query.
+    /// `POST …/lists/search` with `{"query", "count", "offset", "processingTypes"}`: lists whose name contains the
+    /// query, `count` at a time (20 unless given, at most 500), from `offset`; `hasMore` and the next `offset` say
+    /// whether another page follows.
     static func search(_ body: Any?, in portal: HubSpotEmulatorState.Portal) -> HubSpotReply {
-        let query = ((body as? [String: Any])?["query"] as? String ?? "").lowercased()
-        let lists = portal.lists.values.filter { !$0.deleted && (query.isEmpty || $0.name.lowercased().contains(query)) }
-            .sorted { $0.listId < $1.listId }
-        return .ok(["lists": lists.map(json), "hasMore": false, "offset": lists.count, "total": lists.count])
+        let fields = body as? [String: Any] ?? [:]
+        let query = (fields["query"] as? String ?? "").lowercased()
+        let count = fields["count"] as? Int ?? 20
+        let offset = fields["offset"] as? Int ?? 0
+        guard (1...500).contains(count), offset >= 0 else { return .invalid("count must be between 1 and 500, and offset at least 0") }
+        let types = fields["processingTypes"] as? [String] ?? []
+        let lists = portal.lists.values.filter { list in
+            !list.deleted && (query.isEmpty || list.name.lowercased().contains(query)) && (types.isEmpty || types.contains(list.processingType))
+        }
+        .sorted { $0.listId < $1.listId }
+        let page = Array(lists.dropFirst(offset).prefix(count))
+        return .ok(["lists": page.map(json), "hasMore": offset + page.count < lists.count, "offset": offset + page.count, "total": lists.count])
     }
 
-    /// `GET /crm/v3/lists/{listId}`.
+    /// `GET …/lists/{listId}`.
     static func get(_ listID: String, in portal: HubSpotEmulatorState.Portal) -> HubSpotReply {
         guard let list = portal.lists[listID], !list.deleted else { return .notFound("List does not exist with ID \(listID).") }
         return .ok(["list": json(list)])
     }
 
-    /// `PUT /crm/v3/lists/{listId}/memberships/add` with an array of record ids. Missing records are reported,
-    /// existing members ignored; note HubSpot's own spelling `recordsIdsAdded`.
+    /// `PUT …/lists/{listId}/memberships/add` with an array of record ids. Missing records are reported,
+    /// existing members ignored; note HubSpot's own spelling `recordsIdsAdded`. Only manual and snapshot lists
+    /// take members by API (the error for others is not documented: a 400 like HubSpot's other list errors).
     static func add(_ body: Any?, to listID: String, in portal: inout HubSpotEmulatorState.Portal) -> HubSpotReply {
         guard let list = portal.lists[listID], !list.deleted else { return .notFound("List does not exist with ID \(listID).") }
+        guard ["MANUAL", "SNAPSHOT"].contains(list.processingType) else {
+            return .error(
+                status: 400,
+                category: "VALIDATION_ERROR",
+                message: "List \(listID) has processingType \(list.processingType); memberships can only be changed on MANUAL or SNAPSHOT lists",
+                extra: ["subCategory": "ListError.INVALID_PROCESSING_TYPE"]
+            )
+        }
         guard let ids = (body as? [Any])?.map({ "\($0)" }) else { return .invalid("Invalid input JSON: expected an array of record ids") }
         var added: [String] = []
         var missing: [String] = []
@@ -37,6 +56,9 @@ enum HubSpotLists {
     }
 
     static func json(_ list: HubSpotEmulatorState.ContactList) -> [String: Any] {
-        ["listId": list.listId, "name": list.name, "processingType": "MANUAL", "objectTypeId": "0-1", "size": list.members.count]
+        [
+            "listId": list.listId, "name": list.name, "processingType": list.processingType, "objectTypeId": list.objectTypeId,
+            "size": list.members.count,
+        ]
     }
 }

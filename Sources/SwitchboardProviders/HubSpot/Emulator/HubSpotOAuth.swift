@@ -50,10 +50,29 @@ struct HubSpotOAuth {
                 portal.refreshTokens[refresh] = grant
                 let access = "oauth-" + OAuthEmulation.token()
                 let lifetime = portal.accessTokenLifetime
-                portal.tokens[access] = .init(scopes: grant.scopes, expiresAt: Date().addingTimeInterval(lifetime))
+                portal.tokens[access] = .init(scopes: grant.scopes, expiresAt: Date().addingTimeInterval(lifetime), kind: .oauth)
                 return OAuthEmulation.json(
                     .ok,
                     ["token_type": "bearer", "access_token": access, "refresh_token": refresh, "expires_in": Int(lifetime)]
+                )
+            }
+        }
+        // Token introspection (date-versioned, form-encoded, with the app's credentials): `active` and the scopes.
+        router.post("/oauth/\(HubSpotAPI.version)/token/introspect") { request, _ in
+            let form = await OAuthEmulation.form(request)
+            return state.portal.withLock { portal -> Response in
+                guard let clientID = form["client_id"], portal.apps[clientID] != nil, portal.apps[clientID] == form["client_secret"] else {
+                    return OAuthEmulation.json(.unauthorized, ["status": "BAD_CLIENT_ID", "message": "missing or unknown client_id"])
+                }
+                guard let key = form["token"], let token = portal.tokens[key], !token.revoked, token.kind == .oauth, let expires = token.expiresAt,
+                    expires > Date()
+                else { return OAuthEmulation.json(.ok, ["active": false]) }
+                return OAuthEmulation.json(
+                    .ok,
+                    [
+                        "active": true, "scopes": token.scopes.sorted(), "hub_id": state.hubID, "client_id": clientID, "token_use": "access_token",
+                        "expires_in": Int(expires.timeIntervalSinceNow),
+                    ]
                 )
             }
         }

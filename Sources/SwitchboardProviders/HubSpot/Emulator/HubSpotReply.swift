@@ -6,6 +6,8 @@ import NIOCore
 /// An emulator answer, with HubSpot's error bodies (`status`, `message`, `correlationId`, `category`).
 enum HubSpotReply {
     case ok(Any)
+    /// 207: a batch written in part, with `errors`.
+    case multiStatus(Any)
     case error(status: Int, category: String, message: String, extra: [String: Any] = [:])
 
     static var unauthorized: HubSpotReply {
@@ -23,6 +25,16 @@ enum HubSpotReply {
             category: "RATE_LIMIT",
             message: "You have reached your ten_secondly_rolling limit.",
             extra: ["errorType": "RATE_LIMIT", "policyName": "TEN_SECONDLY_ROLLING"]
+        )
+    }
+
+    /// The daily limit's 429 (https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines).
+    static var dailyLimit: HubSpotReply {
+        .error(
+            status: 429,
+            category: "RATE_LIMIT",
+            message: "You have reached your daily limit.",
+            extra: ["errorType": "RATE_LIMIT", "policyName": "DAILY"]
         )
     }
 
@@ -47,6 +59,23 @@ enum HubSpotReply {
         .error(status: 400, category: "VALIDATION_ERROR", message: message)
     }
 
+    /// HubSpot's 400 for invalid property values: the validation results as JSON in the message, and one
+    /// `errors` entry per result (https://developers.hubspot.com/docs/api-reference/latest/crm/using-object-apis).
+    static func invalidProperties(_ problems: [[String: Any]]) -> HubSpotReply {
+        let error = propertyError(problems, context: [:])
+        return .error(status: 400, category: "VALIDATION_ERROR", message: error["message"] as? String ?? "", extra: ["errors": error["errors"] ?? []])
+    }
+
+    /// One error entry of invalid property values, as in a 400 body or a 207's `errors`.
+    static func propertyError(_ problems: [[String: Any]], context: [String: [String]]) -> [String: Any] {
+        let results =
+            (try? JSONSerialization.data(withJSONObject: problems, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        return [
+            "status": "error", "category": "VALIDATION_ERROR", "message": "Property values were not valid: \(results)", "context": context,
+            "errors": problems.map { ["message": $0["message"] ?? "", "code": $0["error"] ?? ""] },
+        ]
+    }
+
     static func serverError(_ status: Int) -> HubSpotReply {
         .error(status: status, category: "INTERNAL_ERROR", message: "internal error")
     }
@@ -55,6 +84,7 @@ enum HubSpotReply {
         let (status, object): (Int, Any) =
             switch self {
             case .ok(let body): (200, body)
+            case .multiStatus(let body): (207, body)
             case .error(let status, let category, let message, let extra):
                 (
                     status,
