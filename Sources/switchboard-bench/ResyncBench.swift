@@ -124,7 +124,7 @@ struct ResyncBench: AsyncParsableCommand {
     static func byEndpoint(_ now: [String: Int], since before: [String: Int]) -> String {
         let kinds: [(String, String)] = [
             ("batch/upsert", "upsert"), ("batch/read", "read"), ("memberships", "lists"), ("attendance", "participations"),
-            ("marketing-events/events", "marketing events"),
+            ("/events/", "marketing events"),
         ]
         var counts: [String: Int] = [:]
         for (path, count) in now {
