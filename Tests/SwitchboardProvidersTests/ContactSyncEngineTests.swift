@@ -112,16 +112,10 @@ struct ContactSyncEngineTests {
             try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
                 let workspace = harness.workspace.id
                 let id = try await connectHubSpot(harness, token: token, settings: ["list_id": .string(listID)])
-                let sweep = ValidationSweep(
-                    store: harness.store,
-                    integrations: harness.integrations,
-                    interval: .seconds(3600),
-                    logger: .init(label: "t")
-                )
-                #expect(await sweep.sweep() == 0)
+                #expect(await harness.sweep() == 0)
                 emulator.state.removeScope(HubSpotScopes.listsWrite, from: token)
-                #expect(await sweep.sweep() == 1)
-                let paused = try #require(try await harness.store.integration(workspaceID: workspace, id: id))
+                #expect(await harness.sweep() == 1)
+                let paused = try #require(try await harness.stored(id))
                 #expect(paused.pauseReason == .missingPermissions)
                 #expect(paused.statusDetail?.contains(HubSpotScopes.listsWrite) == true)
                 emulator.state.deleteList(listID)

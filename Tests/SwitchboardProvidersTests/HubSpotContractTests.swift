@@ -32,10 +32,10 @@ struct HubSpotContractTests {
                 let contacts = emulator.state.contactsByEmail
                 #expect(Set(contacts.keys) == ["ada@example.com", "cy@example.com", "di@example.com"])
                 #expect(contacts["cy@example.com"]?.properties["score"] == "30")
-                let failed = try await Self.deliveries(harness, id, .failed)
+                let failed = try await harness.deliveries(of: id, .failed)
                 #expect(failed.count == 1)
                 #expect(failed.first?.lastError?.contains("HubSpot refused the contact bob@example.com: lots was not a valid number") == true)
-                #expect(try await harness.store.integration(workspaceID: harness.workspace.id, id: id)?.status != .paused)
+                #expect(try await harness.stored(id)?.status != .paused)
 
                 // A resync page: 150 contacts, one bad, in batches of 100.
                 let provider = HubSpotProvider(http: .shared, baseURL: url)
@@ -137,14 +137,8 @@ struct HubSpotContractTests {
                 #expect(try await harness.store.integration(workspaceID: workspace, id: id)?.settings.contains(lists[0]) == true)
                 // A list saved before types were checked: validation pauses the integration and says why.
                 emulator.state.setProcessingType("DYNAMIC", of: lists[0])
-                let sweep = ValidationSweep(
-                    store: harness.store,
-                    integrations: harness.integrations,
-                    interval: .seconds(3600),
-                    logger: .init(label: "t")
-                )
-                #expect(await sweep.sweep() == 1)
-                let paused = try #require(try await harness.store.integration(workspaceID: workspace, id: id))
+                #expect(await harness.sweep() == 1)
+                let paused = try #require(try await harness.stored(id))
                 #expect(paused.pauseReason == .listNotFound)
                 #expect(paused.statusDetail?.contains("static (manual or snapshot) list") == true, "\(paused.statusDetail ?? "")")
             }
@@ -196,17 +190,17 @@ struct HubSpotContractTests {
                 emulator.state.reachDailyLimit()
                 let before = emulator.state.requestCount
                 try await harness.ingest([Self.registration("ada@example.com")])
-                var integration = try #require(try await harness.store.integration(workspaceID: harness.workspace.id, id: id))
+                var integration = try #require(try await harness.stored(id))
                 let deadline = ContinuousClock.now + .seconds(10)
                 while integration.status != .failedSync, ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(50))
-                    integration = try #require(try await harness.store.integration(workspaceID: harness.workspace.id, id: id))
+                    integration = try #require(try await harness.stored(id))
                 }
                 #expect(integration.status == .failedSync)
                 #expect(integration.statusDetail?.contains("daily API limit") == true, "\(integration.statusDetail ?? "")")
                 try await Task.sleep(for: .seconds(1))
                 #expect(emulator.state.requestCount - before <= 2, "not retried every few seconds")
-                let waiting = try #require(try await Self.deliveries(harness, id, .pending).first)
+                let waiting = try #require(try await harness.deliveries(of: id, .pending).first)
                 let nextHour = (Date().timeIntervalSince1970 / 3600).rounded(.down) * 3600 + 3600
                 #expect(Double(waiting.nextAttemptAt ?? 0) / 1000 >= nextHour, "waits for the next hour")
             }
@@ -223,7 +217,7 @@ struct HubSpotContractTests {
                 emulator.state.removeUser(of: token)
                 try await harness.ingest([Self.registration("ada@example.com")])
                 #expect(try await harness.settle())
-                let paused = try #require(try await harness.store.integration(workspaceID: harness.workspace.id, id: id))
+                let paused = try #require(try await harness.stored(id))
                 #expect(paused.pauseReason == .missingPermissions)
                 #expect(paused.statusDetail?.contains("no longer has access to this HubSpot account") == true, "\(paused.statusDetail ?? "")")
                 #expect(paused.statusDetail?.contains("unknown scope") == false)
@@ -268,14 +262,5 @@ struct HubSpotContractTests {
                 "registrant": ["email": .string(email), "first_name": "Ada", "custom_fields": .object(fields.mapValues(JSONValue.string))],
             ]
         )
-    }
-
-    static func deliveries(_ harness: EngineHarness, _ id: String, _ status: DeliveryStatus) async throws -> [Delivery] {
-        try await harness.store.deliveries(
-            workspaceID: harness.workspace.id,
-            filter: DeliveryFilter(integrationID: id, status: status),
-            limit: 50,
-            cursor: nil
-        ).items
     }
 }

@@ -51,14 +51,7 @@ struct MailchimpContractTests {
                 let id = try await Self.connect(harness, key: key, audience: audience)
                 try await harness.ingest([Fixtures.registration("ada@example.com", at: registeredAt)])
                 #expect(try await harness.settle())
-                let delivery = try #require(
-                    try await harness.store.deliveries(
-                        workspaceID: harness.workspace.id,
-                        filter: DeliveryFilter(integrationID: id),
-                        limit: 1,
-                        cursor: nil
-                    ).items.first
-                )
+                let delivery = try #require(try await harness.deliveries(of: id, .succeeded).first)
                 _ = try await harness.store.redeliver(workspaceID: harness.workspace.id, id: delivery.id)
                 #expect(try await harness.settle())
                 let log = try #require(emulator.state.members(of: audience)["ada@example.com"]?.eventLog)
@@ -142,14 +135,8 @@ struct MailchimpContractTests {
                 let id = try await harness.integrations.completeSetup(workspaceID: workspace, id: created.id).id
                 // A field made required in Mailchimp later: validation pauses the integration and names it.
                 emulator.state.defineMergeField("ROLE", name: "Role", required: true, in: audience)
-                let sweep = ValidationSweep(
-                    store: harness.store,
-                    integrations: harness.integrations,
-                    interval: .seconds(3600),
-                    logger: .init(label: "t")
-                )
-                #expect(await sweep.sweep() == 1)
-                let paused = try #require(try await harness.store.integration(workspaceID: workspace, id: id))
+                #expect(await harness.sweep() == 1)
+                let paused = try #require(try await harness.stored(id))
                 #expect(paused.pauseReason == .listNotFound)
                 #expect(paused.statusDetail?.contains("requires the merge fields ROLE (Role)") == true, "\(paused.statusDetail ?? "")")
             }
@@ -200,16 +187,10 @@ struct MailchimpContractTests {
                 let ada = try #require(emulator.state.members(of: audience)["ada@example.com"])
                 #expect(ada.mergeFields == ["FNAME": "Ada", "SCORE": "42", "SIGNUP": "2026-11-24", "BDAY": "12/10"])
                 #expect(emulator.state.members(of: audience)["bob@example.com"] == nil)
-                let failed = try await harness.store.deliveries(
-                    workspaceID: workspace,
-                    filter: DeliveryFilter(integrationID: id, status: .failed),
-                    limit: 10,
-                    cursor: nil
-                ).items
+                let failed = try await harness.deliveries(of: id, .failed)
                 #expect(failed.count == 1)
                 #expect(failed.first?.lastError?.contains("SCORE takes a number") == true, "\(failed.first?.lastError ?? "")")
-                let integration = try #require(try await harness.store.integration(workspaceID: workspace, id: id))
-                #expect(integration.status != .paused)
+                #expect(try await harness.stored(id)?.status != .paused)
             }
         }
     }
