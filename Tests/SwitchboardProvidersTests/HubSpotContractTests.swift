@@ -171,6 +171,18 @@ struct HubSpotContractTests {
                         #expect(errors.map(\.field) == ["settings/properties"] && errors.first?.message.contains(says) == true, "\(errors)")
                     }
                 }
+                // A mapped property deleted in HubSpot later: every contact would be refused alike, so the integration pauses.
+                _ = try await harness.integrations.update(
+                    workspaceID: workspace,
+                    id: id,
+                    changes: .init(settings: ["properties": ["jobtitle": "custom_fields.role"]])
+                )
+                emulator.state.deleteProperty("jobtitle")
+                try await harness.ingest([Self.registration("ada@example.com", fields: ["role": "CTO"])])
+                #expect(try await harness.settle())
+                let paused = try #require(try await harness.stored(id))
+                #expect(paused.pauseReason == .listNotFound)
+                #expect(paused.statusDetail?.contains("Property \"jobtitle\" does not exist") == true, "\(paused.statusDetail ?? "")")
             }
         }
     }
@@ -200,6 +212,10 @@ struct HubSpotContractTests {
                 #expect(integration.statusDetail?.contains("daily API limit") == true, "\(integration.statusDetail ?? "")")
                 try await Task.sleep(for: .seconds(1))
                 #expect(emulator.state.requestCount - before <= 2, "not retried every few seconds")
+                // Nothing waits an hour inside a call: the selectors answer at once that HubSpot cannot be reached now.
+                let asked = ContinuousClock.now
+                await #expect(throws: IntegrationError.self) { try await harness.integrations.options(workspaceID: harness.workspace.id, id: id) }
+                #expect(ContinuousClock.now - asked < .seconds(5))
                 let waiting = try #require(try await harness.deliveries(of: id, .pending).first)
                 let nextHour = (Date().timeIntervalSince1970 / 3600).rounded(.down) * 3600 + 3600
                 #expect(Double(waiting.nextAttemptAt ?? 0) / 1000 >= nextHour, "waits for the next hour")

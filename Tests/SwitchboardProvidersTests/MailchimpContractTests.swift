@@ -61,7 +61,7 @@ struct MailchimpContractTests {
         }
     }
 
-    @Test("live sync and a resync of the same key stay within Mailchimp's 10 simultaneous connections")
+    @Test("live sync and a resync of the same key stay within Mailchimp's 10 simultaneous connections (8, two kept in hand)")
     func connectionsShared() async throws {
         let emulator = MailchimpEmulator()
         let key = emulator.state.issueKey()
@@ -89,7 +89,7 @@ struct MailchimpContractTests {
                 #expect(try await harness.store.job(workspaceID: harness.workspace.id, id: job.id)?.failed == 0)
                 #expect(emulator.state.members(of: audience).count == 300)
                 #expect(emulator.state.tooManyConnectionsCount == 0, "no request was refused for too many connections")
-                #expect(emulator.state.peakConcurrency <= 10)
+                #expect(emulator.state.peakConcurrency <= 8)
             }
         }
     }

@@ -152,6 +152,16 @@ public struct ResyncRunner: Service {
             let results = await sync(contacts, provider: provider, connection: connection)
             // Stopped mid-page (shutdown): save nothing of this page; the next runner starts it again.
             guard !Task.isCancelled else { return }
+            if let wait = results.lazy.compactMap({ if case .quotaExhausted(let after, _)? = $0 { after } else { nil } }).max() {
+                // The provider's quota is used up for a while (HubSpot's daily limit): the job keeps its lease, waits, and
+                // does this page again; contacts are not counted failed for it.
+                logger.info("resync waits for the provider's quota", metadata: ["job": "\(job.id)", "seconds": "\(Int(wait))"])
+                guard await waitKeepingLease(wait, job: job) else { return }
+                reading.cancel()
+                let checkpoint = job.checkpoint
+                reading = Task { try await read(after: checkpoint) }
+                continue
+            }
             if let refusal = results.lazy.compactMap({ if case .refused(let failure)? = $0 { failure } else { nil } }).first {
                 // The provider refused the integration itself: it pauses, and the job stops with the reason.
                 _ = try? await integrations.pauseAfterValidation(integration, failure: refusal, provider: provider, now: Date())
@@ -207,6 +217,22 @@ public struct ResyncRunner: Service {
             for (index, result) in zip(retry, again) { results[index] = result }
         }
         return results
+    }
+
+    /// Sleeps `seconds`, renewing the job's lease meanwhile; false when the job was cancelled, taken over or the
+    /// runner stops.
+    private func waitKeepingLease(_ seconds: TimeInterval, job: Job) async -> Bool {
+        let until = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        while ContinuousClock.now < until {
+            let step = min(until - ContinuousClock.now, .milliseconds(Int64(lease * 1000 / 3)))
+            do {
+                try await Task.sleep(for: step)
+            } catch {
+                return false
+            }
+            guard (try? await store.saveJobProgress(job, worker: workerID, now: Date(), lease: lease)) == true else { return false }
+        }
+        return !Task.isCancelled
     }
 
     private func finish(_ job: Job, integration: Integration) async {

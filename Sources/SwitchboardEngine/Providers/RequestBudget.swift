@@ -32,6 +32,8 @@ public final class RequestBudget: Sendable {
         /// Start times of the requests in the current window, oldest first.
         var sent: [ContinuousClock.Instant] = []
         var blockedUntil: ContinuousClock.Instant?
+        /// Why the provider stopped the budget for long (a daily quota), to say while callers are turned away.
+        var blockedDetail: String?
         /// Live requests waiting for a slot: background work waits while there are any.
         var liveWaiting = 0
         /// When background work last took a request: live sync gathers more per call while it runs.
@@ -120,16 +122,37 @@ public final class RequestBudget: Sendable {
         state.withLock { state in state.lastUse.map { ContinuousClock.now - $0 < recent } ?? false }
     }
 
-    /// Waits until a request may be sent, and counts it.
+    /// The budget is stopped for longer than a caller waits (`longestWait`): a provider's long 429 (a daily quota,
+    /// a Retry-After of minutes). Nothing waits that out inside a call, holding a delivery's claim or a manager's
+    /// request: `acquire` throws this at once, for the caller to try again after `retryAfter`.
+    public struct Exhausted: Error, Sendable {
+        public let retryAfter: TimeInterval
+        public let detail: String?
+    }
+
+    /// The longest `acquire` waits for a stop to end.
+    public static let longestWait: Duration = .seconds(30)
+
+    /// Waits until a request may be sent, and counts it; throws `Exhausted` when the budget is stopped for longer
+    /// than `longestWait`.
     public func acquire(_ priority: Priority = .live) async throws {
         var waiting = false
         defer {
             if waiting { state.withLock { $0.liveWaiting -= 1 } }
         }
         while true {
+            var exhausted: Exhausted?
             let wait: Duration? = state.withLock { state in
                 let now = ContinuousClock.now
                 state.lastUse = now
+                if let blocked = state.blockedUntil, blocked - now > Self.longestWait {
+                    let left = blocked - now
+                    exhausted = Exhausted(
+                        retryAfter: Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18,
+                        detail: state.blockedDetail
+                    )
+                    return nil
+                }
                 // This process's share of the limit, and of the reserve that background work leaves to live sync.
                 let limit = state.allowance ?? state.limit
                 let allowed = priority == .live ? limit : limit - min(reserve, limit - 1)
@@ -168,16 +191,19 @@ public final class RequestBudget: Sendable {
                 // The request that leaves the window soonest makes room.
                 return state.sent[state.sent.count - allowed] + span - now
             }
+            if let exhausted { throw exhausted }
             guard let wait else { return }
             try await Task.sleep(for: wait)
         }
     }
 
-    /// The provider answered 429: nobody sends for `retryAfter` (or a whole window when it did not say).
-    public func throttled(retryAfter: TimeInterval?) {
+    /// The provider answered 429: nobody sends for `retryAfter` (or a whole window when it did not say); `detail`
+    /// says why when the wait is a long one (a daily quota used up).
+    public func throttled(retryAfter: TimeInterval?, detail: String? = nil) {
         let seconds = retryAfter ?? max(window, 1)
         state.withLock { state in
             let until = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+            if until >= state.blockedUntil ?? until { state.blockedDetail = detail }
             state.blockedUntil = max(state.blockedUntil ?? until, until)
         }
     }

@@ -23,7 +23,7 @@ struct ProviderHTTP {
         func note(_ failure: ProviderFailure) -> ProviderFailure {
             switch failure {
             case .throttled(let retryAfter): budget.throttled(retryAfter: retryAfter)
-            case .quotaExhausted(let retryAfter, _): budget.throttled(retryAfter: retryAfter)
+            case .quotaExhausted(let retryAfter, let detail): budget.throttled(retryAfter: retryAfter, detail: detail)
             default: break
             }
             return failure
@@ -54,6 +54,10 @@ struct ProviderHTTP {
         request.headers.add(name: "user-agent", value: "Switchboard/1.0")
         do {
             try await pacing?.budget.acquire(pacing?.priority ?? .live)
+        } catch let exhausted as RequestBudget.Exhausted {
+            // Stopped for long by the provider: the caller tries again later instead of holding on here.
+            if let detail = exhausted.detail { throw .quotaExhausted(retryAfter: exhausted.retryAfter, detail: detail) }
+            throw .throttled(retryAfter: exhausted.retryAfter)
         } catch {
             throw .unavailable("cancelled while waiting for \(provider)'s rate limit")
         }

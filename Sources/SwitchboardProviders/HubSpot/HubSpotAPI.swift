@@ -7,7 +7,7 @@ import Foundation
 /// September 2027 (https://developers.hubspot.com/docs/developer-tooling/platform/versioning,
 /// https://developers.hubspot.com/changelog/legacy-apis-and-legacy-apps-whats-going-unsupported-and-when). Moving to
 /// a newer version is changing `version` here, after reading that version's changelog. Token information for
-/// private-app tokens and the OAuth token endpoint have no date-versioned path yet.
+/// private-app tokens has no date-versioned path yet.
 public enum HubSpotAPI {
     /// The API version Switchboard speaks (general availability: 8 September 2026).
     public static let version = "2026-09"
@@ -28,7 +28,8 @@ public enum HubSpotAPI {
     static var tokenIntrospection: String { "/oauth/\(version)/token/introspect" }
     /// Private-app token information (`{"tokenKey": …}`), documented with legacy private apps only.
     static let privateAppTokenInfo = "/oauth/v2/private-apps/get/access-token-info"
-    static let oauthToken = "/oauth/v1/token"
+    /// The OAuth token endpoint (authorization-code and refresh-token grants, form-encoded in the body).
+    static var oauthToken: String { "/oauth/\(version)/token" }
 
     /// A path segment, percent-encoded.
     static func segment(_ text: String) -> String {

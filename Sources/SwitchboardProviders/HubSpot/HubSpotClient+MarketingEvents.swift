@@ -43,13 +43,17 @@ extension HubSpotClient {
         }
     }
 
-    /// Records `register`, `attend` or `cancel` participations by email on a marketing event.
+    /// Records `register`, `attend` or `cancel` participations by email on a marketing event; returns those HubSpot
+    /// refused, by lowercased email, with its reason. The answer lists what was recorded (`results`, by email) and
+    /// what was not (`errors`, which name no input): a participation missing from the results of an answer with errors
+    /// was refused.
+    @discardableResult
     public func recordParticipations(
         externalEventID: String,
         externalAccountID: String,
         state: String,
         _ participations: [Participation]
-    ) async throws(ProviderFailure) {
+    ) async throws(ProviderFailure) -> [String: String] {
         let inputs: [[String: Any]] = participations.map {
             [
                 "email": $0.email, "interactionDateTime": Timestamp.milliseconds($0.at), "properties": $0.properties(state: state),
@@ -57,6 +61,15 @@ extension HubSpotClient {
             ]
         }
         let path = HubSpotAPI.attendance(externalEventID, state: state) + "?externalAccountId=" + HubSpotAPI.segment(externalAccountID)
-        _ = try await call(.POST, path, json: ["inputs": inputs])
+        let answer = try await call(.POST, path, json: ["inputs": inputs])
+        let errors = answer["errors"] as? [[String: Any]] ?? []
+        guard !errors.isEmpty else { return [:] }
+        let recorded = Set((answer["results"] as? [[String: Any]] ?? []).compactMap { ($0["email"] as? String)?.lowercased() })
+        let why = errors.map(Self.reason).joined(separator: "; ")
+        var refused: [String: String] = [:]
+        for participation in participations where !recorded.contains(participation.email.lowercased()) {
+            refused[participation.email.lowercased()] = why
+        }
+        return refused
     }
 }

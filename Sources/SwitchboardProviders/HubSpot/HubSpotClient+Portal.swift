@@ -65,17 +65,23 @@ extension HubSpotClient {
     /// The list with this id; a deleted list is `list_not_found`.
     public func list(_ listID: String) async throws(ProviderFailure) -> HubSpotList {
         let answer = try await call(.GET, HubSpotAPI.list(listID), missing: .listNotFound(name: listID))
-        return HubSpotList(answer["list"] as? [String: Any] ?? [:]) ?? HubSpotList(id: listID, name: listID)
+        guard let list = (answer["list"] as? [String: Any]).flatMap(HubSpotList.init) else {
+            throw .unavailable("HubSpot answered without the list \(listID)")
+        }
+        return list
     }
 
     /// The lists contacts can be added to whose name contains `query` (all when empty): every page of HubSpot's list
-    /// search (500 a page, its most), manual and snapshot lists of contacts only.
+    /// search (500 a page, its most), manual and snapshot lists of contacts only. The 2026-09 search requires
+    /// `offset`, `processingTypes`, `listIds` (empty: any) and `additionalProperties`
+    /// (https://developers.hubspot.com/docs/api-reference/latest/crm/lists/lists/search-lists).
     public func lists(matching query: String = "") async throws(ProviderFailure) -> [HubSpotList] {
         var lists: [HubSpotList] = []
         var offset = 0
         while true {
             let body: [String: Any] = [
-                "query": query, "count": 500, "offset": offset, "processingTypes": ["MANUAL", "SNAPSHOT"], "additionalProperties": [String](),
+                "query": query, "count": 500, "offset": offset, "processingTypes": ["MANUAL", "SNAPSHOT"], "listIds": [String](),
+                "objectTypeId": "0-1", "additionalProperties": [String](),
             ]
             let answer = try await call(.POST, HubSpotAPI.listSearch, json: body)
             let page = (answer["lists"] as? [[String: Any]] ?? []).compactMap(HubSpotList.init)
@@ -121,15 +127,20 @@ extension HubSpotClient {
             }
             return nil
         }
-        return Set(answer.body?["scopes"] as? [String] ?? [])
+        // An answer without the scopes says nothing about them: probe rather than find every scope missing.
+        return (answer.body?["scopes"] as? [String]).map(Set.init)
     }
 
     /// The scopes of an OAuth access token, from HubSpot's token introspection with the operator's app; an inactive
-    /// token is expired credentials.
-    public func oauthScopes(app: OAuthApp) async throws(ProviderFailure) -> Set<String> {
+    /// token is expired credentials. Nil when introspection refuses the operator's app itself (a rotated client
+    /// secret): that is no verdict on the manager's token, whose scopes are then probed.
+    public func oauthScopes(app: OAuthApp) async throws(ProviderFailure) -> Set<String>? {
         let fields = ["client_id": app.clientID, "client_secret": app.clientSecret, "token": token, "token_type_hint": "access_token"]
         let answer = try await ProviderHTTP.postForm(http, baseURL + HubSpotAPI.tokenIntrospection, fields, provider: "HubSpot")
-        guard answer.succeeded else { throw Self.failure(status: answer.status, headers: answer.headers, body: answer.body ?? [:], missing: nil) }
+        guard answer.succeeded else {
+            if (400..<500).contains(answer.status) && answer.status != 429 { return nil }
+            throw Self.failure(status: answer.status, headers: answer.headers, body: answer.body ?? [:], missing: nil)
+        }
         guard answer.body?["active"] as? Bool == true else { throw .refused(.expiredCredentials("the OAuth access token is no longer active")) }
         let scopes = answer.body?["scopes"]
         return Set((scopes as? [String]) ?? (scopes as? String)?.split(separator: " ").map(String.init) ?? [])
@@ -157,7 +168,10 @@ extension HubSpotClient {
                     _ = try await call(
                         .POST,
                         HubSpotAPI.listSearch,
-                        json: ["query": "", "count": 1, "offset": 0, "additionalProperties": [String]()]
+                        json: [
+                            "query": "", "count": 1, "offset": 0, "processingTypes": [String](), "listIds": [String](),
+                            "additionalProperties": [String](),
+                        ]
                     )
                 case HubSpotScopes.listsWrite:
                     guard let listID else { continue }

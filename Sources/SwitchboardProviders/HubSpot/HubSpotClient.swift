@@ -76,6 +76,8 @@ public struct HubSpotClient: Sendable {
             if let email { upserted.ids[email.lowercased()] = id }
         }
         for error in answer["errors"] as? [[String: Any]] ?? [] {
+            // A property of the mapping HubSpot does not have or will not write is refused for every contact alike.
+            if let problem = Self.mappingProblem(error) { throw .refused(.unusableSetting(field: "properties", problem: problem)) }
             for trace in (error["context"] as? [String: Any])?["objectWriteTraceId"] as? [String] ?? [] {
                 if let email = emailAt(trace) { upserted.refused[email.lowercased()] = Self.reason(error) }
             }
@@ -149,6 +151,8 @@ public struct HubSpotClient: Sendable {
             return .refused(missing!)
         case 429:
             return throttle(headers: headers, body: body, now: now)
+        case 400 where mappingProblem(body) != nil:
+            return .refused(.unusableSetting(field: "properties", problem: mappingProblem(body)!))
         case 400..<500:
             return .invalid("HubSpot answered \(status): \(message)")
         default:
@@ -174,6 +178,16 @@ public struct HubSpotClient: Sendable {
             headers.first(name: "retry-after").flatMap(TimeInterval.init)
             ?? headers.first(name: "x-hubspot-ratelimit-interval-milliseconds").flatMap(Double.init).map { $0 / 1000 }
         return .throttled(retryAfter: retryAfter)
+    }
+
+    /// A refusal that is about the property mapping, not one contact's values: a property HubSpot does not have
+    /// (`PROPERTY_DOESNT_EXIST`) or will not write (`READ_ONLY_VALUE`), in HubSpot's words.
+    static func mappingProblem(_ error: [String: Any]) -> String? {
+        let codes = (error["errors"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        let message = error["message"] as? String ?? ""
+        let mapping = ["PROPERTY_DOESNT_EXIST", "READ_ONLY_VALUE"]
+        guard mapping.contains(where: { code in codes.contains(code) || message.contains(code) }) else { return nil }
+        return "HubSpot refused a mapped property (\(reason(error)))"
     }
 
     /// HubSpot's reason in an error body: the messages of its `errors` entries when it gives them, else its

@@ -106,12 +106,12 @@ public final class HubSpotProvider: ContactSyncProvider {
         return try await token(["grant_type": "refresh_token", "refresh_token": refreshToken])
     }
 
-    /// `POST /oauth/v1/token`: access and refresh tokens; a refused code or refresh token is expired credentials.
+    /// `POST /oauth/2026-09/token`: access and refresh tokens; a refused code or refresh token is expired credentials.
     private func token(_ grant: [String: String]) async throws(ProviderFailure) -> [String: String] {
         guard let oauth else { throw .refused(.expiredCredentials("HubSpot OAuth is no longer configured on this Switchboard")) }
         let fields = grant.merging(["client_id": oauth.clientID, "client_secret": oauth.clientSecret, "redirect_uri": oauth.redirectURI]) { a, _ in a
         }
-        let answer = try await ProviderHTTP.postForm(http, baseURL + "/oauth/v1/token", fields, provider: "HubSpot")
+        let answer = try await ProviderHTTP.postForm(http, baseURL + HubSpotAPI.oauthToken, fields, provider: "HubSpot")
         guard answer.succeeded, let access = answer.body?["access_token"] as? String, let refresh = answer.body?["refresh_token"] as? String else {
             if (400..<500).contains(answer.status) {
                 let status = answer.body?["status"] as? String ?? "HTTP \(answer.status)"
@@ -153,8 +153,11 @@ public final class HubSpotProvider: ContactSyncProvider {
         }
         // A contact HubSpot refused fails its own activities; the others go on.
         for index in activities.indices {
-            if let reason = upserted.refused[activities[index].contact.email] {
-                results[index] = Self.refusal(activities[index].contact.email, reason)
+            let email = activities[index].contact.email
+            if let reason = upserted.refused[email] {
+                results[index] = Self.refusal(email, reason)
+            } else if ids[email] == nil {
+                results[index] = .invalid("HubSpot did not return the contact \(email)")
             }
         }
         let synced = activities.indices.filter { results[$0] == nil }
@@ -177,12 +180,16 @@ public final class HubSpotProvider: ContactSyncProvider {
             do {
                 try await ensureEvent(group.broadcast, connection: connection, client: client)
                 let participations = indices.map { Self.participation(activities[$0]) }
-                try await client.recordParticipations(
+                let refused = try await client.recordParticipations(
                     externalEventID: group.broadcast.id,
                     externalAccountID: connection.integrationID,
                     state: group.attended ? "attend" : "register",
                     participations
                 )
+                for index in indices {
+                    let email = activities[index].contact.email
+                    if let why = refused[email] { results[index] = .invalid("HubSpot did not record \(email)'s participation: \(why)") }
+                }
             } catch {
                 fail(indices, error)
             }
@@ -338,7 +345,10 @@ public final class HubSpotProvider: ContactSyncProvider {
     {
         let name = broadcast.title ?? broadcast.id
         let version = SecretToken.hash(name + "\u{0}" + (broadcast.startsAt.map(Timestamp.format) ?? "")).prefix(16)
-        let mark = "hubspot.marketing_event:\(broadcast.id):\(version)"
+        // An event's external ids work only for the app that created it (HubSpot's marketing events guide): new
+        // credentials (another app, another portal) write the event again.
+        let credential = connection.credentials["refresh_token"] ?? connection.credentials["access_token"] ?? ""
+        let mark = "hubspot.marketing_event:\(SecretToken.hash(credential).prefix(12)):\(broadcast.id):\(version)"
         let key = connection.integrationID + "\u{0}" + mark
         guard !upsertedEvents.withLock({ $0.contains(key) }) else { return }
         if let memory = connection.memory, try await memory.contains(mark) {

@@ -29,7 +29,7 @@ public enum HubSpotValidation {
             let granted: Set<String>? =
                 if viaOAuth { if let app { try await client.oauthScopes(app: app) } else { nil } } else { try await client.grantedScopes() }
             let missing =
-                if let granted { required.subtracting(granted) } else {
+                if let granted { required.filter { !HubSpotScopes.granted($0, in: granted) } } else {
                     try await client.missingScopes(required, listID: settings.listID ?? settings.attendedListID)
                 }
             guard missing.isEmpty else { return .missingPermissions(scopes: missing.sorted()) }

@@ -80,18 +80,20 @@ public struct MailchimpClient: Sendable {
         return result
     }
 
-    /// The audience's tags (static segments): their ids by name.
+    /// The audience's tags (static segments): their ids by name, every page (1000 a page).
     public func tags(audience: String) async throws(ProviderFailure) -> [String: Int] {
-        let answer = try await call(
-            .GET,
-            "/3.0/lists/\(audience)/segments?type=static&count=1000&fields=segments.id,segments.name",
-            missing: .audience(audience)
-        )
         var tags: [String: Int] = [:]
-        for segment in answer["segments"] as? [[String: Any]] ?? [] {
-            if let name = segment["name"] as? String, let id = segment["id"] as? Int { tags[name] = id }
+        var offset = 0
+        while true {
+            let path = "/3.0/lists/\(audience)/segments?type=static&count=1000&offset=\(offset)&fields=segments.id,segments.name,total_items"
+            let answer = try await call(.GET, path, missing: .audience(audience))
+            let segments = answer["segments"] as? [[String: Any]] ?? []
+            offset += segments.count
+            for segment in segments {
+                if let name = segment["name"] as? String, let id = segment["id"] as? Int { tags[name] = id }
+            }
+            guard !segments.isEmpty, offset < answer["total_items"] as? Int ?? 0 else { return tags }
         }
-        return tags
     }
 
     /// Creates a tag (an empty static segment); returns its id.
@@ -157,10 +159,13 @@ public struct MailchimpClient: Sendable {
     /// The merge fields of an audience, every page (1000 a page, Mailchimp's most).
     public func mergeFields(audience: String) async throws(ProviderFailure) -> [MailchimpMergeField] {
         var fields: [MailchimpMergeField] = []
+        var offset = 0
         while true {
-            let path = "/3.0/lists/\(audience)/merge-fields?count=1000&offset=\(fields.count)"
+            let path = "/3.0/lists/\(audience)/merge-fields?count=1000&offset=\(offset)"
             let answer = try await call(.GET, path, missing: .audience(audience))
-            let page = (answer["merge_fields"] as? [[String: Any]] ?? []).compactMap { field -> MailchimpMergeField? in
+            let entries = answer["merge_fields"] as? [[String: Any]] ?? []
+            offset += entries.count
+            let page = entries.compactMap { field -> MailchimpMergeField? in
                 guard let tag = field["tag"] as? String else { return nil }
                 return MailchimpMergeField(
                     tag: tag,
@@ -170,7 +175,7 @@ public struct MailchimpClient: Sendable {
                 )
             }
             fields += page
-            guard !page.isEmpty, fields.count < answer["total_items"] as? Int ?? 0 else { return fields }
+            guard !entries.isEmpty, offset < answer["total_items"] as? Int ?? 0 else { return fields }
         }
     }
 

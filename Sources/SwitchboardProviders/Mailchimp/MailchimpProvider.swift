@@ -13,8 +13,9 @@ public struct MailchimpProvider: ContactSyncProvider {
     let oauth: OAuthApp?
     /// Mailchimp's limit of 10 simultaneous connections per API key (or token), counted over every call this
     /// process makes with the key: live sync and resync of every integration holding it, validation, options
-    /// (https://mailchimp.com/developer/marketing/docs/fundamentals/#api-limits).
-    let connections = ConnectionGate(limit: 10)
+    /// (https://mailchimp.com/developer/marketing/docs/fundamentals/#api-limits). Two are kept in hand: Mailchimp may
+    /// still count a connection for a moment after its answer has arrived.
+    let connections = ConnectionGate(limit: 8)
     /// The merge field types of the audiences written to, so that values go in the type Mailchimp takes.
     let mergeFieldTypes = MailchimpMergeFieldTypes()
 
@@ -77,9 +78,9 @@ public struct MailchimpProvider: ContactSyncProvider {
     }
 
     /// Members are written one by one, as many at once as the key's connections allow (`connections` holds
-    /// live sync and resync together to 10).
+    /// live sync and resync together to 8 of Mailchimp's 10).
     public var batchSize: Int { 1 }
-    public var concurrentCalls: Int { 10 }
+    public var concurrentCalls: Int { 8 }
     public var resyncPageSize: Int { 500 }
 
     /// Mailchimp limits connections, not a request rate: the budget only carries its back-off after a 429.
@@ -221,8 +222,13 @@ public struct MailchimpProvider: ContactSyncProvider {
                 id = try await client.createTag(audience: audience, name: tag)
                 ids[tag] = id
             }
-            for email in try await client.addToTag(audience: audience, tagID: id, emails: emails) {
-                failures[email] = .invalid("Mailchimp could not tag \(email) “\(tag)”")
+            do {
+                for email in try await client.addToTag(audience: audience, tagID: id, emails: emails) {
+                    failures[email] = .invalid("Mailchimp could not tag \(email) “\(tag)”")
+                }
+            } catch .invalid(let why) {
+                // The tag went missing meanwhile (a 404 on it): these contacts miss this tag; the others still apply.
+                for email in emails { failures[email] = .invalid("Mailchimp could not tag \(email) “\(tag)”: \(why)") }
             }
         }
         return failures

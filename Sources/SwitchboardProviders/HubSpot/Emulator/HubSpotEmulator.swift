@@ -44,7 +44,9 @@ public struct HubSpotEmulator: Sendable {
         }
         for lists in ["/crm/v3/lists", "/crm/lists/\(version)"] {
             router.post("\(lists)/search") { request, _ in
-                await handle(request, scope: HubSpotScopes.listsRead) { portal, body in HubSpotLists.search(body, in: portal) }
+                await handle(request, scope: HubSpotScopes.listsRead) { portal, body in
+                    HubSpotLists.search(body, versioned: lists.contains(version), in: portal)
+                }
             }
             router.get("\(lists)/:listId") { request, context in
                 let listID = context.parameters.get("listId") ?? ""

@@ -212,6 +212,11 @@ public final class HubSpotEmulatorState: Sendable {
         portal.withLock { $0.lists[listID]?.deleted = true }
     }
 
+    /// Deletes a contact property: writes to it answer 400 `PROPERTY_DOESNT_EXIST`.
+    public func deleteProperty(_ name: String) {
+        portal.withLock { _ = $0.properties.removeValue(forKey: name) }
+    }
+
     /// Adds a custom contact property.
     public func defineProperty(_ name: String, label: String, type: String = "string", readOnly: Bool = false) {
         portal.withLock { $0.properties[name] = Property(name: name, label: label, type: type, readOnly: readOnly) }
@@ -285,4 +290,13 @@ public enum HubSpotScopes {
     public static let marketingEventsWrite = "crm.objects.marketing_events.write"
 
     public static let all: Set<String> = [contactsWrite, contactsRead, schemasRead, listsRead, listsWrite, marketingEventsWrite]
+
+    /// Scopes HubSpot accepts in place of another: the 2026-09 lists endpoints take `crm.lists.*` or
+    /// `crm.segments.*` (the specification's security section of each operation).
+    static let alternatives: [String: Set<String>] = [listsRead: ["crm.segments.read"], listsWrite: ["crm.segments.write"]]
+
+    /// Whether `scope`, or a scope HubSpot accepts in its place, is among `granted`.
+    public static func granted(_ scope: String, in granted: Set<String>) -> Bool {
+        granted.contains(scope) || !(alternatives[scope] ?? []).isDisjoint(with: granted)
+    }
 }

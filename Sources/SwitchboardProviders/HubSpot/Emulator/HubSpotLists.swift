@@ -3,8 +3,17 @@ enum HubSpotLists {
     /// `POST …/lists/search` with `{"query", "count", "offset", "processingTypes"}`: lists whose name contains the
     /// query, `count` at a time (20 unless given, at most 500), from `offset`; `hasMore` and the next `offset` say
     /// whether another page follows.
-    static func search(_ body: Any?, in portal: HubSpotEmulatorState.Portal) -> HubSpotReply {
+    /// At the 2026-09 path, `offset`, `processingTypes`, `listIds` and `additionalProperties` are required
+    /// (https://developers.hubspot.com/docs/api-reference/latest/crm/lists/lists/search-lists); an empty `listIds`
+    /// or `processingTypes` filters nothing.
+    static func search(_ body: Any?, versioned: Bool, in portal: HubSpotEmulatorState.Portal) -> HubSpotReply {
         let fields = body as? [String: Any] ?? [:]
+        let required = ["offset", "processingTypes", "listIds", "additionalProperties"]
+        if versioned, required.contains(where: { fields[$0] == nil }) {
+            return .invalid("Some required fields were not set: [\(required.filter { fields[$0] == nil }.joined(separator: ", "))]")
+        }
+        let ids = Set((fields["listIds"] as? [Any] ?? []).map { "\($0)" })
+        let objectType = fields["objectTypeId"] as? String
         let query = (fields["query"] as? String ?? "").lowercased()
         let count = fields["count"] as? Int ?? 20
         let offset = fields["offset"] as? Int ?? 0
@@ -12,6 +21,7 @@ enum HubSpotLists {
         let types = fields["processingTypes"] as? [String] ?? []
         let lists = portal.lists.values.filter { list in
             !list.deleted && (query.isEmpty || list.name.lowercased().contains(query)) && (types.isEmpty || types.contains(list.processingType))
+                && (ids.isEmpty || ids.contains(list.listId)) && (objectType == nil || objectType == list.objectTypeId)
         }
         .sorted { $0.listId < $1.listId }
         let page = Array(lists.dropFirst(offset).prefix(count))

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 
 /// The emulator's OAuth 2 endpoints, as HubSpot's: the consent page (`/oauth/authorize`, granted at once),
-/// the token endpoint (`POST /oauth/v1/token`, authorization_code and refresh_token grants, `BAD_AUTH_CODE`,
+/// the token endpoint (`POST /oauth/v1/token` and `/oauth/2026-09/token`, authorization_code and refresh_token grants, `BAD_AUTH_CODE`,
 /// `BAD_REFRESH_TOKEN`, `BAD_CLIENT_ID`), and access-token information (`GET /oauth/v1/access-tokens/{token}`).
 struct HubSpotOAuth {
     let state: HubSpotEmulatorState
@@ -21,40 +21,43 @@ struct HubSpotOAuth {
             state.portal.withLock { $0.codes[code] = .init(clientID: clientID, redirectURI: redirectURI, scopes: scopes) }
             return OAuthEmulation.redirect(to: redirectURI, code: code, state: query.get("state"))
         }
-        router.post("/oauth/v1/token") { request, _ in
-            let form = await OAuthEmulation.form(request)
-            return state.portal.withLock { portal -> Response in
-                guard let clientID = form["client_id"], portal.apps[clientID] == form["client_secret"], portal.apps[clientID] != nil else {
-                    return OAuthEmulation.json(.badRequest, ["status": "BAD_CLIENT_ID", "message": "missing or unknown client_id"])
-                }
-                let grant: HubSpotEmulatorState.Grant
-                switch form["grant_type"] {
-                case "authorization_code":
-                    guard let code = form["code"], let found = portal.codes.removeValue(forKey: code), found.clientID == clientID,
-                        found.redirectURI == form["redirect_uri"]
-                    else { return OAuthEmulation.json(.badRequest, ["status": "BAD_AUTH_CODE", "message": "missing or unknown auth code"]) }
-                    grant = found
-                case "refresh_token":
-                    guard let refresh = form["refresh_token"], let found = portal.refreshTokens[refresh], !found.revoked, found.clientID == clientID
-                    else {
-                        return OAuthEmulation.json(.badRequest, ["status": "BAD_REFRESH_TOKEN", "message": "missing or unknown refresh token"])
+        for path in ["/oauth/v1/token", "/oauth/\(HubSpotAPI.version)/token"] {
+            router.post(RouterPath(path)) { request, _ in
+                let form = await OAuthEmulation.form(request)
+                return state.portal.withLock { portal -> Response in
+                    guard let clientID = form["client_id"], portal.apps[clientID] == form["client_secret"], portal.apps[clientID] != nil else {
+                        return OAuthEmulation.json(.badRequest, ["status": "BAD_CLIENT_ID", "message": "missing or unknown client_id"])
                     }
-                    grant = found
-                default:
+                    let grant: HubSpotEmulatorState.Grant
+                    switch form["grant_type"] {
+                    case "authorization_code":
+                        guard let code = form["code"], let found = portal.codes.removeValue(forKey: code), found.clientID == clientID,
+                            found.redirectURI == form["redirect_uri"]
+                        else { return OAuthEmulation.json(.badRequest, ["status": "BAD_AUTH_CODE", "message": "missing or unknown auth code"]) }
+                        grant = found
+                    case "refresh_token":
+                        guard let refresh = form["refresh_token"], let found = portal.refreshTokens[refresh], !found.revoked,
+                            found.clientID == clientID
+                        else {
+                            return OAuthEmulation.json(.badRequest, ["status": "BAD_REFRESH_TOKEN", "message": "missing or unknown refresh token"])
+                        }
+                        grant = found
+                    default:
+                        return OAuthEmulation.json(
+                            .badRequest,
+                            ["status": "BAD_GRANT_TYPE", "message": "grant_type must be authorization_code or refresh_token"]
+                        )
+                    }
+                    let refresh = form["refresh_token"] ?? OAuthEmulation.token()
+                    portal.refreshTokens[refresh] = grant
+                    let access = "oauth-" + OAuthEmulation.token()
+                    let lifetime = portal.accessTokenLifetime
+                    portal.tokens[access] = .init(scopes: grant.scopes, expiresAt: Date().addingTimeInterval(lifetime), kind: .oauth)
                     return OAuthEmulation.json(
-                        .badRequest,
-                        ["status": "BAD_GRANT_TYPE", "message": "grant_type must be authorization_code or refresh_token"]
+                        .ok,
+                        ["token_type": "bearer", "access_token": access, "refresh_token": refresh, "expires_in": Int(lifetime)]
                     )
                 }
-                let refresh = form["refresh_token"] ?? OAuthEmulation.token()
-                portal.refreshTokens[refresh] = grant
-                let access = "oauth-" + OAuthEmulation.token()
-                let lifetime = portal.accessTokenLifetime
-                portal.tokens[access] = .init(scopes: grant.scopes, expiresAt: Date().addingTimeInterval(lifetime), kind: .oauth)
-                return OAuthEmulation.json(
-                    .ok,
-                    ["token_type": "bearer", "access_token": access, "refresh_token": refresh, "expires_in": Int(lifetime)]
-                )
             }
         }
         // Token introspection (date-versioned, form-encoded, with the app's credentials): `active` and the scopes.

@@ -69,11 +69,16 @@ enum MailchimpBatches {
     }
 
     /// `GET /3.0/lists/{list_id}/segments`: the audience's segments; only tags (static segments) exist here.
-    static func segments(_ id: String, type: String?, in account: MailchimpEmulatorState.Account) -> MailchimpReply {
+    /// A page: `count` (10 unless given, at most 1000) from `offset`, with `total_items`.
+    static func segments(_ id: String, type: String?, count: Int?, offset: Int?, in account: MailchimpEmulatorState.Account) -> MailchimpReply {
         guard let audience = MailchimpAudiences.audience(id, in: account) else { return .notFound }
+        let count = count ?? 10
+        guard (1...1000).contains(count), (offset ?? 0) >= 0 else {
+            return .error(status: 400, title: "Invalid Resource", detail: "count must be 1 to 1000 and offset at least 0.")
+        }
         let segments =
             (type == nil || type == "static") ? audience.tagIDs.sorted { $0.value < $1.value }.map { segmentJSON($0.key, $0.value, audience) } : []
-        return .ok(["segments": segments, "list_id": id, "total_items": segments.count])
+        return .ok(["segments": Array(segments.dropFirst(offset ?? 0).prefix(count)), "list_id": id, "total_items": segments.count])
     }
 
     /// `POST /3.0/lists/{list_id}/segments` with `name` and `static_segment` (emails): creates a tag.

@@ -44,8 +44,9 @@ public struct MailchimpEmulator: Sendable {
             return await handle(request) { account, body in MailchimpBatches.subscribe(body, list: list, in: &account) }
         }
         router.get("/3.0/lists/:list/segments") { request, context in
-            let (list, type) = (context.parameters.get("list") ?? "", request.uri.queryParameters.get("type"))
-            return await handle(request) { account, _ in MailchimpBatches.segments(list, type: type, in: account) }
+            let (list, query) = (context.parameters.get("list") ?? "", request.uri.queryParameters)
+            let (type, count, offset) = (query.get("type"), query.get("count").flatMap { Int($0) }, query.get("offset").flatMap { Int($0) })
+            return await handle(request) { account, _ in MailchimpBatches.segments(list, type: type, count: count, offset: offset, in: account) }
         }
         router.post("/3.0/lists/:list/segments") { request, context in
             let list = context.parameters.get("list") ?? ""
