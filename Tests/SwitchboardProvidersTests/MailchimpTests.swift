@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 import SwitchboardDomain
 import SwitchboardEngine
 import SwitchboardProviders
@@ -199,6 +200,31 @@ struct MailchimpTests {
             #expect(outcomes.compactMap { $0 }.allSatisfy { $0 == .throttled(retryAfter: nil) })
             #expect(outcomes.filter { $0 == nil }.count == 10, "ten connections are served")
             #expect(emulator.state.peakConcurrency == 10)
+        }
+    }
+}
+
+@Suite("Mailchimp emulator, as strict as Mailchimp")
+struct MailchimpEmulatorContractTests {
+    @Test("member events need an existing member, a name of 2-30 letters, digits, _ or -, and an ISO 8601 occurred_at")
+    func memberEvents() async throws {
+        let emulator = MailchimpEmulator()
+        let key = emulator.state.issueKey()
+        let audience = emulator.state.createAudience(named: "Webinar")
+        emulator.state.putMember("ada@example.com", status: "subscribed", in: audience)
+        try await emulator.run { (url: String) async throws in
+            func post(_ email: String, _ body: [String: Any]) async throws -> Int {
+                var request = HTTPClientRequest(url: "\(url)/3.0/lists/\(audience)/members/\(MailchimpSubscriber.hash(email))/events")
+                request.method = .POST
+                request.headers.add(name: "authorization", value: "Bearer \(key)")
+                request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+                return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(5)).status.code)
+            }
+            #expect(try await post("ada@example.com", ["name": "webinar_registered", "occurred_at": "2026-11-24T16:00:00Z"]) == 204)
+            #expect(try await post("ada@example.com", ["name": "webinar registered"]) == 400)
+            #expect(try await post("ada@example.com", ["name": "webinar_registered", "occurred_at": "24/11/2026"]) == 400)
+            #expect(try await post("nobody@example.com", ["name": "webinar_registered"]) == 404)
+            #expect(emulator.state.members(of: audience)["ada@example.com"]?.eventLog.first?.occurredAt == Timestamp.parse("2026-11-24T16:00:00Z"))
         }
     }
 }
