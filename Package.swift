@@ -75,7 +75,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The providers, one folder each: API client, mapping, validation, and an emulator of the real API.
+        // The providers, one folder each: API client, mapping and validation.
         .target(
             name: "SwitchboardProviders",
             dependencies: [
@@ -83,8 +83,19 @@ let package = Package(
                 "SwitchboardEngine",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // In-process emulators of the providers' real APIs, written from their public references: for `demo`, the
+        // tests and the benchmarks, never for production traffic.
+        .target(
+            name: "SwitchboardEmulators",
+            dependencies: [
+                "SwitchboardDomain",
+                "SwitchboardProviders",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -110,6 +121,7 @@ let package = Package(
                 "SwitchboardEngine",
                 "SwitchboardHTTP",
                 "SwitchboardProviders",
+                "SwitchboardEmulators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -122,6 +134,7 @@ let package = Package(
             dependencies: [
                 "SwitchboardCommands",
                 "SwitchboardProviders",
+                "SwitchboardEmulators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -169,7 +182,7 @@ let package = Package(
         .testTarget(
             name: "SwitchboardProcessTests",
             dependencies: [
-                "SwitchboardTestSupport", "SwitchboardProviders",
+                "SwitchboardTestSupport", "SwitchboardProviders", "SwitchboardEmulators",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
@@ -177,7 +190,7 @@ let package = Package(
         .testTarget(
             name: "SwitchboardProvidersTests",
             dependencies: [
-                "SwitchboardProviders", "SwitchboardTestSupport", "SwitchboardEngine", "SwitchboardStore",
+                "SwitchboardProviders", "SwitchboardEmulators", "SwitchboardTestSupport", "SwitchboardEngine", "SwitchboardStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
@@ -185,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "SwitchboardHTTPTests",
             dependencies: [
-                "SwitchboardHTTP", "SwitchboardTestSupport", "SwitchboardProviders",
+                "SwitchboardHTTP", "SwitchboardTestSupport", "SwitchboardProviders", "SwitchboardEmulators",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

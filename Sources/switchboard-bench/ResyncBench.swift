@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import SwitchboardCommands
 import SwitchboardDomain
+import SwitchboardEmulators
 import SwitchboardEngine
 import SwitchboardProviders
 import SwitchboardStore

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardDomain
+import SwitchboardEmulators
 import SwitchboardProviders
 import SwitchboardTestSupport
 import Testing

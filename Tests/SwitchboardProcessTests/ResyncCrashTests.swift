@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import SwitchboardDomain
+import SwitchboardEmulators
 import SwitchboardProviders
 import SwitchboardTestSupport
 import Testing

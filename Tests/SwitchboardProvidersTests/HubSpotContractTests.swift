@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import SwitchboardDomain
+import SwitchboardEmulators
 import SwitchboardEngine
 import SwitchboardProviders
 import SwitchboardStore

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import SwitchboardDomain
+import SwitchboardEmulators
 import SwitchboardEngine
 import SwitchboardProviders
 import Testing

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import SwitchboardDomain
+import SwitchboardEmulators
 import SwitchboardEngine
 import SwitchboardProviders
 import SwitchboardStore

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import SwitchboardDomain
+import SwitchboardEmulators
 import SwitchboardEngine
 import SwitchboardProviders
 import SwitchboardStore

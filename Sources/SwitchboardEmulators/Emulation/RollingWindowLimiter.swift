@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardProviders
 import Synchronization
 
 /// A rolling-window request limit per key (a token, an account): at most `limit` requests in any `window`.

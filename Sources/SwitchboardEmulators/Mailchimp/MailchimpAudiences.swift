@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardDomain
+import SwitchboardProviders
 
 /// The emulator's audience endpoints: audiences, merge fields, members (by subscriber hash), tags and events.
 enum MailchimpAudiences {

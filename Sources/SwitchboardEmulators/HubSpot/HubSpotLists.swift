@@ -1,3 +1,5 @@
+import SwitchboardProviders
+
 /// The emulator's lists endpoints (https://developers.hubspot.com/docs/guides/api/crm/lists/overview).
 enum HubSpotLists {
     /// `POST …/lists/search` with `{"query", "count", "offset", "processingTypes"}`: lists whose name contains the

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardProviders
 
 /// How Mailchimp checks a member's merge fields when it adds or updates one (`PUT …/members/{hash}`, batch
 /// subscribe): each value must suit its field's type, and a new member needs every required field. The errors

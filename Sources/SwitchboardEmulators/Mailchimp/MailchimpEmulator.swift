@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import SwitchboardProviders
 
 /// An in-process Mailchimp Marketing API 3.0 for tests and `switchboard demo`, faithful where Switchboard uses
 /// it: API keys by HTTP Basic (or OAuth tokens as Bearer), problem-document errors (401 "API Key Invalid", 404

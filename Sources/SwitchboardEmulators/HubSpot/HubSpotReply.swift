@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import SwitchboardProviders
 
 /// An emulator answer, with HubSpot's error bodies (`status`, `message`, `correlationId`, `category`).
 enum HubSpotReply {

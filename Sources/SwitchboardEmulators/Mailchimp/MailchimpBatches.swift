@@ -1,3 +1,5 @@
+import SwitchboardProviders
+
 /// The emulator's batch endpoints: batch subscribe (`POST /3.0/lists/{list_id}`, up to 500 members) and tags as
 /// static segments (list, create, batch add or remove members).
 enum MailchimpBatches {

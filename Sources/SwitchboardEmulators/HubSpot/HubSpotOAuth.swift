@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SwitchboardProviders
 
 /// The emulator's OAuth 2 endpoints, as HubSpot's: the consent page (`/oauth/authorize`, granted at once),
 /// the token endpoint (`POST /oauth/v1/token` and `/oauth/2026-09/token`, authorization_code and refresh_token grants, `BAD_AUTH_CODE`,

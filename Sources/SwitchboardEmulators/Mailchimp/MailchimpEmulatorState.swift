@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardProviders
 import Synchronization
 
 /// What a Mailchimp account holds, as the emulator keeps it: API keys, audiences (lists) with their merge

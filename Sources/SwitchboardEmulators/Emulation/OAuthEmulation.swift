@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import SwitchboardProviders
 
 /// What the provider emulators share for OAuth 2: form bodies, and the consent step, which an emulator
 /// grants at once (there is no one to click "Allow") by redirecting back with a code.

@@ -1,3 +1,5 @@
+import SwitchboardProviders
+
 /// The emulator's marketing events: events created or upserted by the integration, and participation states
 /// recorded by email, which HubSpot shows on each contact's timeline.
 enum HubSpotMarketingEvents {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import SwitchboardProviders
 import Synchronization
 
 /// Runs an emulator's router on 127.0.0.1 (a free port unless one is given) for as long as a body runs,

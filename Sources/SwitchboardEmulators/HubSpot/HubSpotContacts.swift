@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardProviders
 
 /// The emulator's contacts endpoints: batch upsert by email, and the contact property definitions.
 enum HubSpotContacts {

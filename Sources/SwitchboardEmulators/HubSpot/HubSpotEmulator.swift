@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import SwitchboardProviders
 
 /// An in-process HubSpot for tests and `switchboard demo`, faithful to the public API where Switchboard
 /// uses it: the same paths and bodies, Bearer tokens with scopes (401 `INVALID_AUTHENTICATION`, 403

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import SwitchboardProviders
 
 /// An emulator answer, with Mailchimp's problem-document errors (`type`, `title`, `status`, `detail`, `instance`).
 enum MailchimpReply {
