@@ -81,14 +81,24 @@ extension DeliveryDispatcher {
     /// Where an integration's deliveries go. A webhook's URL and the secrets to sign with: the current one, and
     /// the previous one during its 24 hours of grace. A provider's API with the opened credentials.
     func target(of integration: Integration, now: Date) async throws -> Route {
-        if let provider = catalogue.contactSync(integration.provider) {
+        switch catalogue.capability(of: integration.provider) {
+        case .contactSync(let provider):
             return .contactSync(
                 provider,
                 try await sessions.connection(for: integration, provider: provider, secrets: secrets, store: store, now: now)
             )
+        case .webhook:
+            let settings = try JSONDecoder().decode(WebhookSettings.self, from: Data(integration.settings.utf8))
+            let secrets = try integration.signingSecrets(opening: self.secrets, now: now)
+            return .webhook(url: settings.url, secrets: secrets)
+        case .undriven, nil:
+            throw Undeliverable(provider: integration.provider)
         }
-        let settings = try JSONDecoder().decode(WebhookSettings.self, from: Data(integration.settings.utf8))
-        let secrets = try integration.signingSecrets(opening: self.secrets, now: now)
-        return .webhook(url: settings.url, secrets: secrets)
+    }
+
+    /// An integration whose provider this process cannot deliver to (not installed, or without a delivery capability).
+    struct Undeliverable: Error, CustomStringConvertible {
+        let provider: String
+        var description: String { "no delivery capability for provider \(provider) in this process" }
     }
 }

@@ -75,24 +75,25 @@ public struct IntegrationService: Sendable {
                     + "delete one first, or ask the operator to raise SWITCHBOARD_MAX_INTEGRATIONS."
             )
         }
-        if provider == ProviderCatalogue.webhook.provider {
-            return try await createWebhook(workspaceID: workspaceID, changes: changes, now: now)
-        }
-        guard let contactSync = catalogue.contactSync(provider) else {
+        switch catalogue.capability(of: provider) {
+        case nil:
             throw .invalid([
                 FieldError(field: "provider", message: "unknown provider; available: \(catalogue.all.map(\.provider).joined(separator: ", "))")
             ])
+        case .webhook: return try await createWebhook(workspaceID: workspaceID, changes: changes, now: now)
+        case .contactSync(let contactSync): return try await createContactSync(contactSync, workspaceID: workspaceID, changes: changes, now: now)
+        case .undriven(let description): throw Self.notDriven(description)
         }
-        return try await createContactSync(contactSync, workspaceID: workspaceID, changes: changes, now: now)
     }
 
     /// Applies Manage Integration changes; what the provider must check is checked before anything is saved.
     public func update(workspaceID: String, id: String, changes: Changes, now: Date = Date()) async throws(IntegrationError) -> Integration {
         let integration = try await load(workspaceID: workspaceID, id: id)
-        if let provider = catalogue.contactSync(integration.provider) {
-            return try await updateContactSync(integration, provider: provider, changes: changes, now: now)
+        switch try capability(of: integration) {
+        case .webhook: return try await updateWebhook(integration, changes: changes, now: now)
+        case .contactSync(let provider): return try await updateContactSync(integration, provider: provider, changes: changes, now: now)
+        case .undriven(let description): throw Self.notDriven(description)
         }
-        return try await updateWebhook(integration, changes: changes, now: now)
     }
 
     /// Pauses by a manager's hand: nothing is sent, new events are recorded as skipped.
@@ -112,15 +113,18 @@ public struct IntegrationService: Sendable {
         var integration = try await load(workspaceID: workspaceID, id: id)
         let read = integration
         guard integration.status == .paused else { return integration }
-        if let provider = catalogue.contactSync(integration.provider) {
+        switch try capability(of: integration) {
+        case .webhook:
+            try await checkEndpoint(of: integration)
+        case .contactSync(let provider):
             if let failure = try await validate(integration, provider: provider) {
                 throw .conflict(
                     reason: failure.pauseReason.rawValue,
                     detail: failure.detail(providerName: provider.description.displayName, provider: integration.provider)
                 )
             }
-        } else {
-            try await checkEndpoint(of: integration)
+        case .undriven(let description):
+            throw Self.notDriven(description)
         }
         var health = integration.health
         health.resume()
@@ -138,6 +142,19 @@ public struct IntegrationService: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// The capability of a stored integration's provider; one this build no longer lists is a clear refusal.
+    func capability(of integration: Integration) throws(IntegrationError) -> ProviderCatalogue.Capability {
+        guard let capability = catalogue.capability(of: integration.provider) else {
+            throw .unsupported("\(integration.provider) integrations are not supported by this Switchboard (the provider is not installed)")
+        }
+        return capability
+    }
+
+    /// The refusal for a provider listed without a capability this engine drives.
+    static func notDriven(_ description: ProviderDescription) -> IntegrationError {
+        .unsupported("\(description.displayName) integrations cannot be created or changed by this version of Switchboard yet")
+    }
 
     func load(workspaceID: String, id: String) async throws(IntegrationError) -> Integration {
         guard let integration = try await storeCall({ try await store.integration(workspaceID: workspaceID, id: id) }) else { throw .notFound }
@@ -170,6 +187,11 @@ func storeCall<T: Sendable>(_ body: () async throws -> T) async throws(Integrati
 extension IntegrationService {
     /// What the API may show of an integration's credentials: each field masked to a hint
     /// (`pat-…a1b2`), never the value (SPEC §9).
+    /// The catalogue category of the integration's provider (the webhook's when the provider is not installed).
+    public func category(of integration: Integration) -> String {
+        catalogue.category(of: integration.provider) ?? ProviderCatalogue.webhook.category
+    }
+
     public func credentialHints(of integration: Integration) -> [String: String] {
         guard let fields = try? integration.openCredentials(secrets) else { return [:] }
         return fields.mapValues(Self.mask)

@@ -35,29 +35,46 @@ public struct ProviderDescription: Sendable, Codable, Equatable {
     }
 }
 
-/// The providers this process can connect: webhooks, built into the engine, and the providers the executable
-/// registers (`SwitchboardProviders.catalogue`), looked up by capability.
+/// The providers this process can connect — the webhook, which the engine delivers itself, and those the
+/// executable registers (`SwitchboardProviders.catalogue`) — looked up by name and by capability.
 public struct ProviderCatalogue: Sendable {
-    /// The outbound webhook, which the engine itself delivers.
-    public static let webhook = ProviderDescription(
-        provider: "webhook",
-        category: "Webhooks & Connectors",
-        displayName: "Webhook",
-        credentials: [],
-        settings: ["url", "events"],
-        events: OutboundEventType.allCases.map(\.rawValue)
-    )
+    /// The outbound webhook's catalogue entry.
+    public static let webhook = WebhookProvider().description
 
     let providers: [String: any IntegrationProvider]
 
-    /// A catalogue of webhooks and `providers` (by name; the first of a name wins).
+    /// A catalogue of the webhook and `providers` (by name; the first of a name wins).
     public init(_ providers: [any IntegrationProvider] = []) {
-        self.providers = Dictionary(providers.map { ($0.description.provider, $0) }) { first, _ in first }
+        self.providers = Dictionary(([WebhookProvider()] + providers).map { ($0.description.provider, $0) }) { first, _ in first }
     }
 
-    /// Every available provider, webhooks first, then by name.
+    /// What the engine can do with a provider's integrations, by the capabilities it has.
+    public enum Capability: Sendable {
+        /// Events are delivered as signed webhooks (the engine's own).
+        case webhook
+        /// Contacts and their activity are synced to the provider's API.
+        case contactSync(any ContactSyncProvider)
+        /// A provider listed without a capability this engine can drive: its integrations cannot be created or
+        /// changed here (a clear 422, never another provider's behaviour).
+        case undriven(ProviderDescription)
+    }
+
+    /// The capability of the provider of this name; nil when no such provider is listed.
+    public func capability(of name: String) -> Capability? {
+        guard let provider = providers[name] else { return nil }
+        if provider is WebhookProvider { return .webhook }
+        if let contactSync = provider as? any ContactSyncProvider { return .contactSync(contactSync) }
+        return .undriven(provider.description)
+    }
+
+    /// Every available provider, the webhook first, then by name.
     public var all: [ProviderDescription] {
-        [Self.webhook] + providers.values.map(\.description).sorted { $0.provider < $1.provider }
+        [Self.webhook] + providers.values.map(\.description).filter { $0.provider != Self.webhook.provider }.sorted { $0.provider < $1.provider }
+    }
+
+    /// The catalogue category of a provider ("CRM & Email Providers"), or nil when none of that name is listed.
+    public func category(of provider: String) -> String? {
+        providers[provider]?.description.category
     }
 
     /// The contact-sync provider of this name, or nil.

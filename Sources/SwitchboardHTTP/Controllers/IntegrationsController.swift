@@ -64,7 +64,12 @@ struct IntegrationsController {
         let page = try await store.integrations(workspaceID: workspaceID, limit: limit, cursor: cursor)
         let counts = try await store.deliveryCounts(integrationIDs: page.items.map(\.id))
         let items = page.items.map {
-            IntegrationResponse(integration: $0, counts: counts[$0.id] ?? [:], credentialHints: service.credentialHints(of: $0))
+            IntegrationResponse(
+                integration: $0,
+                counts: counts[$0.id] ?? [:],
+                category: service.category(of: $0),
+                credentialHints: service.credentialHints(of: $0)
+            )
         }
         return try JSONResponse.make(ListResponse(data: items, nextCursor: page.nextCursor))
     }
@@ -144,6 +149,7 @@ struct IntegrationsController {
             IntegrationResponse(
                 integration: integration,
                 counts: try await store.deliveryCounts(integrationID: integration.id),
+                category: service.category(of: integration),
                 credentialHints: service.credentialHints(of: integration)
             ),
             status: status

@@ -6,6 +6,8 @@ import SwitchboardStore
 struct IntegrationResponse: Encodable {
     let integration: Integration
     let counts: [DeliveryStatus: Int]
+    /// The provider's catalogue category.
+    let category: String
     /// Masked hints of the credential fields.
     var credentialHints: [String: String] = [:]
 
@@ -23,7 +25,7 @@ struct IntegrationResponse: Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(integration.id, forKey: .id)
         try container.encode(integration.provider, forKey: .provider)
-        try container.encode(ProviderCatalogueCategory.of(integration.provider), forKey: .category)
+        try container.encode(category, forKey: .category)
         try container.encode(integration.label, forKey: .label)
         let settings = (try? JSONValue(json: integration.settings.utf8)) ?? .object([:])
         try container.encode(settings, forKey: .settings)
@@ -42,19 +44,6 @@ struct IntegrationResponse: Encodable {
         try container.encode(format(integration.updatedAt), forKey: .updatedAt)
         let allCounts = Dictionary(uniqueKeysWithValues: DeliveryStatus.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
         try container.encode(allCounts, forKey: .counts)
-    }
-}
-
-/// The category of a provider for display.
-enum ProviderCatalogueCategory {
-    static func of(_ provider: String) -> String {
-        switch provider {
-        case "hubspot", "mailchimp": "CRM & Email Providers"
-        case "slack": "Notification Providers"
-        case "stripe": "Payment Providers"
-        case "lead_source": "Lead Sources"
-        default: "Webhooks & Connectors"
-        }
     }
 }
 
