@@ -94,17 +94,18 @@ struct ContactSyncAPITests {
 /// The OAuth callback: no API key, a page for the manager's browser, nothing changed on a bad state.
 @Suite("OAuth callback")
 struct OAuthCallbackTests {
-    @Test("a forged state or a refusal answers an HTML page with 400 and changes nothing")
+    @Test("a forged state or a refusal answers an HTML page with 409 and changes nothing; a link without a state 400")
     func refusals() async throws {
         try await withAPI(.sqlite) { api in
             let forged = try await api.call(.get, "/v1/oauth/callback?code=abc&state=forged", key: nil)
-            #expect(forged.status == 400)
+            #expect(forged.status == 409)
             #expect(forged.contentType?.hasPrefix("text/html") == true)
             #expect(forged.text.contains("state is not a connection Switchboard started"))
             let denied = try await api.call(.get, "/v1/oauth/callback?error=access_denied&state=x", key: nil)
-            #expect(denied.status == 400 && denied.text.contains("access_denied"))
+            #expect(denied.status == 409 && denied.text.contains("access_denied"))
+            #expect(try await api.call(.get, "/v1/oauth/callback?code=abc", key: nil).status == 400)
             let authorize = try await api.call(.post, "/v1/integrations/\(try await api.createWebhook())/authorize", key: api.managerKey)
-            #expect(authorize.status == 422)
+            #expect(authorize.status == 409)
         }
     }
 }

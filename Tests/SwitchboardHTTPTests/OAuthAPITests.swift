@@ -40,18 +40,18 @@ struct OAuthAPITests {
                 #expect(providerURL.hasPrefix(url))
                 // The same link opened in a second browser (no cookie) is refused.
                 let second = try await api.call(.get, startPath, key: nil)
-                #expect(second.status == 400)
+                #expect(second.status == 409)
                 #expect(second.text.contains("another browser"))
 
                 let callback = try await Self.consent(providerURL)
                 let withoutCookie = try await api.call(.get, callback, key: nil)
-                #expect(withoutCookie.status == 400)
+                #expect(withoutCookie.status == 409)
                 #expect(withoutCookie.text.contains("another browser"))
                 let connected = try await api.call(.get, callback, key: nil, headers: [.cookie: cookie])
                 #expect(connected.status == 200, "\(connected.text)")
                 #expect(connected.text.contains("HubSpot connected"))
                 let replayed = try await api.call(.get, callback, key: nil, headers: [.cookie: cookie])
-                #expect(replayed.status == 400)
+                #expect(replayed.status == 409)
                 #expect(replayed.text.contains("already used"))
             }
         }

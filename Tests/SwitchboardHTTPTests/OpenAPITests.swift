@@ -4,6 +4,7 @@ import Prometheus
 import SwitchboardDomain
 import SwitchboardEngine
 import SwitchboardHTTP
+import SwitchboardProviders
 import SwitchboardStore
 import SwitchboardTestSupport
 import Testing
@@ -58,5 +59,31 @@ struct OpenAPITests {
             let unknown = try await api.call(.get, "/v1/nothing-here", key: api.managerKey)
             #expect(unknown.status == 404)
         }
+    }
+}
+
+@Suite("OpenAPI document, validated")
+struct OpenAPIValidationTests {
+    @Test("the document with every provider's schemas is valid OpenAPI 3.1 (openapi-spec-validator)")
+    func validates() async throws {
+        let document = try await withAPI(.sqlite, catalogue: { Providers.catalogue(http: $0) }) { api in
+            try await api.call(.get, "/openapi.json", key: nil)
+        }
+        #expect(document.status == 200)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-openapi-\(UUID().uuidString).json")
+        try Data(document.text.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-m", "openapi_spec_validator", file.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        process.waitUntilExit()
+        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(said)")
+        // Every provider's settings reach the document: the request body of a creation names each provider.
+        for provider in ["webhook", "hubspot", "mailchimp"] { #expect(document.text.contains(#""const":"\#(provider)""#)) }
     }
 }

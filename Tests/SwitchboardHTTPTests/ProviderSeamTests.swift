@@ -28,7 +28,7 @@ struct ProviderSeamTests {
         ProviderCatalogue([Pigeon()])
     }
 
-    @Test("the catalogue lists the webhook first and every provider with its category; creating one without a capability is 422 and stores nothing")
+    @Test("the catalogue lists the webhook first and every provider with its category; creating one without a capability is 409 and stores nothing")
     func listedButNotDriven() async throws {
         try await withAPI(.sqlite, catalogue: Self.catalogue) { api in
             let providers = try await api.call(.get, "/v1/providers", key: api.memberKey)
@@ -41,14 +41,14 @@ struct ProviderSeamTests {
                 key: api.managerKey,
                 json: #"{"provider": "pigeon", "settings": {"loft": "north"}}"#
             )
-            #expect(created.status == 422)
+            #expect(created.status == 409)
             #expect(created.json["code"] == "unsupported_operation")
             #expect(created.text.contains("Carrier pigeon integrations cannot be created or changed"))
             #expect(try await api.store.integrations(workspaceID: api.workspace.id, limit: 10, cursor: nil).items.isEmpty)
         }
     }
 
-    @Test("an integration whose provider has no capability here is never handled as a webhook: change, resume and test are 422")
+    @Test("an integration whose provider has no capability here is never handled as a webhook: change, resume and test are 409")
     func noWebhookFallback() async throws {
         try await withAPI(.sqlite, catalogue: Self.catalogue) { api in
             let id = try await api.createWebhook()
@@ -65,10 +65,10 @@ struct ProviderSeamTests {
                 key: api.managerKey,
                 json: #"{"settings": {"url": "https://93.184.216.34/other"}}"#
             )
-            #expect(patched.status == 422, "\(patched.text)")
-            #expect(try await api.call(.post, "/v1/integrations/\(id)/test", key: api.managerKey).status == 422)
+            #expect(patched.status == 409, "\(patched.text)")
+            #expect(try await api.call(.post, "/v1/integrations/\(id)/test", key: api.managerKey).status == 409)
             #expect(try await api.call(.post, "/v1/integrations/\(id)/pause", key: api.managerKey).status == 200)
-            #expect(try await api.call(.post, "/v1/integrations/\(id)/resume", key: api.managerKey).status == 422)
+            #expect(try await api.call(.post, "/v1/integrations/\(id)/resume", key: api.managerKey).status == 409)
             let stored = try #require(try await api.store.integration(workspaceID: api.workspace.id, id: id))
             #expect(stored.settings == read.settings, "nothing was changed")
         }

@@ -126,8 +126,8 @@ struct OAuthTests {
                     do {
                         try await attempt()
                         return "accepted"
-                    } catch let IntegrationError.invalid(fields) {
-                        return fields.first.map { "\($0.field) \($0.message)" } ?? "invalid"
+                    } catch let IntegrationError.conflict(_, detail) {
+                        return detail
                     } catch {
                         return "\(error)"
                     }

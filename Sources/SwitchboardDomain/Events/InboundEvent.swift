@@ -67,6 +67,17 @@ public struct InboundEvent: Sendable, Equatable {
             if type == .attendanceRecorded, let seconds = data["watch_seconds"], seconds != .null, (seconds.numberValue ?? -1) < 0 {
                 fail("data/watch_seconds", "must be a non-negative number")
             }
+            // The fields Switchboard reads have the types SPEC §3 gives them (null: not given).
+            func text(_ value: JSONValue?, _ field: String) {
+                if let value, value != .null, value.stringValue == nil { fail(field, "must be a string") }
+            }
+            func time(_ value: JSONValue?, _ field: String) {
+                if let value, value != .null, value.stringValue.flatMap(Timestamp.parse) == nil { fail(field, "must be an RFC 3339 time") }
+            }
+            text(data["broadcast"]?["title"], "data/broadcast/title")
+            for name in ["starts_at", "ended_at"] { time(data["broadcast"]?[name], "data/broadcast/\(name)") }
+            for name in ["first_name", "last_name", "company"] { text(data["registrant"]?[name], "data/registrant/\(name)") }
+            for name in ["joined_at", "left_at"] { time(data[name], "data/\(name)") }
         }
 
         guard errors.isEmpty, let type, let data else { throw InvalidEvent(errors: errors) }

@@ -126,7 +126,9 @@ extension IntegrationService {
         if flow.expiresAt <= Timestamp.milliseconds(now) { throw refusal("has expired: start the connection again from Switchboard") }
     }
 
+    /// A flow that cannot go on (unknown, another browser's, used, expired): a conflict with its state, not a
+    /// malformed request.
     private static func refusal(_ message: String) -> IntegrationError {
-        .invalid([FieldError(field: "state", message: message)])
+        .conflict(reason: "oauth_flow_refused", detail: "The state \(message).")
     }
 }

@@ -1,3 +1,5 @@
+import SwitchboardDomain
+
 /// A kind of integration a workspace can connect, implemented by one folder of `SwitchboardProviders` (its API
 /// client, mapping, validation and emulator) and listed by one line of its catalogue.
 ///
@@ -8,4 +10,14 @@
 public protocol IntegrationProvider: Sendable {
     /// The catalogue entry (`GET /v1/providers`); `events` are the outbound events its integrations receive.
     var description: ProviderDescription { get }
+    /// The JSON Schema of its settings object (`ProviderSchemas`); what is `required` is required when an
+    /// integration is created.
+    var settingsSchema: JSONValue { get }
+    /// The JSON Schema of its credentials object; nil when it takes none.
+    var credentialsSchema: JSONValue? { get }
+}
+
+extension IntegrationProvider {
+    public var settingsSchema: JSONValue { ["type": "object"] }
+    public var credentialsSchema: JSONValue? { nil }
 }

@@ -72,6 +72,11 @@ public struct ProviderCatalogue: Sendable {
         [Self.webhook] + providers.values.map(\.description).filter { $0.provider != Self.webhook.provider }.sorted { $0.provider < $1.provider }
     }
 
+    /// Every available provider, in the order of `all`.
+    public var providerList: [any IntegrationProvider] {
+        all.compactMap { providers[$0.provider] }
+    }
+
     /// The catalogue category of a provider ("CRM & Email Providers"), or nil when none of that name is listed.
     public func category(of provider: String) -> String? {
         providers[provider]?.description.category

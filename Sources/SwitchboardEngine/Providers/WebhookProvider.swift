@@ -15,4 +15,19 @@ public struct WebhookProvider: IntegrationProvider {
             events: OutboundEventType.allCases.map(\.rawValue)
         )
     }
+
+    /// An https URL (the endpoint guard refuses other targets unless the operator allows private ones) and the
+    /// event types to send.
+    public var settingsSchema: JSONValue {
+        ProviderSchemas.object(
+            [
+                "url": ["type": "string", "format": "uri", "pattern": "^https://"],
+                "events": [
+                    "type": "array", "minItems": 1, "uniqueItems": true,
+                    "items": ProviderSchemas.enumeration(OutboundEventType.allCases.map(\.rawValue)),
+                ],
+            ],
+            required: ["url", "events"]
+        )
+    }
 }

@@ -77,6 +77,11 @@ struct FieldReader {
         return texts
     }
 
+    /// Refuses the members that are not among `known`: a field the server would ignore is a mistake to report.
+    mutating func refuseOthers(_ known: Set<String>, saying message: String = "is not a known field") {
+        for key in object.keys.sorted() where !known.contains(key) { errors.append(FieldError(field: prefix + key, message: message)) }
+    }
+
     mutating func object(_ key: String) -> [String: JSONValue]? {
         guard let value = object[key], value != .null else { return nil }
         guard let members = value.objectValue else {

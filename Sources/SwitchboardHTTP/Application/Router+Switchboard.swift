@@ -5,7 +5,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<SwitchboardRe
     let router = Router(context: SwitchboardRequestContext.self)
     router.add(middleware: ProblemMiddleware(logger: dependencies.logger))
     HealthController(dependencies: dependencies).register(on: router)
-    OpenAPIController().register(on: router)
+    OpenAPIController(catalogue: dependencies.catalogue).register(on: router)
     OAuthController(dependencies: dependencies).register(on: router)
 
     let v1 = router.group("v1").add(middleware: AuthMiddleware(store: dependencies.store))

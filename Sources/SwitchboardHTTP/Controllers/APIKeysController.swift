@@ -23,6 +23,7 @@ struct APIKeysController {
         let roleText = reader.string("role")
         let label = reader.string("label") ?? "API key"
         let email = reader.string("email")
+        reader.refuseOthers(["role", "label", "email"])
         let role = roleText.flatMap(APIKeyRole.init(rawValue:))
         if role == nil { reader.errors.append(FieldError(field: "role", message: "must be \"manager\" or \"member\"")) }
         if let email, !EmailAddress.isMailbox(email) { reader.errors.append(FieldError(field: "email", message: "must be an email address")) }

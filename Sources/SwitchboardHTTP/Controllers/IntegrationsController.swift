@@ -49,6 +49,7 @@ struct IntegrationsController {
         let body = try await request.jsonObject(context: context)
         var reader = FieldReader(body)
         let provider = reader.string("provider")
+        reader.refuseOthers(["provider", "label", "settings", "credentials"])
         let changes = try readChanges(body, provider: provider, reader: &reader)
         if provider == nil && !reader.errors.contains(where: { $0.field == "provider" }) {
             reader.errors.append(FieldError(field: "provider", message: "is required"))
@@ -197,6 +198,7 @@ struct IntegrationsController {
         var reader = FieldReader(body)
         let statusText = reader.string("status")
         let sinceText = reader.string("since")
+        reader.refuseOthers(["status", "since"])
         let status = statusText.flatMap(DeliveryStatus.init(rawValue:))
         if status != .failed && status != .skipped { reader.errors.append(FieldError(field: "status", message: "must be \"failed\" or \"skipped\"")) }
         let since = sinceText.flatMap(Timestamp.parse)
@@ -233,6 +235,10 @@ struct IntegrationsController {
             url = settingsReader.string("url")
             events = settingsReader.strings("events")
             reader.errors += settingsReader.errors
+            let known = Set(ProviderCatalogue.webhook.settings)
+            for key in (settings ?? [:]).keys.sorted() where !known.contains(key) {
+                reader.errors.append(FieldError(field: "settings/\(key)", message: "is not a webhook setting (url, events)"))
+            }
         }
         return IntegrationService.Changes(label: label, settings: settings, credentials: credentials, url: url, events: events)
     }

@@ -53,11 +53,19 @@ struct OAuthController {
 
     @Sendable func callback(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
-        if let error = query.get("error") {
-            return Self.page(.badRequest, "Not connected", "The provider answered “\(error)”: nothing was changed. Start again from Switchboard.")
+        guard let state = query.get("state"), !state.isEmpty else {
+            return Self.page(.badRequest, "Not connected", "The link is incomplete (it has no state). Start again from Switchboard.")
         }
-        guard let state = query.get("state"), let code = query.get("code") else {
-            return Self.page(.badRequest, "Not connected", "The link is incomplete (code and state are required). Start again from Switchboard.")
+        // The provider refused, or sent no code: the connection did not happen (a conflict with the flow, not a bad link).
+        if let error = query.get("error") {
+            return Self.page(.conflict, "Not connected", "The provider answered “\(error)”: nothing was changed. Start again from Switchboard.")
+        }
+        guard let code = query.get("code"), !code.isEmpty else {
+            return Self.page(
+                .conflict,
+                "Not connected",
+                "The provider sent no authorization code: nothing was changed. Start again from Switchboard."
+            )
         }
         do {
             let integration = try await dependencies.integrations.completeAuthorization(

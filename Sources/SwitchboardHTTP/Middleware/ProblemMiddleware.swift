@@ -29,7 +29,8 @@ struct ProblemMiddleware: RouterMiddleware {
             case .invalid(let fields): return .invalid(fields)
             case .notFound: return .notFound("integration")
             case .unsupported(let detail):
-                return APIError(status: .unprocessableContent, code: "unsupported_operation", title: "Unsupported", detail: detail)
+                // 409: the request is well formed; the integration's provider is what does not allow it.
+                return APIError(status: .conflict, code: "unsupported_operation", title: "Unsupported", detail: detail)
             case .conflict(let code, let detail): return .conflict(code: code, detail: detail)
             case .providerUnavailable(let detail):
                 return APIError(

@@ -13,6 +13,8 @@ struct APIOperation: Sendable {
     let query: [(name: String, description: String)]
     /// False for the public routes (health, metrics, the document itself).
     let authenticated: Bool
+    /// Query parameters that must be given.
+    let requiredQuery: Set<String>
 
     init(
         _ method: String,
@@ -22,8 +24,10 @@ struct APIOperation: Sendable {
         body: String? = nil,
         responses: [(Int, String?)],
         query: [(String, String)] = [],
+        requiredQuery: Set<String> = [],
         authenticated: Bool = true
     ) {
+        self.requiredQuery = requiredQuery
         self.method = method
         self.path = path
         self.summary = summary

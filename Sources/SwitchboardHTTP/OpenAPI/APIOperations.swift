@@ -88,7 +88,7 @@ enum APIOperations {
             "/v1/oauth/start/{flow}",
             "The start link: binds the connection to the first browser that opens it (a cookie) and redirects to the provider",
             tag: "Integrations",
-            responses: [(302, nil), (400, nil)],
+            responses: [(302, nil), (409, "HTML")],
             authenticated: false
         ),
         APIOperation(
@@ -96,8 +96,9 @@ enum APIOperations {
             "/v1/oauth/callback",
             "Where the provider sends the manager back (code, state); answers an HTML page",
             tag: "Integrations",
-            responses: [(200, nil), (400, nil)],
+            responses: [(200, "HTML"), (400, "HTML"), (409, "HTML"), (502, "HTML")],
             query: [("code", "the authorization code"), ("state", "the state Switchboard issued"), ("error", "the provider's refusal")],
+            requiredQuery: ["state"],
             authenticated: false
         ),
         APIOperation(

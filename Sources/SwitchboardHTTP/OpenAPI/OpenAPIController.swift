@@ -1,21 +1,21 @@
 import Foundation
 import Hummingbird
 import SwitchboardDomain
+import SwitchboardEngine
 
 /// `GET /openapi.json`: the OpenAPI 3.1 document, built from `APIOperations`.
 struct OpenAPIController {
+    /// The providers whose settings and credentials the document describes.
+    let catalogue: ProviderCatalogue
+
     func register(on router: Router<SwitchboardRequestContext>) {
-        let document = Self.documentBytes
+        let document = (try? CompactJSON.encode(Self.document(catalogue: catalogue))).map(Array.init) ?? []
         router.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
         }
     }
 
-    static let documentBytes: [UInt8] = {
-        (try? CompactJSON.encode(document)).map(Array.init) ?? []
-    }()
-
-    static var document: JSONValue {
+    static func document(catalogue: ProviderCatalogue) -> JSONValue {
         var paths: [String: [String: JSONValue]] = [:]
         for operation in APIOperations.all {
             paths[operation.path, default: [:]][operation.method] = describe(operation)
@@ -29,10 +29,23 @@ struct OpenAPIController {
             "servers": [["url": "/"]],
             "paths": .object(paths.mapValues { .object($0) }),
             "components": [
-                "schemas": .object(OpenAPISchemas.all),
+                "schemas": .object(OpenAPISchemas.all(catalogue: catalogue)),
                 "securitySchemes": ["apiKey": ["type": "http", "scheme": "bearer", "description": "A workspace API key"]],
             ],
         ]
+    }
+
+    /// The schema of a query parameter, by its name (the same name means the same thing on every route).
+    static func querySchema(_ name: String) -> JSONValue {
+        switch name {
+        case "limit": ["type": "integer", "minimum": 1, "maximum": 200, "default": 50]
+        case "since": ["type": "string", "format": "date-time"]
+        case "status": OpenAPISchemas.enumeration(DeliveryStatus.allCases.map(\.rawValue))
+        case "event_type": OpenAPISchemas.enumeration(OutboundEventType.allCases.map(\.rawValue))
+        case "state", "code", "error": OpenAPISchemas.nonEmpty
+        // An empty cursor or filter is the same as none.
+        default: OpenAPISchemas.string
+        }
     }
 
     static func describe(_ operation: APIOperation) -> JSONValue {
@@ -43,12 +56,13 @@ struct OpenAPIController {
         var parameters: [JSONValue] = []
         for segment in operation.path.split(separator: "/") where segment.hasPrefix("{") {
             parameters.append([
-                "name": .string(String(segment.dropFirst().dropLast())), "in": "path", "required": .bool(true), "schema": ["type": "string"],
+                "name": .string(String(segment.dropFirst().dropLast())), "in": "path", "required": .bool(true), "schema": OpenAPISchemas.nonEmpty,
             ])
         }
         for parameter in operation.query {
             parameters.append([
-                "name": .string(parameter.name), "in": "query", "description": .string(parameter.description), "schema": ["type": "string"],
+                "name": .string(parameter.name), "in": "query", "description": .string(parameter.description),
+                "required": .bool(operation.requiredQuery.contains(parameter.name)), "schema": querySchema(parameter.name),
             ])
         }
         if !parameters.isEmpty { description["parameters"] = .array(parameters) }
@@ -58,17 +72,42 @@ struct OpenAPIController {
         var responses: [String: JSONValue] = [:]
         for response in operation.responses {
             var entry: [String: JSONValue] = ["description": .string(HTTPResponse.Status(code: response.status).reasonPhrase)]
-            if let schema = response.schema {
+            switch response.schema {
+            case "HTML"?: entry["content"] = ["text/html": ["schema": ["type": "string"]]]
+            case let schema?:
                 let type = schema == "Problem" ? "application/problem+json" : "application/json"
                 entry["content"] = .object([type: ["schema": OpenAPISchemas.ref(schema)]])
+            case nil: break
             }
             responses[String(response.status)] = .object(entry)
         }
-        if operation.authenticated {
-            responses["401"] = [
-                "description": "Missing or unknown API key", "content": ["application/problem+json": ["schema": OpenAPISchemas.ref("Problem")]],
+        // What every operation of a kind may answer besides its own results, as problem documents.
+        func problem(_ status: Int, _ why: String) {
+            guard responses[String(status)] == nil else { return }
+            responses[String(status)] = [
+                "description": .string(why), "content": ["application/problem+json": ["schema": OpenAPISchemas.ref("Problem")]],
             ]
+        }
+        if operation.authenticated {
+            problem(401, "Missing or unknown API key")
+            problem(403, "The key's role may not do this (members read only)")
             description["security"] = [["apiKey": []]]
+        }
+        if operation.authenticated && operation.path.contains("{") {
+            problem(404, "No such resource in the key's workspace")
+            problem(
+                409,
+                "The resource's state, or its provider, does not allow this now; `code` says why (unsupported_operation: not for this provider)"
+            )
+        }
+        if !operation.query.isEmpty || operation.requestBody != nil { problem(400, "Invalid parameters or body; `errors` names the fields") }
+        if operation.requestBody != nil { problem(413, "The body is larger than the server takes") }
+        if operation.authenticated && operation.method != "get" {
+            problem(
+                409,
+                "The resource's state, or its provider, does not allow this now; `code` says why (unsupported_operation: not for this provider)"
+            )
+            problem(422, "The request cannot be processed as given")
         }
         description["responses"] = .object(responses)
         return .object(description)

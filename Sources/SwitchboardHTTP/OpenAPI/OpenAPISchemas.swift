@@ -1,9 +1,12 @@
 import SwitchboardDomain
+import SwitchboardEngine
 
 /// The `components.schemas` of the OpenAPI document, as JSON values.
 enum OpenAPISchemas {
-    static func object(_ properties: [String: JSONValue], required: [String] = []) -> JSONValue {
+    /// An object schema; `closed` for request bodies, which refuse fields they do not know.
+    static func object(_ properties: [String: JSONValue], required: [String] = [], closed: Bool = false) -> JSONValue {
         var schema: [String: JSONValue] = ["type": "object", "properties": .object(properties)]
+        if closed { schema["additionalProperties"] = false }
         if !required.isEmpty { schema["required"] = .array(required.map(JSONValue.string)) }
         return .object(schema)
     }
@@ -13,6 +16,13 @@ enum OpenAPISchemas {
         object(["data": .object(["type": "array", "items": ref(item)]), "next_cursor": .object(["type": .array(["string", "null"])])])
     }
     static let string: JSONValue = ["type": "string"]
+    static let nonEmpty: JSONValue = ["type": "string", "minLength": 1]
+    static let label: JSONValue = ["type": "string", "minLength": 1, "maxLength": 200]
+    /// An RFC 3339 time as Switchboard reads it: years 1970–2999, an offset within ±14:59.
+    static let inputTime: JSONValue = [
+        "type": ["string", "null"], "format": "date-time",
+        "pattern": "^(19[7-9][0-9]|2[0-9]{3})-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])$",
+    ]
     static let nullableString: JSONValue = ["type": ["string", "null"]]
     static let time: JSONValue = ["type": "string", "format": "date-time"]
     static let nullableTime: JSONValue = ["type": ["string", "null"], "format": "date-time"]
@@ -22,25 +32,46 @@ enum OpenAPISchemas {
         .object(["type": nullable ? ["string", "null"] : "string", "enum": .array(values.map(JSONValue.string) + (nullable ? [.null] : []))])
     }
 
-    static var all: [String: JSONValue] {
+    static func all(catalogue: ProviderCatalogue) -> [String: JSONValue] {
         let events = OutboundEventType.allCases.map(\.rawValue)
-        let webhookSettings = object(
-            ["url": ["type": "string", "format": "uri"], "events": .object(["type": "array", "items": enumeration(events)])])
-        let hubspotSettings = object([
-            "list_id": string, "list_name": string, "attended_list_id": string, "overwrite_names": ["type": "boolean"],
-            "properties": .object(["type": "object", "description": "HubSpot property → registrant field", "additionalProperties": string]),
-        ])
-        let mailchimpSettings = object([
-            "audience_id": string, "audience_name": string, "tags": .object(["type": "array", "items": string]),
-            "status_if_new": enumeration(["subscribed", "pending", "unsubscribed", "transactional"]),
-            "merge_fields": .object(["type": "object", "description": "merge tag → registrant field", "additionalProperties": string]),
-        ])
-        let providerSettings: JSONValue = .object(["oneOf": .array([webhookSettings, hubspotSettings, mailchimpSettings])])
-        let credentials: JSONValue = .object([
-            "type": "object",
-            "description": "hubspot: {access_token}; mailchimp: {api_key}; never returned, only masked hints",
-            "additionalProperties": string,
-        ])
+        // Each provider's settings and credentials, as the provider declares them.
+        let providers = catalogue.providerList
+        let settingsSchemas = providers.map(\.settingsSchema)
+        let providerSettings: JSONValue = .object(["anyOf": .array(settingsSchemas)])
+        let changedSettings: JSONValue = .object(["anyOf": .array(settingsSchemas.map(ProviderSchemas.partial) + [["type": "null"]])])
+        let credentialSchemas = providers.compactMap(\.credentialsSchema)
+        let changedCredentials: JSONValue = .object(["anyOf": .array(credentialSchemas + [["type": "null"]])])
+        let creations: [JSONValue] = providers.map { provider in
+            var properties: [String: JSONValue] = [
+                "provider": ["const": .string(provider.description.provider)], "label": label, "settings": provider.settingsSchema,
+            ]
+            var required = ["provider"]
+            if case .array(let fields)? = provider.settingsSchema["required"], !fields.isEmpty { required.append("settings") }
+            if let credentials = provider.credentialsSchema {
+                properties["credentials"] = credentials
+                // Without the operator's OAuth app for it, a provider's credentials are the only way to connect.
+                let oauth = (provider as? any ContactSyncProvider)?.authorizationURL(state: "") != nil
+                if !oauth { required.append("credentials") }
+            }
+            return object(properties, required: required, closed: true)
+        }
+        let broadcast = object(["id": nonEmpty, "title": nullableString, "starts_at": inputTime, "ended_at": inputTime], required: ["id"])
+        let registrant = object(
+            [
+                "email": ["type": "string", "pattern": "^[^@\\s]+@[^@\\s.][^@\\s]*\\.[^@\\s.]+$", "maxLength": 254], "first_name": nullableString,
+                "last_name": nullableString, "company": nullableString, "custom_fields": ["type": "object", "additionalProperties": string],
+            ],
+            required: ["email"]
+        )
+        func event(_ type: InboundEventType, data: JSONValue) -> JSONValue {
+            object(
+                [
+                    "type": .object(["const": .string(type.rawValue)]),
+                    "idempotency_key": ["type": ["string", "null"], "minLength": 1, "maxLength": 255], "occurred_at": inputTime, "data": data,
+                ],
+                required: ["type", "data"]
+            )
+        }
         return [
             "Problem": object(
                 [
@@ -57,16 +88,16 @@ enum OpenAPISchemas {
                     "events": ["type": "array", "items": ["type": "string"]], "notification_types": ["type": "array", "items": ["type": "string"]],
                 ]),
             "ProviderList": list("Provider"),
-            "IntegrationCreate": object(
+            // One schema per provider: its settings (and credentials) with the provider named.
+            "IntegrationCreate": .object(["oneOf": .array(creations)]),
+            "IntegrationUpdate": object(
                 [
-                    "provider": enumeration(["webhook", "hubspot", "mailchimp"]), "label": string, "settings": providerSettings,
-                    "credentials": credentials,
+                    "label": .object(["anyOf": [label, ["type": "null"]]]), "settings": changedSettings, "credentials": changedCredentials,
                 ],
-                required: ["provider", "settings"]
+                closed: true
             ),
-            "IntegrationUpdate": object(["label": string, "settings": providerSettings, "credentials": credentials]),
             "Authorization": object(["authorize_url": ["type": "string", "format": "uri"]]),
-            "ResyncRequest": object(["broadcast_ids": .object(["type": "array", "items": string])]),
+            "ResyncRequest": object(["broadcast_ids": .object(["type": "array", "maxItems": 1000, "items": nonEmpty])], closed: true),
             "ProviderOptions": object([
                 "options": .object([
                     "type": "object", "description": "selector name (lists, properties, audiences, merge_fields, tags) → choices",
@@ -87,17 +118,32 @@ enum OpenAPISchemas {
                 "response_body": nullableString, "error_class": nullableString, "error": nullableString,
             ]),
             "Secret": object(["secret": string, "previous_secret_expires_at": nullableTime]),
-            "Redeliver": object(["status": enumeration(["failed", "skipped"]), "since": time], required: ["status", "since"]),
-            "Event": object(
-                [
-                    "type": enumeration(InboundEventType.allCases.map(\.rawValue)), "idempotency_key": string, "occurred_at": time,
-                    "data": ["type": "object"],
-                ],
-                required: ["type", "data"]
-            ),
+            "Redeliver": object(["status": enumeration(["failed", "skipped"]), "since": time], required: ["status", "since"], closed: true),
+            // One schema per type: what each type's data must hold (SPEC §3: broadcast.id always, a valid
+            // registrant.email for registrations and attendance).
+            "Event": .object([
+                "oneOf": [
+                    event(
+                        .registrationCreated,
+                        data: object(["broadcast": broadcast, "registrant": registrant, "source": string], required: ["broadcast", "registrant"])
+                    ),
+                    event(
+                        .attendanceRecorded,
+                        data: object(
+                            [
+                                "broadcast": broadcast, "registrant": registrant, "joined_at": inputTime, "left_at": inputTime,
+                                "watch_seconds": ["type": "number", "minimum": 0],
+                            ],
+                            required: ["broadcast", "registrant"]
+                        )
+                    ),
+                    event(.broadcastEnded, data: object(["broadcast": broadcast], required: ["broadcast"])),
+                ]
+            ]),
             "EventOrBatch": .object([
                 "oneOf": [
-                    ref("Event"), object(["events": .object(["type": "array", "maxItems": 1000, "items": ref("Event")])], required: ["events"]),
+                    ref("Event"),
+                    object(["events": .object(["type": "array", "minItems": 1, "maxItems": 1000, "items": ref("Event")])], required: ["events"]),
                 ]
             ]),
             "EventsAccepted": object([
@@ -128,10 +174,17 @@ enum OpenAPISchemas {
                 "created_at": time, "read_at": nullableTime,
             ]),
             "NotificationList": list("Notification"),
-            "APIKeyCreate": object(
-                ["role": enumeration(["manager", "member"]), "label": string, "email": .object(["type": "string", "format": "email"])],
-                required: ["role"]
-            ),
+            // Only manager keys have an email (they receive notifications).
+            "APIKeyCreate": .object([
+                "oneOf": [
+                    object(
+                        ["role": ["const": "manager"], "label": nullableString, "email": ["type": ["string", "null"], "format": "email"]],
+                        required: ["role"],
+                        closed: true
+                    ),
+                    object(["role": ["const": "member"], "label": nullableString], required: ["role"], closed: true),
+                ]
+            ]),
             "APIKey": object([
                 "id": string, "role": enumeration(["manager", "member"]), "hint": string, "label": string, "email": nullableString,
                 "created_at": time,

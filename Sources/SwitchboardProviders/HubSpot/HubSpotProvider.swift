@@ -43,6 +43,18 @@ public final class HubSpotProvider: ContactSyncProvider {
         )
     }
 
+    public var settingsSchema: JSONValue {
+        ProviderSchemas.object([
+            "list_id": ProviderSchemas.nonEmpty, "list_name": ProviderSchemas.nonEmpty, "attended_list_id": ProviderSchemas.nonEmpty,
+            "overwrite_names": ProviderSchemas.boolean, "properties": ProviderSchemas.fieldMapping("HubSpot contact property → registrant field"),
+        ])
+    }
+
+    /// A Service Key or private-app token; none when the manager connects with OAuth (operator's app configured).
+    public var credentialsSchema: JSONValue? {
+        ProviderSchemas.object(["access_token": ProviderSchemas.nonEmpty], required: ["access_token"])
+    }
+
     public var batchSize: Int { 100 }
     public var concurrentCalls: Int { 2 }
     /// Pages of 10,000: 100 batch upserts and one list call, so list membership costs 1% of the rate limit.

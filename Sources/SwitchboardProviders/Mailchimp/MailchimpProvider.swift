@@ -77,6 +77,20 @@ public struct MailchimpProvider: ContactSyncProvider {
         )
     }
 
+    public var settingsSchema: JSONValue {
+        ProviderSchemas.object([
+            "audience_id": ProviderSchemas.nonEmpty, "audience_name": ProviderSchemas.nonEmpty,
+            "tags": ["type": "array", "items": ProviderSchemas.nonEmpty],
+            "status_if_new": ProviderSchemas.enumeration(["subscribed", "pending", "unsubscribed", "transactional"]),
+            "merge_fields": ProviderSchemas.fieldMapping("merge tag → registrant field"),
+        ])
+    }
+
+    /// An API key (`…-us6`); none when the manager connects with OAuth (operator's app configured).
+    public var credentialsSchema: JSONValue? {
+        ProviderSchemas.object(["api_key": ["type": "string", "pattern": "^[0-9a-zA-Z]{16,64}-[a-z]+[0-9]+$"]], required: ["api_key"])
+    }
+
     /// Members are written one by one, as many at once as the key's connections allow (`connections` holds
     /// live sync and resync together to 8 of Mailchimp's 10).
     public var batchSize: Int { 1 }
