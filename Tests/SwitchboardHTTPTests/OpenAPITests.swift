@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Prometheus
@@ -66,9 +67,8 @@ struct OpenAPITests {
 struct OpenAPIValidationTests {
     @Test("the document with every provider's schemas is valid OpenAPI 3.1 (openapi-spec-validator)")
     func validates() async throws {
-        let document = try await withAPI(.sqlite, catalogue: { Providers.catalogue(http: $0) }) { api in
-            try await api.call(.get, "/openapi.json", key: nil)
-        }
+        let everyProvider: @Sendable (HTTPClient) -> ProviderCatalogue = { Providers.catalogue(http: $0) }
+        let document = try await withAPI(.sqlite, catalogue: everyProvider) { api in try await api.call(.get, "/openapi.json", key: nil) }
         #expect(document.status == 200)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-openapi-\(UUID().uuidString).json")
         try Data(document.text.utf8).write(to: file)
