@@ -74,20 +74,10 @@ struct MailchimpContractTests {
             try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(mailchimp: url)) }) { harness in
                 try await harness.ingest((0..<200).map { Fixtures.registration("past\($0)@example.com", at: Date(timeIntervalSinceNow: -86_400)) })
                 let id = try await Self.connect(harness, key: key, audience: audience)
-                let job = try await harness.integrations.startResync(workspaceID: harness.workspace.id, id: id)
-                let runner = ResyncRunner(
-                    store: harness.store,
-                    integrations: harness.integrations,
-                    workerID: "w",
-                    lease: 30,
-                    logger: Logger(label: "t")
-                )
-                let claimed = try #require(try await harness.store.claimJob(kinds: ["resync"], worker: "w", now: Date(), lease: 30))
-                async let resynced: Void = runner.process(claimed)
+                async let resynced = harness.resync(id, lease: 30)
                 try await harness.ingest((0..<100).map { Fixtures.registration("live\($0)@example.com") })
-                _ = await resynced
+                #expect(try await resynced.failed == 0)
                 #expect(try await harness.settle())
-                #expect(try await harness.store.job(workspaceID: harness.workspace.id, id: job.id)?.failed == 0)
                 #expect(emulator.state.members(of: audience).count == 300)
                 #expect(emulator.state.tooManyConnectionsCount == 0, "no request was refused for too many connections")
                 #expect(emulator.state.peakConcurrency <= 8)

@@ -26,18 +26,8 @@ struct ResyncQuotaTests {
                     changes: .init(settings: ["overwrite_names": true], credentials: ["access_token": .string(token)])
                 )
                 let id = try await harness.integrations.completeSetup(workspaceID: harness.workspace.id, id: created.id).id
-                let job = try await harness.integrations.startResync(workspaceID: harness.workspace.id, id: id)
                 // A lease shorter than the wait: the runner must renew it while it waits, or it loses the job.
-                let runner = ResyncRunner(
-                    store: harness.store,
-                    integrations: harness.integrations,
-                    workerID: "w",
-                    lease: 0.5,
-                    logger: Logger(label: "t")
-                )
-                let claimed = try #require(try await harness.store.claimJob(kinds: ["resync"], worker: "w", now: Date(), lease: 0.5))
-                await runner.process(claimed)
-                let finished = try #require(try await harness.store.job(workspaceID: harness.workspace.id, id: job.id))
+                let finished = try await harness.resync(id, lease: 0.5)
                 #expect(finished.status == .succeeded)
                 #expect(finished.done == 300 && finished.failed == 0, "\(finished.errors.prefix(200))")
                 #expect(emulator.state.contactCount == 300)

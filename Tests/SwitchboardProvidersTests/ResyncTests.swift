@@ -115,17 +115,7 @@ struct ResyncTests {
                     changes: .init(settings: ["properties": ["shoe_size": "custom_fields.role"]], credentials: ["access_token": .string(token)])
                 )
                 let id = try await harness.integrations.completeSetup(workspaceID: harness.workspace.id, id: created.id).id
-                let job = try await harness.integrations.startResync(workspaceID: harness.workspace.id, id: id)
-                let runner = ResyncRunner(
-                    store: harness.store,
-                    integrations: harness.integrations,
-                    workerID: "w",
-                    lease: 5,
-                    logger: Logger(label: "t")
-                )
-                let claimed = try #require(try await harness.store.claimJob(kinds: ["resync"], worker: "w", now: Date(), lease: 5))
-                await runner.process(claimed)
-                let failed = try #require(try await harness.store.job(workspaceID: harness.workspace.id, id: job.id))
+                let failed = try await harness.resync(id)
                 #expect(failed.status == .succeeded)
                 #expect(failed.failed == 300 && failed.done == 300)
                 #expect(failed.errors.contains("role-7 was not a valid number"), "\(failed.errors.prefix(300))")
