@@ -144,6 +144,7 @@ func withAPI<R: Sendable>(
         let webhookClients = PinnedClients(configuration: WebhookSender.clientConfiguration(connectionsPerHost: 4))
         let sender = WebhookSender(clients: webhookClients, endpointGuard: endpointGuard, timeout: .seconds(2))
         let catalogue = makeCatalogue(client)
+        let localDispatch = LocalDispatch()
         let dependencies = AppDependencies(
             store: store,
             integrations: IntegrationService(
@@ -152,10 +153,11 @@ func withAPI<R: Sendable>(
                 endpointGuard: endpointGuard,
                 sender: sender,
                 catalogue: catalogue,
-                limits: limits
+                limits: limits,
+                dispatch: localDispatch
             ),
             catalogue: catalogue,
-            localDispatch: LocalDispatch(),
+            localDispatch: localDispatch,
             metrics: PrometheusCollectorRegistry(),
             logger: testLogger
         )

@@ -85,7 +85,8 @@ public func withEngine<R: Sendable>(
                 endpointGuard: endpointGuard,
                 sender: sender,
                 catalogue: providers,
-                sessions: sessions
+                sessions: sessions,
+                dispatch: localDispatch
             ),
             localDispatch: localDispatch,
             workspace: try await store.createWorkspace(name: "Engine test")

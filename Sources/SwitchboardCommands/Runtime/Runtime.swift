@@ -107,7 +107,8 @@ public final class Runtime: Sendable {
             sender: sender,
             catalogue: catalogue,
             sessions: sessions,
-            limits: engine.limits
+            limits: engine.limits,
+            dispatch: localDispatch
         )
         let validationSweep = ValidationSweep(
             store: store,

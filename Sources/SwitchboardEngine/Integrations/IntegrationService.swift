@@ -14,6 +14,8 @@ public struct IntegrationService: Sendable {
     let catalogue: ProviderCatalogue
     let sessions: ContactSyncSessions
     let limits: IntegrationLimits
+    /// This process's dispatcher, woken when a change makes deliveries due (a resume).
+    let dispatch: LocalDispatch?
     let tests = TestThrottle()
 
     /// How long a replaced signing secret keeps signing deliveries (SPEC §4).
@@ -28,8 +30,10 @@ public struct IntegrationService: Sendable {
         sender: WebhookSender,
         catalogue: ProviderCatalogue = ProviderCatalogue(),
         sessions: ContactSyncSessions = ContactSyncSessions(),
-        limits: IntegrationLimits = IntegrationLimits()
+        limits: IntegrationLimits = IntegrationLimits(),
+        dispatch: LocalDispatch? = nil
     ) {
+        self.dispatch = dispatch
         self.store = store
         self.secrets = secrets
         self.endpointGuard = endpointGuard
@@ -132,6 +136,7 @@ public struct IntegrationService: Sendable {
         integration.failingSince = nil
         integration.updatedAt = Timestamp.milliseconds(now)
         try await storeCall { [integration] in try await store.updateIntegration(integration, from: read) }
+        dispatch?.wake()
         return integration
     }
 

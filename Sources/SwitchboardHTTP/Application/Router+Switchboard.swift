@@ -1,4 +1,5 @@
 import Hummingbird
+import SwitchboardEngine
 
 /// Builds every route of SPEC §9 over the given dependencies; tests call it without a server.
 public func buildRouter(_ dependencies: AppDependencies) -> Router<SwitchboardRequestContext> {
@@ -13,9 +14,10 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<SwitchboardRe
     IntegrationsController(dependencies: dependencies).register(on: v1.group("integrations"))
     EventsController(dependencies: dependencies).register(on: v1.group("events"))
     DeliveriesController(dependencies: dependencies).register(on: v1.group("deliveries"))
-    JobsController(store: dependencies.store).register(on: v1.group("jobs"))
-    NotificationsController(store: dependencies.store).register(on: v1.group("notifications"))
-    APIKeysController(store: dependencies.store).register(on: v1.group("api-keys"))
+    let workspaces = WorkspaceService(store: dependencies.store)
+    JobsController(store: dependencies.store, workspaces: workspaces).register(on: v1.group("jobs"))
+    NotificationsController(store: dependencies.store, workspaces: workspaces).register(on: v1.group("notifications"))
+    APIKeysController(store: dependencies.store, workspaces: workspaces).register(on: v1.group("api-keys"))
     // Last: middleware added after the routes runs only where no route matched.
     router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router

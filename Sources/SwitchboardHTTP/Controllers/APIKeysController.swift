@@ -1,10 +1,12 @@
 import Hummingbird
 import SwitchboardDomain
+import SwitchboardEngine
 import SwitchboardStore
 
 /// `/v1/api-keys`: managers create and revoke the workspace's keys; a new key is shown once.
 struct APIKeysController {
     let store: Store
+    let workspaces: WorkspaceService
 
     func register(on group: RouterGroup<SwitchboardRequestContext>) {
         group.get(use: list)
@@ -26,18 +28,14 @@ struct APIKeysController {
         reader.refuseOthers(["role", "label", "email"])
         let role = roleText.flatMap(APIKeyRole.init(rawValue:))
         if role == nil { reader.errors.append(FieldError(field: "role", message: "must be \"manager\" or \"member\"")) }
-        if let email, !EmailAddress.isMailbox(email) { reader.errors.append(FieldError(field: "email", message: "must be an email address")) }
-        if email != nil, role == .member {
-            reader.errors.append(FieldError(field: "email", message: "only manager keys receive notifications; leave it out for member keys"))
-        }
         guard reader.errors.isEmpty, let role else { throw APIError.invalid(reader.errors) }
-        let (key, plaintext) = try await store.createAPIKey(workspaceID: workspaceID, role: role, label: label, email: email)
+        let (key, plaintext) = try await workspaces.createAPIKey(workspaceID: workspaceID, role: role, label: label, email: email)
         return try JSONResponse.make(APIKeyResponse(key: key, plaintext: plaintext), status: .created)
     }
 
     @Sendable func revoke(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let workspaceID = try context.managerWorkspaceID()
-        switch try await store.revokeAPIKey(workspaceID: workspaceID, id: try context.parameters.require("id")) {
+        switch try await workspaces.revokeAPIKey(workspaceID: workspaceID, id: try context.parameters.require("id")) {
         case .revoked: return Response(status: .noContent)
         case .notFound: throw APIError.notFound("API key")
         case .lastManager:

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SwitchboardDomain
+import SwitchboardEngine
 import SwitchboardStore
 
 /// `/v1/deliveries`: the deliveries log with attempts, and re-sending one delivery.
@@ -55,15 +56,8 @@ struct DeliveriesController {
     @Sendable func redeliver(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let workspaceID = try context.managerWorkspaceID()
         let id = try context.parameters.require("id")
-        guard let (current, _) = try await store.delivery(workspaceID: workspaceID, id: id) else { throw APIError.notFound("delivery") }
-        guard let delivery = try await store.redeliver(workspaceID: workspaceID, id: id) else {
-            let detail =
-                current.status == .pending
-                ? "This delivery is already waiting for its next attempt."
-                : "The integration of this delivery is paused or deleted: resume it first."
-            throw APIError.conflict(code: "not_redeliverable", detail: detail)
-        }
-        dependencies.localDispatch.wake()
+        let service = DeliveryService(store: store, dispatch: dependencies.localDispatch)
+        guard let delivery = try await service.redeliver(workspaceID: workspaceID, id: id) else { throw APIError.notFound("delivery") }
         return try JSONResponse.make(DeliveryResponse(delivery: delivery, attempts: nil), status: .accepted)
     }
 }

@@ -106,9 +106,7 @@ struct IntegrationsController {
 
     @Sendable func resume(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let workspaceID = try context.managerWorkspaceID()
-        let integration = try await service.resume(workspaceID: workspaceID, id: try context.parameters.require("id"))
-        dependencies.localDispatch.wake()
-        return try await respond(integration)
+        return try await respond(try await service.resume(workspaceID: workspaceID, id: try context.parameters.require("id")))
     }
 
     @Sendable func completeSetup(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {

@@ -1,9 +1,11 @@
 import Hummingbird
+import SwitchboardEngine
 import SwitchboardStore
 
 /// `/v1/notifications`: in-app messages to the workspace's managers.
 struct NotificationsController {
     let store: Store
+    let workspaces: WorkspaceService
 
     func register(on group: RouterGroup<SwitchboardRequestContext>) {
         group.get(use: list)
@@ -18,7 +20,7 @@ struct NotificationsController {
 
     @Sendable func markRead(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         guard
-            let notification = try await store.markNotificationRead(
+            let notification = try await workspaces.markNotificationRead(
                 workspaceID: try context.managerWorkspaceID(),
                 id: try context.parameters.require("id")
             )
