@@ -184,15 +184,29 @@ struct ClaimTests {
             let claimed = try await store.claimDue(limit: 1, now: start, lease: 30, token: "a")
             let failed = AttemptOutcome(startedAt: start, durationMilliseconds: 1, errorClass: .connect, errorMessage: "connection refused")
             try await store.record(
-                [AttemptResult(delivery: claimed[0], outcome: failed, decision: .retry(at: start.addingTimeInterval(5)))],
+                [
+                    AttemptResult(
+                        delivery: claimed[0],
+                        outcome: failed,
+                        decision: .retry(at: start.addingTimeInterval(5)),
+                        pauseAfterFailing: HealthRules.endpointFailingAfter
+                    )
+                ],
                 now: start
             )
 
-            let later = start.addingTimeInterval(Store.endpointFailingAfter + 1)
+            let later = start.addingTimeInterval(HealthRules.endpointFailingAfter + 1)
             let again = try await store.claimDue(limit: 1, now: later, lease: 30, token: "b")
             let lateFailure = AttemptOutcome(startedAt: later, durationMilliseconds: 1, errorClass: .connect, errorMessage: "connection refused")
             let changes = try await store.record(
-                [AttemptResult(delivery: again[0], outcome: lateFailure, decision: .retry(at: later.addingTimeInterval(5)))],
+                [
+                    AttemptResult(
+                        delivery: again[0],
+                        outcome: lateFailure,
+                        decision: .retry(at: later.addingTimeInterval(5)),
+                        pauseAfterFailing: HealthRules.endpointFailingAfter
+                    )
+                ],
                 now: later
             )
             #expect(changes.first?.health.pauseReason == .endpointFailing)

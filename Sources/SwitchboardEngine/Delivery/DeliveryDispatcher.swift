@@ -291,9 +291,12 @@ public struct DeliveryDispatcher: Service {
 
     private func attempt(_ item: Prepared) async -> AttemptResult {
         let outcome: AttemptOutcome
+        var pauseAfterFailing: TimeInterval?
         switch item.route {
         case .webhook(let url, let secrets):
             outcome = await sender.send(url: url, messageID: item.delivery.id, body: item.body, secrets: secrets)
+            // An endpoint that fails for five days without a success is paused (SPEC §5).
+            pauseAfterFailing = HealthRules.endpointFailingAfter
         case .contactSync(let provider, let connection):
             outcome = await sync(item, provider: provider, connection: connection)
         }
@@ -303,7 +306,7 @@ public struct DeliveryDispatcher: Service {
             schedule: configuration.schedule,
             now: Date()
         )
-        return AttemptResult(delivery: item.delivery, outcome: outcome, decision: decision)
+        return AttemptResult(delivery: item.delivery, outcome: outcome, decision: decision, pauseAfterFailing: pauseAfterFailing)
     }
 
     /// Hands a delivery's activity to its provider, batched with the integration's other deliveries.

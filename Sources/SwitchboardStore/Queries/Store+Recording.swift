@@ -10,11 +10,15 @@ public struct AttemptResult: Sendable {
     public var outcome: AttemptOutcome
     /// What happens to the delivery next.
     public var decision: DeliveryDecision
+    /// How long the integration's provider lets it fail without a success before it pauses (the webhook's five
+    /// days, `HealthRules.endpointFailingAfter`); nil when it never pauses for failing.
+    public var pauseAfterFailing: TimeInterval?
 
-    public init(delivery: Delivery, outcome: AttemptOutcome, decision: DeliveryDecision) {
+    public init(delivery: Delivery, outcome: AttemptOutcome, decision: DeliveryDecision, pauseAfterFailing: TimeInterval? = nil) {
         self.delivery = delivery
         self.outcome = outcome
         self.decision = decision
+        self.pauseAfterFailing = pauseAfterFailing
     }
 }
 
@@ -26,9 +30,6 @@ public struct HealthChange: Sendable, Equatable {
 }
 
 extension Store {
-    /// How long a webhook may fail without a single success before it is paused (SPEC §5).
-    public static let endpointFailingAfter: TimeInterval = 5 * 24 * 3600
-
     /// Records a batch of attempts in one transaction: the attempts, the deliveries' new state, and the
     /// integrations' health. Returns the integrations whose status changed.
     @discardableResult
@@ -148,44 +149,23 @@ extension Store {
     /// `integration` after its attempts among `results` (in the order they finished), as of `now`.
     private static func applying(_ results: [AttemptResult], to integration: Integration, now: Date) -> Integration {
         var integration = integration
-        for result in results where result.delivery.integrationId == integration.id {
-            let at = result.outcome.startedAt.storeMilliseconds
-            if let refusal = result.outcome.refusal {
-                // The provider refused the credentials or the selection: pause until a manager fixes it.
-                var health = integration.health
-                health.pause(refusal.reason, detail: refusal.detail)
-                integration.health = health
-            } else if result.outcome.throttled {
-                // Slowed down, not failed: the health stays as it is, unless the wait is a long one (a daily quota used up).
-                guard let detail = result.outcome.quotaDetail else { continue }
-                var health = integration.health
-                health.recordFailure(detail)
-                integration.health = health
-                integration.lastFailureAt = max(integration.lastFailureAt ?? 0, at)
-            } else if result.outcome.succeeded {
-                var health = integration.health
-                health.recordSuccess()
-                integration.health = health
-                integration.lastSuccessAt = max(integration.lastSuccessAt ?? 0, at)
-                integration.failingSince = nil
-            } else {
-                var health = integration.health
-                health.recordFailure("Deliveries are failing: \(result.outcome.summary). Switchboard keeps retrying; check the endpoint.")
-                if result.outcome.endpointGone {
-                    health.pause(.endpointFailing, detail: "The endpoint answered 410 Gone: fix or replace the URL, then resume and re-send.")
-                }
-                integration.health = health
-                integration.lastFailureAt = max(integration.lastFailureAt ?? 0, at)
-                integration.failingSince = integration.failingSince ?? at
-            }
-        }
-        if integration.provider == "webhook", let since = integration.failingSince, integration.status != .paused,
-            now.storeMilliseconds - since >= Int64(endpointFailingAfter * 1000)
-        {
-            var health = integration.health
-            health.pause(.endpointFailing)
-            integration.health = health
-        }
+        let mine = results.filter { $0.delivery.integrationId == integration.id }
+        let before = HealthState(
+            health: integration.health,
+            lastSuccessAt: integration.lastSuccessAt,
+            lastFailureAt: integration.lastFailureAt,
+            failingSince: integration.failingSince
+        )
+        let after = HealthRules.apply(
+            mine.map(\.outcome),
+            to: before,
+            pauseAfterFailing: mine.lazy.compactMap(\.pauseAfterFailing).first,
+            now: now
+        )
+        integration.health = after.health
+        integration.lastSuccessAt = after.lastSuccessAt
+        integration.lastFailureAt = after.lastFailureAt
+        integration.failingSince = after.failingSince
         integration.updatedAt = now.storeMilliseconds
         return integration
     }
