@@ -55,7 +55,7 @@ public struct ProviderCatalogue: Sendable {
         /// Contacts and their activity are synced to the provider's API.
         case contactSync(any ContactSyncProvider)
         /// A provider listed without a capability this engine can drive: its integrations cannot be created or
-        /// changed here (a clear 422, never another provider's behaviour).
+        /// changed here (a clear 409 unsupported_operation, never another provider's behaviour).
         case undriven(ProviderDescription)
     }
 

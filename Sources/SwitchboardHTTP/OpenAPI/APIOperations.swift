@@ -81,7 +81,7 @@ enum APIOperations {
             "/v1/integrations/{id}/authorize",
             "Connect through the provider's OAuth: a start link for the manager's browser, usable for 15 minutes",
             tag: "Integrations",
-            responses: [(200, "Authorization"), (422, "Problem")]
+            responses: [(200, "Authorization"), (409, "Problem")]
         ),
         APIOperation(
             "get",
