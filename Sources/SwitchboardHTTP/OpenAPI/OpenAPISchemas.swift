@@ -132,7 +132,7 @@ enum OpenAPISchemas {
                         data: object(
                             [
                                 "broadcast": broadcast, "registrant": registrant, "joined_at": inputTime, "left_at": inputTime,
-                                "watch_seconds": ["type": "number", "minimum": 0],
+                                "watch_seconds": ["type": ["number", "null"], "minimum": 0],
                             ],
                             required: ["broadcast", "registrant"]
                         )
