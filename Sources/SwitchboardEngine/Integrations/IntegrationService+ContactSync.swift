@@ -24,7 +24,7 @@ extension IntegrationService {
     ) async throws(IntegrationError) -> Integration {
         var errors = Self.labelErrors(changes.label)
         // Without credentials the manager connects through the provider's OAuth flow (`authorize`), when offered.
-        let viaOAuth = changes.credentials == nil && provider.authorizationURL(state: "") != nil
+        let viaOAuth = changes.credentials == nil && provider.configuredOAuth != nil
         if changes.credentials == nil && !viaOAuth { errors.append(FieldError(field: "credentials", message: "is required")) }
         let credentials = viaOAuth ? [:] : collect(provider.credentials(from: changes.credentials ?? [:]), into: &errors)
         let settings = collect(provider.settings(from: changes.settings ?? [:]), into: &errors)

@@ -2,7 +2,7 @@ import Foundation
 import SwitchboardDomain
 import SwitchboardStore
 
-/// Connecting a contact-sync integration through the provider's OAuth 2 authorization-code flow, when the
+/// Connecting an integration through its provider's OAuth 2 authorization-code flow (`OAuthConnecting`), when the
 /// operator configured an OAuth app, in three steps that each need what the one before handed out:
 ///
 /// 1. `beginAuthorization` (a manager, through the API) stores a flow; its id is the `state` the provider will send
@@ -85,36 +85,44 @@ extension IntegrationService {
         }
         var integration = try await load(workspaceID: flow.workspaceId, id: flow.integrationId)
         let read = integration
-        let provider = try oauthProvider(of: integration)
+        let oauth = try oauthProvider(of: integration)
         let credentials: [String: String]
         do {
-            credentials = try await provider.exchange(code: code)
+            credentials = try await oauth.exchange(code: code)
         } catch {
-            try refuseUnlessPassed(Self.check(after: error), provider: provider)
-            throw .providerUnavailable("\(provider.description.displayName) did not exchange the code")
+            if case .refused(let failure) = error {
+                throw .conflict(
+                    reason: failure.pauseReason.rawValue,
+                    detail: failure.detail(providerName: oauth.description.displayName, provider: oauth.description.provider)
+                )
+            }
+            throw .providerUnavailable("\(oauth.description.displayName) did not exchange the code")
         }
         integration.credentials = integration.sealedCredentials(credentials, with: secrets)
-        let check = await storedCheck(integration, provider: provider)
-        if integration.status == .setupIncomplete {
-            recordSetup(check, finished: false, settings: try currentSettings(of: integration), provider: provider, in: &integration)
-        } else {
-            try refuseUnlessPassed(check, provider: provider)
+        // What the new credentials must pass depends on what else the provider does.
+        if case .contactSync(let provider) = try capability(of: integration) {
+            let check = await storedCheck(integration, provider: provider)
+            if integration.status == .setupIncomplete {
+                recordSetup(check, finished: false, settings: try currentSettings(of: integration), provider: provider, in: &integration)
+            } else {
+                try refuseUnlessPassed(check, provider: provider)
+            }
         }
         integration.updatedAt = Timestamp.milliseconds(now)
         try await storeCall { [integration] in try await store.updateIntegration(integration, from: read) }
         return integration
     }
 
-    /// The contact-sync provider of an integration that connects with OAuth, when the operator configured its app.
-    private func oauthProvider(of integration: Integration) throws(IntegrationError) -> any ContactSyncProvider {
-        guard let provider = catalogue.contactSync(integration.provider) else {
+    /// The OAuth of an integration's provider, when it has the capability and the operator configured its app.
+    private func oauthProvider(of integration: Integration) throws(IntegrationError) -> any OAuthConnecting {
+        guard let provider = catalogue.provider(integration.provider), let oauth = provider as? any OAuthConnecting else {
             throw .unsupported("\(catalogue.displayName(integration.provider)) integrations are not connected with OAuth")
         }
-        guard provider.authorizationURL(state: "") != nil else { throw Self.notConfigured(provider) }
-        return provider
+        guard oauth.configuredOAuth != nil else { throw Self.notConfigured(oauth) }
+        return oauth
     }
 
-    private static func notConfigured(_ provider: any ContactSyncProvider) -> IntegrationError {
+    private static func notConfigured(_ provider: any IntegrationProvider) -> IntegrationError {
         .unsupported(
             "OAuth is not configured for \(provider.description.displayName): the operator sets "
                 + "SWITCHBOARD_\(provider.description.provider.uppercased())_CLIENT_ID and _CLIENT_SECRET; or give credentials instead."

@@ -33,27 +33,9 @@ public protocol ContactSyncProvider: IntegrationProvider {
     /// Live sync: creates or updates the contacts, applies lists, tags and fields, and records the
     /// provider-native activity. One result per activity, in order (nil: done).
     func sync(_ activities: [ContactActivity], over connection: ContactSyncConnection) async -> [ProviderFailure?]
-    /// Where to send a manager to authorize Switchboard (OAuth 2 authorization-code flow), or nil when the
-    /// operator has not configured this provider's OAuth app.
-    func authorizationURL(state: String) -> String?
-    /// Exchanges an authorization code for credentials (access and refresh tokens, and what else calls need).
-    func exchange(code: String) async throws(ProviderFailure) -> [String: String]
-    /// Whether these credentials hold an OAuth access token that expires soon.
-    func needsRefresh(_ credentials: [String: String], now: Date) -> Bool
-    /// Fresh credentials from the refresh token; one the provider refuses is `.refused(.expiredCredentials)`.
-    func refresh(_ credentials: [String: String]) async throws(ProviderFailure) -> [String: String]
 
     /// Resync of historical registrations (one page): contacts, lists, tags and fields only, never activity.
     func resync(_ contacts: [Contact], over connection: ContactSyncConnection) async -> [ProviderFailure?]
-}
-
-extension ContactSyncProvider {
-    public func authorizationURL(state: String) -> String? { nil }
-    public func exchange(code: String) async throws(ProviderFailure) -> [String: String] {
-        throw .invalid("\(description.displayName) has no OAuth app configured")
-    }
-    public func needsRefresh(_ credentials: [String: String], now: Date) -> Bool { false }
-    public func refresh(_ credentials: [String: String]) async throws(ProviderFailure) -> [String: String] { credentials }
 }
 
 /// An operator's OAuth app at a provider: Switchboard's client id and secret, and where the provider

@@ -59,7 +59,7 @@ public final class ContactSyncSessions: Sendable {
             budget: budget,
             memory: ProviderMemory(store: store, integrationID: integration.id)
         )
-        guard provider.needsRefresh(current.credentials, now: now) else { return current }
+        guard let oauth = provider as? any OAuthConnecting, oauth.needsRefresh(current.credentials, now: now) else { return current }
         let refreshing = refreshes.withLock { inFlight in
             if let running = inFlight[integration.id] { return running }
             let task = Task<[String: String], any Error> {
@@ -67,11 +67,11 @@ public final class ContactSyncSessions: Sendable {
                 // Another process may have refreshed the same grant already: then its fresh tokens are used.
                 let stored = try await store.integration(workspaceID: integration.workspaceId, id: integration.id)
                 if let stored, stored.credentials != integration.credentials, let theirs = try? stored.openCredentials(secrets),
-                    theirs["refresh_token"] == current.credentials["refresh_token"], !provider.needsRefresh(theirs, now: now)
+                    theirs["refresh_token"] == current.credentials["refresh_token"], !oauth.needsRefresh(theirs, now: now)
                 {
                     return theirs
                 }
-                let fresh = try await provider.refresh(current.credentials)
+                let fresh = try await oauth.refresh(current.credentials)
                 // Saved only when these are the stored credentials (not new ones still being validated).
                 if stored?.credentials == integration.credentials {
                     try await store.updateCredentials(integrationID: integration.id, sealed: integration.sealedCredentials(fresh, with: secrets))

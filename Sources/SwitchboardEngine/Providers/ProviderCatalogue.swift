@@ -59,6 +59,11 @@ public struct ProviderCatalogue: Sendable {
         case undriven(ProviderDescription)
     }
 
+    /// The provider of this name, or nil.
+    public func provider(_ name: String) -> (any IntegrationProvider)? {
+        providers[name]
+    }
+
     /// The capability of the provider of this name; nil when no such provider is listed.
     public func capability(of name: String) -> Capability? {
         guard let provider = providers[name] else { return nil }

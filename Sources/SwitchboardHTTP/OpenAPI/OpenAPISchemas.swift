@@ -50,8 +50,7 @@ enum OpenAPISchemas {
             if let credentials = provider.credentialsSchema {
                 properties["credentials"] = credentials
                 // Without the operator's OAuth app for it, a provider's credentials are the only way to connect.
-                let oauth = (provider as? any ContactSyncProvider)?.authorizationURL(state: "") != nil
-                if !oauth { required.append("credentials") }
+                if provider.configuredOAuth == nil { required.append("credentials") }
             }
             return object(properties, required: required, closed: true)
         }

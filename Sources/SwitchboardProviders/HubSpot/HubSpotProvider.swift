@@ -7,7 +7,7 @@ import Synchronization
 /// HubSpot as a contact-sync provider: registrants become contacts (batch upsert by email, up to 100 per
 /// call) with the mapped properties, join the chosen list, and each broadcast becomes a marketing event
 /// with `register` and `attend` participations.
-public final class HubSpotProvider: ContactSyncProvider {
+public final class HubSpotProvider: ContactSyncProvider, OAuthConnecting {
     let http: HTTPClient
     let baseURL: String
     /// Requests per rolling window each token may send (private apps: 100 per 10 s; more on Pro and

@@ -5,7 +5,7 @@ import SwitchboardEngine
 
 /// Mailchimp as a contact-sync provider: registrants become members of the chosen audience (upsert by
 /// subscriber hash) with mapped merge fields and tags; registration and attendance are member events.
-public struct MailchimpProvider: ContactSyncProvider {
+public struct MailchimpProvider: ContactSyncProvider, OAuthConnecting {
     let http: HTTPClient
     /// Overrides the data-centre URL derived from the key (`SWITCHBOARD_MAILCHIMP_URL`, e.g. the emulator).
     let baseURL: String?

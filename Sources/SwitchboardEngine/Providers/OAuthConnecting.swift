@@ -1,0 +1,30 @@
+import Foundation
+import SwitchboardDomain
+
+/// A provider managers may connect through its OAuth 2 authorization-code flow, when the operator configured
+/// Switchboard's app there (`IntegrationService+OAuth`). A capability of its own: contact-sync providers have it
+/// today, notification providers (Slack) will.
+public protocol OAuthConnecting: IntegrationProvider {
+    /// Where to send a manager to authorize Switchboard, or nil when the operator has not configured the app.
+    func authorizationURL(state: String) -> String?
+    /// Exchanges an authorization code for credentials (access and refresh tokens, and what else calls need).
+    func exchange(code: String) async throws(ProviderFailure) -> [String: String]
+    /// Whether these credentials hold an OAuth access token that expires soon.
+    func needsRefresh(_ credentials: [String: String], now: Date) -> Bool
+    /// Fresh credentials from the refresh token; one the provider refuses is `.refused(.expiredCredentials)`.
+    func refresh(_ credentials: [String: String]) async throws(ProviderFailure) -> [String: String]
+}
+
+extension OAuthConnecting {
+    /// Tokens that never expire (Mailchimp's) need no refresh.
+    public func needsRefresh(_ credentials: [String: String], now: Date) -> Bool { false }
+    public func refresh(_ credentials: [String: String]) async throws(ProviderFailure) -> [String: String] { credentials }
+}
+
+extension IntegrationProvider {
+    /// The provider's OAuth, when it has the capability and the operator configured its app; nil otherwise.
+    public var configuredOAuth: (any OAuthConnecting)? {
+        guard let oauth = self as? any OAuthConnecting, oauth.authorizationURL(state: "") != nil else { return nil }
+        return oauth
+    }
+}
