@@ -86,9 +86,7 @@ struct IntegrationsController {
         let body = try await request.jsonObject(context: context)
         var reader = FieldReader(body)
         let changes = try readChanges(body, provider: current.provider, reader: &reader)
-        for key in body.keys where !["label", "settings", "credentials"].contains(key) {
-            reader.errors.append(FieldError(field: key, message: "cannot be changed"))
-        }
+        reader.refuseOthers(["label", "settings", "credentials"], saying: "cannot be changed")
         guard reader.errors.isEmpty else { throw APIError.invalid(reader.errors) }
         return try await respond(try await service.update(workspaceID: workspaceID, id: id, changes: changes))
     }
@@ -136,7 +134,7 @@ struct IntegrationsController {
         let body = try await request.jsonObject(context: context, allowEmpty: true)
         var reader = FieldReader(body)
         let broadcasts = reader.strings("broadcast_ids") ?? []
-        for key in body.keys where key != "broadcast_ids" { reader.errors.append(FieldError(field: key, message: "is not a resync option")) }
+        reader.refuseOthers(["broadcast_ids"], saying: "is not a resync option")
         guard reader.errors.isEmpty else { throw APIError.invalid(reader.errors) }
         let job = try await service.startResync(workspaceID: workspaceID, id: id, broadcasts: broadcasts)
         return try JSONResponse.make(JobResponse(job: job), status: .accepted)
@@ -232,11 +230,8 @@ struct IntegrationsController {
             var settingsReader = FieldReader(settings ?? [:], prefix: "settings/")
             url = settingsReader.string("url")
             events = settingsReader.strings("events")
+            settingsReader.refuseOthers(Set(ProviderCatalogue.webhook.settings), saying: "is not a webhook setting (url, events)")
             reader.errors += settingsReader.errors
-            let known = Set(ProviderCatalogue.webhook.settings)
-            for key in (settings ?? [:]).keys.sorted() where !known.contains(key) {
-                reader.errors.append(FieldError(field: "settings/\(key)", message: "is not a webhook setting (url, events)"))
-            }
         }
         return IntegrationService.Changes(label: label, settings: settings, credentials: credentials, url: url, events: events)
     }
