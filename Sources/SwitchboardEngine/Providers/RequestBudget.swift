@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardDomain
 import Synchronization
 
 /// A provider's rate limit for one integration, shared by everything that calls the provider for it: live
@@ -146,11 +147,7 @@ public final class RequestBudget: Sendable {
                 let now = ContinuousClock.now
                 state.lastUse = now
                 if let blocked = state.blockedUntil, blocked - now > Self.longestWait {
-                    let left = blocked - now
-                    exhausted = Exhausted(
-                        retryAfter: Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18,
-                        detail: state.blockedDetail
-                    )
+                    exhausted = Exhausted(retryAfter: Double((blocked - now).wholeMilliseconds) / 1000, detail: state.blockedDetail)
                     return nil
                 }
                 // This process's share of the limit, and of the reserve that background work leaves to live sync.

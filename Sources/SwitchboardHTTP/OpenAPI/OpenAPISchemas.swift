@@ -3,20 +3,18 @@ import SwitchboardEngine
 
 /// The `components.schemas` of the OpenAPI document, as JSON values.
 enum OpenAPISchemas {
-    /// An object schema; `closed` for request bodies, which refuse fields they do not know.
+    /// An object schema (the providers' helper); open unless `closed`, as request bodies are, which refuse
+    /// fields they do not know.
     static func object(_ properties: [String: JSONValue], required: [String] = [], closed: Bool = false) -> JSONValue {
-        var schema: [String: JSONValue] = ["type": "object", "properties": .object(properties)]
-        if closed { schema["additionalProperties"] = false }
-        if !required.isEmpty { schema["required"] = .array(required.map(JSONValue.string)) }
-        return .object(schema)
+        ProviderSchemas.object(properties, required: required, closed: closed)
     }
 
     static func ref(_ name: String) -> JSONValue { .object(["$ref": .string("#/components/schemas/\(name)")]) }
     static func list(_ item: String) -> JSONValue {
         object(["data": .object(["type": "array", "items": ref(item)]), "next_cursor": .object(["type": .array(["string", "null"])])])
     }
-    static let string: JSONValue = ["type": "string"]
-    static let nonEmpty: JSONValue = ["type": "string", "minLength": 1]
+    static let string = ProviderSchemas.string
+    static let nonEmpty = ProviderSchemas.nonEmpty
     static let label: JSONValue = ["type": "string", "minLength": 1, "maxLength": 200]
     /// An RFC 3339 time as Switchboard reads it: years 1970–2999, an offset within ±14:59.
     static let inputTime: JSONValue = [
