@@ -82,17 +82,24 @@ public struct MailchimpClient: Sendable {
 
     /// The audience's tags (static segments): their ids by name, every page (1000 a page).
     public func tags(audience: String) async throws(ProviderFailure) -> [String: Int] {
+        let path = "/3.0/lists/\(audience)/segments?type=static&fields=segments.id,segments.name,total_items"
         var tags: [String: Int] = [:]
-        var offset = 0
+        for segment in try await everyPage(path, of: "segments", audience: audience) {
+            if let name = segment["name"] as? String, let id = segment["id"] as? Int { tags[name] = id }
+        }
+        return tags
+    }
+
+    /// Every entry of a paged audience collection (`key` of each answer), 1000 a page (Mailchimp's most), until
+    /// `total_items` are read.
+    private func everyPage(_ path: String, of key: String, audience: String) async throws(ProviderFailure) -> [[String: Any]] {
+        var entries: [[String: Any]] = []
         while true {
-            let path = "/3.0/lists/\(audience)/segments?type=static&count=1000&offset=\(offset)&fields=segments.id,segments.name,total_items"
-            let answer = try await call(.GET, path, missing: .audience(audience))
-            let segments = answer["segments"] as? [[String: Any]] ?? []
-            offset += segments.count
-            for segment in segments {
-                if let name = segment["name"] as? String, let id = segment["id"] as? Int { tags[name] = id }
-            }
-            guard !segments.isEmpty, offset < answer["total_items"] as? Int ?? 0 else { return tags }
+            let page = path + (path.contains("?") ? "&" : "?") + "count=1000&offset=\(entries.count)"
+            let answer = try await call(.GET, page, missing: .audience(audience))
+            let read = answer[key] as? [[String: Any]] ?? []
+            entries += read
+            guard !read.isEmpty, entries.count < answer["total_items"] as? Int ?? 0 else { return entries }
         }
     }
 
@@ -158,24 +165,15 @@ public struct MailchimpClient: Sendable {
 
     /// The merge fields of an audience, every page (1000 a page, Mailchimp's most).
     public func mergeFields(audience: String) async throws(ProviderFailure) -> [MailchimpMergeField] {
-        var fields: [MailchimpMergeField] = []
-        var offset = 0
-        while true {
-            let path = "/3.0/lists/\(audience)/merge-fields?count=1000&offset=\(offset)"
-            let answer = try await call(.GET, path, missing: .audience(audience))
-            let entries = answer["merge_fields"] as? [[String: Any]] ?? []
-            offset += entries.count
-            let page = entries.compactMap { field -> MailchimpMergeField? in
-                guard let tag = field["tag"] as? String else { return nil }
-                return MailchimpMergeField(
-                    tag: tag,
-                    name: field["name"] as? String ?? tag,
-                    type: field["type"] as? String ?? "text",
-                    required: field["required"] as? Bool ?? false
-                )
-            }
-            fields += page
-            guard !entries.isEmpty, offset < answer["total_items"] as? Int ?? 0 else { return fields }
+        let entries = try await everyPage("/3.0/lists/\(audience)/merge-fields", of: "merge_fields", audience: audience)
+        return entries.compactMap { field -> MailchimpMergeField? in
+            guard let tag = field["tag"] as? String else { return nil }
+            return MailchimpMergeField(
+                tag: tag,
+                name: field["name"] as? String ?? tag,
+                type: field["type"] as? String ?? "text",
+                required: field["required"] as? Bool ?? false
+            )
         }
     }
 
