@@ -7,7 +7,7 @@ import Synchronization
 /// HubSpot as a contact-sync provider: registrants become contacts (batch upsert by email, up to 100 per
 /// call) with the mapped properties, join the chosen list, and each broadcast becomes a marketing event
 /// with `register` and `attend` participations.
-public final class HubSpotProvider: ContactSyncProvider, OAuthConnecting {
+public final class HubSpotProvider: ContactSyncProvider {
     let http: HTTPClient
     let baseURL: String
     /// Requests per rolling window each token may send (private apps: 100 per 10 s; more on Pro and
@@ -84,55 +84,6 @@ public final class HubSpotProvider: ContactSyncProvider, OAuthConnecting {
             viaOAuth: connection.credentials["refresh_token"] != nil,
             app: oauth
         )
-    }
-
-    // MARK: - OAuth
-
-    /// HubSpot's consent page (the emulator's when the API URL is overridden).
-    var authorizeURL: String {
-        baseURL == HubSpotClient.defaultBaseURL ? "https://app.hubspot.com/oauth/authorize" : baseURL + "/oauth/authorize"
-    }
-
-    public func authorizationURL(state: String) -> String? {
-        guard let oauth else { return nil }
-        return ProviderHTTP.url(
-            authorizeURL,
-            query: [
-                "client_id": oauth.clientID, "redirect_uri": oauth.redirectURI, "state": state,
-                "scope": HubSpotValidation.requiredScopes(for: HubSpotSettings(listID: "any")).sorted().joined(separator: " "),
-            ]
-        )
-    }
-
-    public func exchange(code: String) async throws(ProviderFailure) -> [String: String] {
-        try await token(["grant_type": "authorization_code", "code": code])
-    }
-
-    public func needsRefresh(_ credentials: [String: String], now: Date) -> Bool {
-        guard credentials["refresh_token"] != nil, let expires = credentials["expires_at"].flatMap(TimeInterval.init) else { return false }
-        return expires - 300 < now.timeIntervalSince1970
-    }
-
-    public func refresh(_ credentials: [String: String]) async throws(ProviderFailure) -> [String: String] {
-        guard let refreshToken = credentials["refresh_token"] else { return credentials }
-        return try await token(["grant_type": "refresh_token", "refresh_token": refreshToken])
-    }
-
-    /// `POST /oauth/2026-09/token`: access and refresh tokens; a refused code or refresh token is expired credentials.
-    private func token(_ grant: [String: String]) async throws(ProviderFailure) -> [String: String] {
-        guard let oauth else { throw .refused(.expiredCredentials("HubSpot OAuth is no longer configured on this Switchboard")) }
-        let fields = grant.merging(["client_id": oauth.clientID, "client_secret": oauth.clientSecret, "redirect_uri": oauth.redirectURI]) { a, _ in a
-        }
-        let answer = try await ProviderHTTP.postForm(http, baseURL + HubSpotAPI.oauthToken, fields, provider: "HubSpot")
-        guard answer.succeeded, let access = answer.body?["access_token"] as? String, let refresh = answer.body?["refresh_token"] as? String else {
-            if (400..<500).contains(answer.status) {
-                let status = answer.body?["status"] as? String ?? "HTTP \(answer.status)"
-                throw .refused(.expiredCredentials("HubSpot refused the OAuth grant (\(status))"))
-            }
-            throw .unavailable("HubSpot's token endpoint answered \(answer.status)")
-        }
-        let lifetime = (answer.body?["expires_in"] as? Int).map(TimeInterval.init) ?? 1800
-        return ["access_token": access, "refresh_token": refresh, "expires_at": String(Int(Date().timeIntervalSince1970 + lifetime))]
     }
 
     public func options(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> [String: [ProviderResource]] {

@@ -5,7 +5,7 @@ import SwitchboardEngine
 
 /// Mailchimp as a contact-sync provider: registrants become members of the chosen audience (upsert by
 /// subscriber hash) with mapped merge fields and tags; registration and attendance are member events.
-public struct MailchimpProvider: ContactSyncProvider, OAuthConnecting {
+public struct MailchimpProvider: ContactSyncProvider {
     let http: HTTPClient
     /// Overrides the data-centre URL derived from the key (`SWITCHBOARD_MAILCHIMP_URL`, e.g. the emulator).
     let baseURL: String?
@@ -23,47 +23,6 @@ public struct MailchimpProvider: ContactSyncProvider, OAuthConnecting {
         self.http = http
         self.baseURL = baseURL
         self.oauth = oauth
-    }
-
-    // MARK: - OAuth
-
-    /// Mailchimp's login host (the emulator when the API URL is overridden).
-    var loginURL: String { baseURL ?? "https://login.mailchimp.com" }
-
-    public func authorizationURL(state: String) -> String? {
-        guard let oauth else { return nil }
-        return ProviderHTTP.url(
-            loginURL + "/oauth2/authorize",
-            query: ["response_type": "code", "client_id": oauth.clientID, "redirect_uri": oauth.redirectURI, "state": state]
-        )
-    }
-
-    /// Exchanges the code for a token (Mailchimp's never expire), then asks the metadata endpoint for the
-    /// account's data centre and API endpoint.
-    public func exchange(code: String) async throws(ProviderFailure) -> [String: String] {
-        guard let oauth else { throw .invalid("Mailchimp OAuth is not configured") }
-        let fields = [
-            "grant_type": "authorization_code", "client_id": oauth.clientID, "client_secret": oauth.clientSecret,
-            "redirect_uri": oauth.redirectURI, "code": code,
-        ]
-        let answer = try await ProviderHTTP.postForm(http, loginURL + "/oauth2/token", fields, provider: "Mailchimp")
-        guard answer.succeeded, let token = answer.body?["access_token"] as? String else {
-            if (400..<500).contains(answer.status) { throw .refused(.expiredCredentials("Mailchimp refused the authorization code")) }
-            throw .unavailable("Mailchimp's token endpoint answered \(answer.status)")
-        }
-        let metadata = try await ProviderHTTP.call(
-            http,
-            .GET,
-            loginURL + "/oauth2/metadata",
-            authorization: "OAuth \(token)",
-            json: nil,
-            provider: "Mailchimp",
-            pacing: nil
-        )
-        guard metadata.succeeded, let dc = metadata.body?["dc"] as? String, let endpoint = metadata.body?["api_endpoint"] as? String else {
-            throw .unavailable("Mailchimp's metadata endpoint answered \(metadata.status)")
-        }
-        return ["access_token": token, "dc": dc, "api_endpoint": endpoint]
     }
 
     public var description: ProviderDescription {
