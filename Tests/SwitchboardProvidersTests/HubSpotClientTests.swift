@@ -81,7 +81,7 @@ struct HubSpotClientTests {
         try await emulator.run { url in
             let provider = HubSpotProvider(http: .shared, baseURL: url)
             // 4 requests a second: the page's 10 upserts take a few seconds, so the live batch arrives mid-page.
-            let connection = ContactSyncConnection(
+            let connection = ProviderConnection(
                 integrationID: "int_1",
                 credentials: ["access_token": token],
                 settings: ["list_id": .string(listID), "overwrite_names": true],

@@ -41,7 +41,7 @@ struct HubSpotContractTests {
                 // A resync page: 150 contacts, one bad, in batches of 100.
                 let provider = HubSpotProvider(http: .shared, baseURL: url)
                 let page = (0..<150).map { Contact(email: "past\($0)@example.com", customFields: ["score": $0 == 120 ? "n/a" : "\($0)"]) }
-                let connection = ContactSyncConnection(
+                let connection = ProviderConnection(
                     integrationID: "int_page",
                     credentials: ["access_token": token],
                     settings: ["properties": ["score": "custom_fields.score"], "overwrite_names": true],
@@ -71,7 +71,7 @@ struct HubSpotContractTests {
                         occurredAt: joined
                     ),
                 ]
-                let connection = ContactSyncConnection(
+                let connection = ProviderConnection(
                     integrationID: "int_1",
                     credentials: ["access_token": token],
                     settings: ["overwrite_names": true],
@@ -194,7 +194,7 @@ struct HubSpotContractTests {
         let token = emulator.state.issueToken()
         try await emulator.run { url in
             let budget = RequestBudget(limit: 100, window: 10)
-            let connection = ContactSyncConnection(integrationID: "int_1", credentials: ["access_token": token], settings: [:], budget: budget)
+            let connection = ProviderConnection(integrationID: "int_1", credentials: ["access_token": token], settings: [:], budget: budget)
             _ = try await HubSpotProvider(http: .shared, baseURL: url).options(connection)
             #expect(budget.limit == 190, "a Professional portal's 190 per 10 s, from X-HubSpot-RateLimit-Max")
 

@@ -95,7 +95,7 @@ struct MailchimpTests {
                 tags: ["vip", "2026"]
             )
             let provider = MailchimpProvider(http: .shared, baseURL: url)
-            let connection = ContactSyncConnection(
+            let connection = ProviderConnection(
                 integrationID: "int_1",
                 credentials: ["api_key": key],
                 settings: ["audience_id": .string(audience)],

@@ -58,15 +58,15 @@ private final class QuotaOnce: ContactSyncProvider {
     func credentials(from fields: [String: JSONValue]) -> Result<[String: String], FieldErrors> { base.credentials(from: fields) }
     func settings(from fields: [String: JSONValue]) -> Result<JSONValue, FieldErrors> { base.settings(from: fields) }
     func missingSettings(_ settings: JSONValue) -> [String] { base.missingSettings(settings) }
-    func validate(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> ValidationFailure? { try await base.validate(connection) }
-    func options(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> [String: [ProviderResource]] {
+    func validate(_ connection: ProviderConnection) async throws(ProviderFailure) -> ValidationFailure? { try await base.validate(connection) }
+    func options(_ connection: ProviderConnection) async throws(ProviderFailure) -> [String: [ProviderResource]] {
         try await base.options(connection)
     }
-    func sync(_ activities: [ContactActivity], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
+    func sync(_ activities: [ContactActivity], over connection: ProviderConnection) async -> [ProviderFailure?] {
         await base.sync(activities, over: connection)
     }
 
-    func resync(_ contacts: [Contact], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
+    func resync(_ contacts: [Contact], over connection: ProviderConnection) async -> [ProviderFailure?] {
         let first = refused.withLock { count in
             guard count == 0 else { return false }
             count = 1

@@ -64,7 +64,7 @@ public func withEngine<R: Sendable>(
         let localDispatch = LocalDispatch()
         var configuration = DispatcherConfiguration(workerID: "test-worker", pollInterval: .milliseconds(20), schedule: schedule)
         configuration.maxInFlightPerIntegration = maxInFlightPerIntegration
-        let (providers, sessions) = (catalogue(client), ContactSyncSessions())
+        let (providers, sessions) = (catalogue(client), ProviderSessions())
         let dispatcher = DeliveryDispatcher(
             store: store,
             sender: sender,

@@ -89,7 +89,7 @@ public final class Runtime: Sendable {
         let sender = WebhookSender(clients: webhookClients, endpointGuard: endpointGuard)
         let localDispatch = LocalDispatch()
         let catalogue = Providers.catalogue(http: client, configuration: engine.providers)
-        let sessions = ContactSyncSessions()
+        let sessions = ProviderSessions()
         let dispatcher = DeliveryDispatcher(
             store: store,
             sender: sender,

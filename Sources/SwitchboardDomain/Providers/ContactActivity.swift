@@ -84,28 +84,26 @@ public struct ContactActivity: Sendable, Equatable {
         self.occurredAt = occurredAt
     }
 
-    /// The activity an outbound payload (`WebhookPayload` JSON) describes; nil for events that are not about a
-    /// contact (a broadcast summary) or that lack one.
-    public init?(payload: JSONValue) {
-        guard let data = payload["data"], let contact = Contact(registrant: data["registrant"]),
-            let broadcastID = data["broadcast"]?["id"]?.stringValue
-        else { return nil }
-        let occurredAt = payload["timestamp"]?.stringValue.flatMap(Timestamp.parse) ?? Date()
+    /// The activity an outbound event describes; nil for events that are not about a contact (a broadcast
+    /// summary) or that lack one.
+    public init?(event: OutboundEvent) {
+        let data = event.data
+        guard let contact = Contact(registrant: data["registrant"]), let broadcastID = data["broadcast"]?["id"]?.stringValue else { return nil }
         let broadcast = BroadcastReference(
             id: broadcastID,
             title: data["broadcast"]?["title"]?.stringValue,
             startsAt: data["broadcast"]?["starts_at"]?.stringValue.flatMap(Timestamp.parse)
         )
-        switch payload["type"]?.stringValue.flatMap(OutboundEventType.init(rawValue:)) {
+        switch event.type {
         case .registrationCreated:
-            self.init(kind: .registered, contact: contact, broadcast: broadcast, occurredAt: occurredAt)
+            self.init(kind: .registered, contact: contact, broadcast: broadcast, occurredAt: event.occurredAt)
         case .attendanceRecorded:
             let kind = Kind.attended(
                 joinedAt: data["joined_at"]?.stringValue.flatMap(Timestamp.parse),
                 leftAt: data["left_at"]?.stringValue.flatMap(Timestamp.parse),
                 watchSeconds: Int(data["watch_seconds"]?.numberValue ?? 0)
             )
-            self.init(kind: kind, contact: contact, broadcast: broadcast, occurredAt: occurredAt)
+            self.init(kind: kind, contact: contact, broadcast: broadcast, occurredAt: event.occurredAt)
         default:
             return nil
         }

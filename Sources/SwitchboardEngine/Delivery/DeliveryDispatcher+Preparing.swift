@@ -13,10 +13,10 @@ extension DeliveryDispatcher {
         let startBy: Date
     }
 
-    /// Where a delivery goes: a signed POST to a webhook endpoint, or a contact-sync provider's API.
+    /// Where a delivery goes: a signed POST to a webhook endpoint, or a provider's API.
     enum Route: Sendable {
         case webhook(url: String, secrets: [SigningSecret])
-        case contactSync(any ContactSyncProvider, ContactSyncConnection)
+        case provider(any EventDelivering, ProviderConnection)
     }
 
     /// Adds to claimed deliveries what sending needs: the body (from ingest's cache when fresh, else from the
@@ -82,8 +82,9 @@ extension DeliveryDispatcher {
     /// the previous one during its 24 hours of grace. A provider's API with the opened credentials.
     func target(of integration: Integration, now: Date) async throws -> Route {
         switch catalogue.capability(of: integration.provider) {
-        case .contactSync(let provider):
-            return .contactSync(
+        case .connected(let connected):
+            guard let provider = connected as? any EventDelivering else { throw Undeliverable(provider: integration.provider) }
+            return .provider(
                 provider,
                 try await sessions.connection(for: integration, provider: provider, secrets: secrets, store: store, now: now)
             )

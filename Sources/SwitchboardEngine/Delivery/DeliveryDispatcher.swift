@@ -17,7 +17,7 @@ public struct DeliveryDispatcher: Service {
     let configuration: DispatcherConfiguration
     let localDispatch: LocalDispatch
     let catalogue: ProviderCatalogue
-    let sessions: ContactSyncSessions
+    let sessions: ProviderSessions
     let logger: Logger
     /// Routes of integrations whose deliveries were handed over at ingest (`prepare`).
     let routes = RouteCache()
@@ -30,7 +30,7 @@ public struct DeliveryDispatcher: Service {
         configuration: DispatcherConfiguration,
         localDispatch: LocalDispatch,
         catalogue: ProviderCatalogue = ProviderCatalogue(),
-        sessions: ContactSyncSessions = ContactSyncSessions(),
+        sessions: ProviderSessions = ProviderSessions(),
         logger: Logger
     ) {
         self.store = store
@@ -297,8 +297,8 @@ public struct DeliveryDispatcher: Service {
             outcome = await sender.send(url: url, messageID: item.delivery.id, body: item.body, secrets: secrets)
             // An endpoint that fails for five days without a success is paused (SPEC §5).
             pauseAfterFailing = HealthRules.endpointFailingAfter
-        case .contactSync(let provider, let connection):
-            outcome = await sync(item, provider: provider, connection: connection)
+        case .provider(let provider, let connection):
+            outcome = await deliver(item, to: provider, over: connection)
         }
         let decision = DeliveryDecision.after(
             outcome,
@@ -309,20 +309,20 @@ public struct DeliveryDispatcher: Service {
         return AttemptResult(delivery: item.delivery, outcome: outcome, decision: decision, pauseAfterFailing: pauseAfterFailing)
     }
 
-    /// Hands a delivery's activity to its provider, batched with the integration's other deliveries.
-    private func sync(_ item: Prepared, provider: any ContactSyncProvider, connection: ContactSyncConnection) async -> AttemptOutcome {
+    /// Hands a delivery's event to its provider, batched with the integration's other deliveries.
+    private func deliver(_ item: Prepared, to provider: any EventDelivering, over connection: ProviderConnection) async -> AttemptOutcome {
         let (started, clock) = (Date(), ContinuousClock.now)
         let name = provider.description.displayName
-        guard let payload = try? JSONValue(json: item.body), let activity = ContactActivity(payload: payload) else {
+        guard let payload = try? JSONValue(json: item.body), let event = OutboundEvent(payload: payload) else {
             return AttemptOutcome(
-                provider: .invalid("\(name) receives registrations and attendance only"),
+                provider: .invalid("the stored event is not one \(name) can receive"),
                 providerName: name,
                 provider: provider.description.provider,
                 startedAt: started,
                 durationMilliseconds: 0
             )
         }
-        let failure = await sessions.sync(activity, over: connection, provider: provider)
+        let failure = await sessions.deliver(event, over: connection, provider: provider)
         let duration = ContinuousClock.now - clock
         return AttemptOutcome(
             provider: failure,

@@ -14,7 +14,7 @@ import SwitchboardStore
 ///
 /// So a link or a state seen by someone else (in a log, a screenshot, a shared screen) cannot be used to connect the
 /// workspace to their own account. PKCE is not sent: neither HubSpot's nor Mailchimp's OAuth reference documents it
-/// (docs/providers/hubspot.md, mailchimp.md). Refreshing expiring tokens is `ContactSyncSessions.connection`.
+/// (docs/providers/hubspot.md, mailchimp.md). Refreshing expiring tokens is `ProviderSessions.connection`.
 extension IntegrationService {
     /// How long a manager has to come back from the provider.
     public static let authorizationLifetime: TimeInterval = 15 * 60
@@ -100,7 +100,7 @@ extension IntegrationService {
         }
         integration.credentials = integration.sealedCredentials(credentials, with: secrets)
         // What the new credentials must pass depends on what else the provider does.
-        if case .contactSync(let provider) = try capability(of: integration) {
+        if case .connected(let provider) = try capability(of: integration) {
             let check = await storedCheck(integration, provider: provider)
             if integration.status == .setupIncomplete {
                 recordSetup(check, finished: false, settings: try currentSettings(of: integration), provider: provider, in: &integration)

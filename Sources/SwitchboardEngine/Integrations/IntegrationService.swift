@@ -5,14 +5,14 @@ import SwitchboardStore
 
 /// The Manage Integration actions (SPEC §6): create, change, pause, resume, delete, and per provider kind
 /// test and signing secret (webhooks, `IntegrationService+Webhook`) or setup, options and validation
-/// (contact sync, `IntegrationService+ContactSync`). The HTTP layer only translates requests into these calls.
+/// (providers connected to an API, `IntegrationService+Connected`). The HTTP layer only translates requests into these calls.
 public struct IntegrationService: Sendable {
     let store: Store
     let secrets: SecretBox
     let endpointGuard: EndpointGuard
     let sender: WebhookSender
     let catalogue: ProviderCatalogue
-    let sessions: ContactSyncSessions
+    let sessions: ProviderSessions
     let limits: IntegrationLimits
     /// This process's dispatcher, woken when a change makes deliveries due (a resume).
     let dispatch: LocalDispatch?
@@ -29,7 +29,7 @@ public struct IntegrationService: Sendable {
         endpointGuard: EndpointGuard,
         sender: WebhookSender,
         catalogue: ProviderCatalogue = ProviderCatalogue(),
-        sessions: ContactSyncSessions = ContactSyncSessions(),
+        sessions: ProviderSessions = ProviderSessions(),
         limits: IntegrationLimits = IntegrationLimits(),
         dispatch: LocalDispatch? = nil
     ) {
@@ -85,7 +85,7 @@ public struct IntegrationService: Sendable {
                 FieldError(field: "provider", message: "unknown provider; available: \(catalogue.all.map(\.provider).joined(separator: ", "))")
             ])
         case .webhook: return try await createWebhook(workspaceID: workspaceID, changes: changes, now: now)
-        case .contactSync(let contactSync): return try await createContactSync(contactSync, workspaceID: workspaceID, changes: changes, now: now)
+        case .connected(let provider): return try await createConnected(provider, workspaceID: workspaceID, changes: changes, now: now)
         case .undriven(let description): throw Self.notDriven(description)
         }
     }
@@ -95,7 +95,7 @@ public struct IntegrationService: Sendable {
         let integration = try await load(workspaceID: workspaceID, id: id)
         switch try capability(of: integration) {
         case .webhook: return try await updateWebhook(integration, changes: changes, now: now)
-        case .contactSync(let provider): return try await updateContactSync(integration, provider: provider, changes: changes, now: now)
+        case .connected(let provider): return try await updateConnected(integration, provider: provider, changes: changes, now: now)
         case .undriven(let description): throw Self.notDriven(description)
         }
     }
@@ -120,7 +120,7 @@ public struct IntegrationService: Sendable {
         switch try capability(of: integration) {
         case .webhook:
             try await checkEndpoint(of: integration)
-        case .contactSync(let provider):
+        case .connected(let provider):
             if let failure = try await validate(integration, provider: provider) {
                 throw .conflict(
                     reason: failure.pauseReason.rawValue,

@@ -14,7 +14,7 @@ extension IntegrationService {
     /// Queues a resync of the integration; answers 409 when it is not running or a resync is already under way.
     public func startResync(workspaceID: String, id: String, broadcasts: [String] = [], now: Date = Date()) async throws(IntegrationError) -> Job {
         let integration = try await load(workspaceID: workspaceID, id: id)
-        guard catalogue.contactSync(integration.provider) != nil else {
+        guard catalogue.provider(integration.provider, as: (any ContactSyncProvider).self) != nil else {
             throw .unsupported("\(catalogue.displayName(integration.provider)) integrations have no contacts to resync")
         }
         guard broadcasts.count <= limits.broadcastsPerResync else {
@@ -102,7 +102,7 @@ public struct ResyncRunner: Service {
         let broadcasts = (try? JSONDecoder().decode([String: [String]].self, from: Data(job.parameters.utf8)))?["broadcast_ids"] ?? []
         guard let integrationID = job.integrationId,
             let integration = try? await store.integration(workspaceID: job.workspaceId, id: integrationID),
-            let provider = integrations.catalogue.contactSync(integration.provider)
+            let provider = integrations.catalogue.provider(integration.provider, as: (any ContactSyncProvider).self)
         else {
             job.status = .failed
             job.errors = Self.errors(["the integration was deleted"])
@@ -136,7 +136,7 @@ public struct ResyncRunner: Service {
             let last = page[page.count - 1].email
             reading = Task { try await read(after: last) }
             // Per page, so that an OAuth token that expires during a long resync is refreshed.
-            let connection: ContactSyncConnection
+            let connection: ProviderConnection
             do {
                 connection = try await integrations.storedConnection(integration, provider: provider).background()
             } catch {
@@ -197,7 +197,7 @@ public struct ResyncRunner: Service {
 
     /// One page to the provider. Contacts it throttled are tried again until it takes them (the budget spaces
     /// the calls); those it could not take for a moment, up to five more times with a growing pause.
-    private func sync(_ contacts: [Contact], provider: any ContactSyncProvider, connection: ContactSyncConnection) async -> [ProviderFailure?] {
+    private func sync(_ contacts: [Contact], provider: any ContactSyncProvider, connection: ProviderConnection) async -> [ProviderFailure?] {
         var results = await provider.resync(contacts, over: connection)
         var outages = 0
         while !Task.isCancelled {

@@ -4,8 +4,8 @@ import SwitchboardStore
 
 extension Integration {
     /// The provider connection of a contact-sync integration: its credentials opened from the secret box.
-    func connection(opening box: SecretBox, budget: RequestBudget, memory: ProviderMemory?) throws -> ContactSyncConnection {
-        ContactSyncConnection(
+    func connection(opening box: SecretBox, budget: RequestBudget, memory: ProviderMemory?) throws -> ProviderConnection {
+        ProviderConnection(
             integrationID: id,
             credentials: try openCredentials(box),
             settings: try JSONValue(json: settings.utf8),

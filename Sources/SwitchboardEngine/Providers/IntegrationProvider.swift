@@ -1,12 +1,14 @@
 import SwitchboardDomain
 
 /// A kind of integration a workspace can connect, implemented by one folder of `SwitchboardProviders` (its API
-/// client, mapping, validation and emulator) and listed by one line of its catalogue.
+/// client, mapping, validation and configuration), one of `SwitchboardEmulators` (its emulator), and listed by one
+/// line of its catalogue.
 ///
-/// Each capability of SPEC §1 is a protocol refining this one, and the engine asks the catalogue for providers
-/// by capability: `ContactSyncProvider` (CRM & email tools) today. Notification (Slack), payment (Stripe) and
-/// lead-source providers join as protocols beside it when they are built; the outbound webhook is the engine's
-/// own (`ProviderCatalogue.webhook`).
+/// What a provider can do are protocols refining this one (`Capabilities/`): `ConnectedProvider` (credentials,
+/// settings, validation), `EventDelivering`, `OffersOptions`, `SendsTests`, `ContactSyncProvider` (contacts and
+/// resync) and `OAuthConnecting`. The engine asks the catalogue for the capability it needs and refuses clearly
+/// (409 `unsupported_operation`) when a provider lacks it. The outbound webhook is the engine's own
+/// (`WebhookProvider`), listed like the others.
 public protocol IntegrationProvider: Sendable {
     /// The catalogue entry (`GET /v1/providers`); `events` are the outbound events its integrations receive.
     var description: ProviderDescription { get }

@@ -52,8 +52,9 @@ public struct ProviderCatalogue: Sendable {
     public enum Capability: Sendable {
         /// Events are delivered as signed webhooks (the engine's own).
         case webhook
-        /// Contacts and their activity are synced to the provider's API.
-        case contactSync(any ContactSyncProvider)
+        /// The provider's API is connected with credentials and settings it validates; what else it can do
+        /// (deliver events, offer options, resync, send tests) are the capability protocols it conforms to.
+        case connected(any ConnectedProvider)
         /// A provider listed without a capability this engine can drive: its integrations cannot be created or
         /// changed here (a clear 409 unsupported_operation, never another provider's behaviour).
         case undriven(ProviderDescription)
@@ -68,7 +69,7 @@ public struct ProviderCatalogue: Sendable {
     public func capability(of name: String) -> Capability? {
         guard let provider = providers[name] else { return nil }
         if provider is WebhookProvider { return .webhook }
-        if let contactSync = provider as? any ContactSyncProvider { return .contactSync(contactSync) }
+        if let connected = provider as? any ConnectedProvider { return .connected(connected) }
         return .undriven(provider.description)
     }
 
@@ -87,14 +88,14 @@ public struct ProviderCatalogue: Sendable {
         providers[provider]?.description.category
     }
 
-    /// The contact-sync provider of this name, or nil.
-    public func contactSync(_ name: String) -> (any ContactSyncProvider)? {
-        providers[name] as? any ContactSyncProvider
+    /// The provider of this name with capability `C` (`any ContactSyncProvider`, `any SendsTests`…), or nil.
+    public func provider<C>(_ name: String, as capability: C.Type) -> C? {
+        providers[name] as? C
     }
 
-    /// The names of the contact-sync providers, sorted.
-    public var contactSyncNames: [String] {
-        providers.filter { $0.value is any ContactSyncProvider }.keys.sorted()
+    /// The names of the providers whose integrations connect to an API (and are validated), sorted.
+    public var connectedNames: [String] {
+        providers.filter { $0.value is any ConnectedProvider }.keys.sorted()
     }
 
     /// The display name of a provider ("HubSpot"), or the name itself.

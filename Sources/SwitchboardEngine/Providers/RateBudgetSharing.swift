@@ -16,12 +16,12 @@ import SwitchboardStore
 /// 429 then stops them (`RequestBudget.throttled`).
 public struct RateBudgetSharing: Service {
     let store: Store
-    let sessions: ContactSyncSessions
+    let sessions: ProviderSessions
     let workerID: String
     let interval: Duration
     let logger: Logger
 
-    public init(store: Store, sessions: ContactSyncSessions, workerID: String, interval: Duration = .seconds(2), logger: Logger) {
+    public init(store: Store, sessions: ProviderSessions, workerID: String, interval: Duration = .seconds(2), logger: Logger) {
         self.store = store
         self.sessions = sessions
         self.workerID = workerID

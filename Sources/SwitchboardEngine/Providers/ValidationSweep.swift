@@ -4,7 +4,7 @@ import ServiceLifecycle
 import SwitchboardDomain
 import SwitchboardStore
 
-/// The periodic part of the validation process (SPEC §2): every `interval`, each running contact-sync
+/// The periodic part of the validation process (SPEC §2): every `interval`, each running connected
 /// integration is checked against its provider; one the provider refuses is paused with the reason, and
 /// the workspace's managers are notified. A provider that cannot answer decides nothing. With several processes on one
 /// database, one of them sweeps each period (`Store.runPeriodically`).
@@ -25,17 +25,17 @@ public struct ValidationSweep: Service {
         await store.runPeriodically("validation sweep", every: interval, logger: logger) { await sweep() }
     }
 
-    /// Checks every running contact-sync integration once; returns how many were paused.
+    /// Checks every running connected integration once; returns how many were paused.
     @discardableResult
     public func sweep(now: Date = Date()) async -> Int {
-        let providers = integrations.catalogue.contactSyncNames
+        let providers = integrations.catalogue.connectedNames
         guard let running = try? await store.integrations(providers: providers, statuses: [.active, .failedSync]) else {
             logger.warning("validation sweep could not read integrations")
             return 0
         }
         var paused = 0
         for integration in running {
-            guard let provider = integrations.catalogue.contactSync(integration.provider) else { continue }
+            guard let provider = integrations.catalogue.provider(integration.provider, as: (any ConnectedProvider).self) else { continue }
             do {
                 guard let failure = try await integrations.validate(integration, provider: provider) else { continue }
                 if try await integrations.pauseAfterValidation(integration, failure: failure, provider: provider, now: now) { paused += 1 }
@@ -52,7 +52,7 @@ extension IntegrationService {
     func pauseAfterValidation(
         _ integration: Integration,
         failure: ValidationFailure,
-        provider: any ContactSyncProvider,
+        provider: any ConnectedProvider,
         now: Date
     ) async throws(IntegrationError) -> Bool {
         try await storeCall {

@@ -15,7 +15,7 @@ struct ProviderHTTP {
         let budget: RequestBudget
         let priority: RequestBudget.Priority
 
-        static func of(_ connection: ContactSyncConnection) -> Pacing {
+        static func of(_ connection: ProviderConnection) -> Pacing {
             Pacing(budget: connection.budget, priority: connection.priority)
         }
 

@@ -77,7 +77,7 @@ public final class HubSpotProvider: ContactSyncProvider {
 
     public func missingSettings(_ settings: JSONValue) -> [String] { [] }
 
-    public func validate(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> ValidationFailure? {
+    public func validate(_ connection: ProviderConnection) async throws(ProviderFailure) -> ValidationFailure? {
         try await HubSpotValidation.check(
             client(connection),
             settings: decode(connection.settings),
@@ -86,7 +86,7 @@ public final class HubSpotProvider: ContactSyncProvider {
         )
     }
 
-    public func options(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> [String: [ProviderResource]] {
+    public func options(_ connection: ProviderConnection) async throws(ProviderFailure) -> [String: [ProviderResource]] {
         let client = client(connection)
         // Only what can be chosen: lists contacts can be added to, and properties HubSpot lets Switchboard write.
         let lists = try await client.lists().map { ProviderResource(id: $0.id, name: $0.name) }
@@ -95,7 +95,7 @@ public final class HubSpotProvider: ContactSyncProvider {
         return ["lists": lists, "properties": properties]
     }
 
-    public func sync(_ activities: [ContactActivity], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
+    public func sync(_ activities: [ContactActivity], over connection: ProviderConnection) async -> [ProviderFailure?] {
         let client = client(connection)
         let settings = decode(connection.settings)
         var results = [ProviderFailure?](repeating: nil, count: activities.count)
@@ -160,7 +160,7 @@ public final class HubSpotProvider: ContactSyncProvider {
         return results
     }
 
-    public func resync(_ contacts: [Contact], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
+    public func resync(_ contacts: [Contact], over connection: ProviderConnection) async -> [ProviderFailure?] {
         let client = client(connection)
         let settings = decode(connection.settings)
         let integrationID = connection.integrationID
@@ -234,7 +234,7 @@ public final class HubSpotProvider: ContactSyncProvider {
     /// small (a batch half full or more is worth its own call): then they cost no request of their own.
     private func upsertLive(
         _ contacts: [Contact],
-        over connection: ContactSyncConnection,
+        over connection: ProviderConnection,
         settings: HubSpotSettings,
         client: HubSpotClient
     ) async throws(ProviderFailure) -> HubSpotClient.Upserted {
@@ -304,8 +304,7 @@ public final class HubSpotProvider: ContactSyncProvider {
     /// Upserts the broadcast's marketing event unless the integration's memory says this version of it (name and
     /// start) was upserted already: the store knows it across restarts and processes, this process's cache saves
     /// the read. Without a memory (a bare connection) the event is upserted every time, which is harmless.
-    private func ensureEvent(_ broadcast: BroadcastReference, connection: ContactSyncConnection, client: HubSpotClient) async throws(ProviderFailure)
-    {
+    private func ensureEvent(_ broadcast: BroadcastReference, connection: ProviderConnection, client: HubSpotClient) async throws(ProviderFailure) {
         let name = broadcast.title ?? broadcast.id
         let version = SecretToken.hash(name + "\u{0}" + (broadcast.startsAt.map(Timestamp.format) ?? "")).prefix(16)
         // An event's external ids work only for the app that created it (HubSpot's marketing events guide): new
@@ -344,7 +343,7 @@ public final class HubSpotProvider: ContactSyncProvider {
         return .refused(.listNotFound(name: name))
     }
 
-    private func client(_ connection: ContactSyncConnection, priority: RequestBudget.Priority? = nil) -> HubSpotClient {
+    private func client(_ connection: ProviderConnection, priority: RequestBudget.Priority? = nil) -> HubSpotClient {
         HubSpotClient(
             http: http,
             baseURL: baseURL,

@@ -76,7 +76,7 @@ public struct MailchimpProvider: ContactSyncProvider {
         decode(settings).audienceID == nil ? ["an audience"] : []
     }
 
-    public func validate(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> ValidationFailure? {
+    public func validate(_ connection: ProviderConnection) async throws(ProviderFailure) -> ValidationFailure? {
         let client = client(connection)
         let settings = decode(connection.settings)
         do {
@@ -101,7 +101,7 @@ public struct MailchimpProvider: ContactSyncProvider {
         }
     }
 
-    public func options(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> [String: [ProviderResource]] {
+    public func options(_ connection: ProviderConnection) async throws(ProviderFailure) -> [String: [ProviderResource]] {
         let client = client(connection)
         var options = ["audiences": try await client.audiences()]
         if let audience = decode(connection.settings).audienceID {
@@ -113,7 +113,7 @@ public struct MailchimpProvider: ContactSyncProvider {
         return options
     }
 
-    public func sync(_ activities: [ContactActivity], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
+    public func sync(_ activities: [ContactActivity], over connection: ProviderConnection) async -> [ProviderFailure?] {
         let client = client(connection)
         let settings = decode(connection.settings)
         return await each(activities, settings: settings) { activity throws(ProviderFailure) in
@@ -135,7 +135,7 @@ public struct MailchimpProvider: ContactSyncProvider {
     /// fields; members that already exist are updated one by one with `status_if_new`, because a batch update would
     /// overwrite their subscription status (someone who unsubscribed stays unsubscribed); then one call per tag
     /// tags the page. Pages hold 500 contacts, Mailchimp's batch limit.
-    public func resync(_ contacts: [Contact], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
+    public func resync(_ contacts: [Contact], over connection: ProviderConnection) async -> [ProviderFailure?] {
         let client = client(connection)
         let settings = decode(connection.settings)
         var latest: [String: Contact] = [:]
@@ -315,7 +315,7 @@ public struct MailchimpProvider: ContactSyncProvider {
         return .refused(.listNotFound(name: "“\(name)”"))
     }
 
-    private func client(_ connection: ContactSyncConnection) -> MailchimpClient {
+    private func client(_ connection: ProviderConnection) -> MailchimpClient {
         let credentials = connection.credentials
         var client =
             if let token = credentials["access_token"] {

@@ -3,18 +3,19 @@ import SwitchboardDomain
 import SwitchboardStore
 import Synchronization
 
-/// The process's contact-sync traffic per integration: one rate budget each, shared by live sync and resync,
-/// and one batcher each that gathers deliveries attempted at the same time into the provider's batch calls.
+/// The process's provider traffic per integration: one rate budget each, shared by live delivery, resync and
+/// validation, and one batcher each that gathers deliveries attempted at the same time into the provider's calls.
 ///
 /// The dispatcher attempts deliveries one by one, as for webhooks; while a call for an integration is out,
 /// the next deliveries wait here and go together in the next call (up to the provider's batch size), so a
-/// burst of registrations becomes a few batch upserts instead of a request each.
-public final class ContactSyncSessions: Sendable {
+/// burst of registrations becomes a few batch upserts (or one Slack digest) instead of a request each.
+public final class ProviderSessions: Sendable {
     private let state = Mutex<[String: Entry]>([:])
 
     private struct Entry {
         let budget: RequestBudget
-        let batcher: Batcher
+        /// Nil for a provider that takes no events.
+        let batcher: Batcher?
     }
 
     /// How long live activity gathers before a call while a resync uses most of the integration's rate limit (4 s: one
@@ -27,7 +28,7 @@ public final class ContactSyncSessions: Sendable {
     }
 
     /// The rate budget of an integration (made on first use).
-    public func budget(for integrationID: String, provider: any ContactSyncProvider) -> RequestBudget {
+    public func budget(for integrationID: String, provider: any ConnectedProvider) -> RequestBudget {
         entry(integrationID, provider).budget
     }
 
@@ -36,11 +37,11 @@ public final class ContactSyncSessions: Sendable {
         state.withLock { entries in entries.compactMapValues { $0.budget.used(within: recent) ? $0.budget : nil } }
     }
 
-    /// Syncs one activity, batched with others of the same integration; nil when the provider took it.
-    public func sync(_ activity: ContactActivity, over connection: ContactSyncConnection, provider: any ContactSyncProvider) async -> ProviderFailure?
-    {
+    /// Delivers one event, batched with others of the same integration; nil when the provider took it.
+    public func deliver(_ event: OutboundEvent, over connection: ProviderConnection, provider: any EventDelivering) async -> ProviderFailure? {
         let entry = entry(connection.integrationID, provider)
-        return await entry.batcher.submit(activity, over: connection, gather: entry.budget.contended ? contendedGather : nil)
+        guard let batcher = entry.batcher else { return .unavailable("\(provider.description.displayName) takes no events here") }
+        return await batcher.submit(event, over: connection, gather: entry.budget.contended ? contendedGather : nil)
     }
 
     /// The connection of a stored integration: its credentials opened, and an OAuth access token that is
@@ -48,11 +49,11 @@ public final class ContactSyncSessions: Sendable {
     /// A refresh the provider refuses throws `.refused(.expiredCredentials)`.
     public func connection(
         for integration: Integration,
-        provider: any ContactSyncProvider,
+        provider: any ConnectedProvider,
         secrets: SecretBox,
         store: Store,
         now: Date = Date()
-    ) async throws -> ContactSyncConnection {
+    ) async throws -> ProviderConnection {
         let budget = budget(for: integration.id, provider: provider)
         let current = try integration.connection(
             opening: secrets,
@@ -81,7 +82,7 @@ public final class ContactSyncSessions: Sendable {
             inFlight[integration.id] = task
             return task
         }
-        return ContactSyncConnection(
+        return ProviderConnection(
             integrationID: integration.id,
             credentials: try await refreshing.value,
             settings: current.settings,
@@ -92,29 +93,29 @@ public final class ContactSyncSessions: Sendable {
 
     private let refreshes = Mutex<[String: Task<[String: String], any Error>]>([:])
 
-    private func entry(_ integrationID: String, _ provider: any ContactSyncProvider) -> Entry {
+    private func entry(_ integrationID: String, _ provider: any ConnectedProvider) -> Entry {
         state.withLock { entries in
             if let entry = entries[integrationID] { return entry }
-            let entry = Entry(budget: provider.makeBudget(), batcher: Batcher(provider: provider))
+            let entry = Entry(budget: provider.makeBudget(), batcher: (provider as? any EventDelivering).map(Batcher.init(provider:)))
             entries[integrationID] = entry
             return entry
         }
     }
 
-    /// Gathers one integration's activities into batch calls, at most `concurrentCalls` at a time.
+    /// Gathers one integration's events into batch calls, at most `concurrentCalls` at a time.
     actor Batcher {
-        let provider: any ContactSyncProvider
-        private var waiting: [(ContactActivity, ContactSyncConnection, CheckedContinuation<ProviderFailure?, Never>)] = []
+        let provider: any EventDelivering
+        private var waiting: [(OutboundEvent, ProviderConnection, CheckedContinuation<ProviderFailure?, Never>)] = []
         private var running = 0
 
-        init(provider: any ContactSyncProvider) {
+        init(provider: any EventDelivering) {
             self.provider = provider
         }
 
-        /// Queues an activity for the next call; with `gather`, the first of a batch waits that long for others.
-        func submit(_ activity: ContactActivity, over connection: ContactSyncConnection, gather: Duration?) async -> ProviderFailure? {
+        /// Queues an event for the next call; with `gather`, the first of a batch waits that long for others.
+        func submit(_ event: OutboundEvent, over connection: ProviderConnection, gather: Duration?) async -> ProviderFailure? {
             await withCheckedContinuation { continuation in
-                waiting.append((activity, connection, continuation))
+                waiting.append((event, connection, continuation))
                 if waiting.count >= provider.batchSize {
                     startCalls()
                 } else if let gather, !gathering {
@@ -144,7 +145,7 @@ public final class ContactSyncSessions: Sendable {
                 // The newest connection of the batch: settings or credentials may have changed meanwhile.
                 let (provider, connection) = (provider, batch[batch.count - 1].1)
                 Task {
-                    let results = await provider.sync(batch.map(\.0), over: connection)
+                    let results = await provider.deliver(batch.map(\.0), over: connection)
                     self.finished(batch.map(\.2), results)
                 }
             }
@@ -162,7 +163,7 @@ public final class ContactSyncSessions: Sendable {
 }
 
 extension AttemptOutcome {
-    /// What a provider's answer to one synced activity means for its delivery and its integration.
+    /// What a provider's answer to one delivered event means for its delivery and its integration.
     public init(provider failure: ProviderFailure?, providerName: String, provider: String, startedAt: Date, durationMilliseconds: Int) {
         self.init(startedAt: startedAt, durationMilliseconds: durationMilliseconds)
         switch failure {

@@ -6,24 +6,24 @@ import Testing
 
 @testable import SwitchboardEngine
 
-@Suite("Contact sync batching")
-struct ContactSyncSessionsTests {
+@Suite("Provider batching")
+struct ProviderSessionsTests {
     @Test("while a resync uses the budget, live activity gathers into one call; a call ending meanwhile does not cut the gathering short")
     func gathersUnderContention() async throws {
         let provider = RecordingProvider(callTime: .milliseconds(200))
         // Generous, so that a loaded CI machine cannot end the gathering before the third activity arrives.
-        let sessions = ContactSyncSessions(contendedGather: .seconds(3))
+        let sessions = ProviderSessions(contendedGather: .seconds(3))
         let budget = sessions.budget(for: "int_1", provider: provider)
-        let connection = ContactSyncConnection(integrationID: "int_1", credentials: [:], settings: [:], budget: budget)
+        let connection = ProviderConnection(integrationID: "int_1", credentials: [:], settings: [:], budget: budget)
 
         // Uncontended: a call at once.
-        let first = Task { await sessions.sync(.registration("a@example.com"), over: connection, provider: provider) }
+        let first = Task { await sessions.deliver(.registration("a@example.com"), over: connection, provider: provider) }
         while provider.calls.isEmpty { try await Task.sleep(for: .milliseconds(5)) }  // the first call is out
         // A resync takes a request: from now on live activity gathers.
         try await budget.acquire(.background)
-        let second = Task { await sessions.sync(.registration("b@example.com"), over: connection, provider: provider) }
+        let second = Task { await sessions.deliver(.registration("b@example.com"), over: connection, provider: provider) }
         while provider.finishedCalls == 0 { try await Task.sleep(for: .milliseconds(10)) }  // the first call has ended; the gathering has not
-        let third = Task { await sessions.sync(.registration("c@example.com"), over: connection, provider: provider) }
+        let third = Task { await sessions.deliver(.registration("c@example.com"), over: connection, provider: provider) }
         for task in [first, second, third] { #expect(await task.value == nil) }
 
         #expect(provider.calls == [["a@example.com"], ["b@example.com", "c@example.com"]])
@@ -32,17 +32,17 @@ struct ContactSyncSessionsTests {
     @Test("without contention, what arrives while a call is out goes together in the next call")
     func batchesBehindARunningCall() async throws {
         let provider = RecordingProvider(callTime: .milliseconds(200), concurrentCalls: 1)
-        let sessions = ContactSyncSessions(contendedGather: .seconds(60))
-        let connection = ContactSyncConnection(
+        let sessions = ProviderSessions(contendedGather: .seconds(60))
+        let connection = ProviderConnection(
             integrationID: "int_1",
             credentials: [:],
             settings: [:],
             budget: sessions.budget(for: "int_1", provider: provider)
         )
-        let first = Task { await sessions.sync(.registration("a@example.com"), over: connection, provider: provider) }
+        let first = Task { await sessions.deliver(.registration("a@example.com"), over: connection, provider: provider) }
         while provider.calls.isEmpty { try await Task.sleep(for: .milliseconds(5)) }  // the first call is out
         let rest = ["b", "c", "d"].map { name in
-            Task { await sessions.sync(.registration("\(name)@example.com"), over: connection, provider: provider) }
+            Task { await sessions.deliver(.registration("\(name)@example.com"), over: connection, provider: provider) }
         }
         #expect(await first.value == nil)
         for task in rest { #expect(await task.value == nil) }
@@ -54,7 +54,7 @@ struct ContactSyncSessionsTests {
         try await withStore(engine) { store in
             let provider = RecordingProvider(callTime: .zero)
             // Two processes: sessions and sharing of their own, one database.
-            let (resyncing, live) = (ContactSyncSessions(), ContactSyncSessions())
+            let (resyncing, live) = (ProviderSessions(), ProviderSessions())
             let sharing = [
                 RateBudgetSharing(store: store, sessions: resyncing, workerID: "w1", logger: testLogger),
                 RateBudgetSharing(store: store, sessions: live, workerID: "w2", logger: testLogger),
@@ -100,9 +100,9 @@ struct ContactSyncSessionsTests {
     }
 }
 
-extension ContactActivity {
-    fileprivate static func registration(_ email: String) -> ContactActivity {
-        ContactActivity(kind: .registered, contact: Contact(email: email), broadcast: BroadcastReference(id: "brd_1"), occurredAt: Date())
+extension OutboundEvent {
+    fileprivate static func registration(_ email: String) -> OutboundEvent {
+        OutboundEvent(type: .registrationCreated, occurredAt: Date(), data: ["broadcast": ["id": "brd_1"], "registrant": ["email": .string(email)]])
     }
 }
 
@@ -137,11 +137,11 @@ private final class RecordingProvider: ContactSyncProvider {
     func credentials(from fields: [String: JSONValue]) -> Result<[String: String], FieldErrors> { .success([:]) }
     func settings(from fields: [String: JSONValue]) -> Result<JSONValue, FieldErrors> { .success([:]) }
     func missingSettings(_ settings: JSONValue) -> [String] { [] }
-    func validate(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> ValidationFailure? { nil }
-    func options(_ connection: ContactSyncConnection) async throws(ProviderFailure) -> [String: [ProviderResource]] { [:] }
-    func resync(_ contacts: [Contact], over connection: ContactSyncConnection) async -> [ProviderFailure?] { contacts.map { _ in nil } }
+    func validate(_ connection: ProviderConnection) async throws(ProviderFailure) -> ValidationFailure? { nil }
+    func options(_ connection: ProviderConnection) async throws(ProviderFailure) -> [String: [ProviderResource]] { [:] }
+    func resync(_ contacts: [Contact], over connection: ProviderConnection) async -> [ProviderFailure?] { contacts.map { _ in nil } }
 
-    func sync(_ activities: [ContactActivity], over connection: ContactSyncConnection) async -> [ProviderFailure?] {
+    func sync(_ activities: [ContactActivity], over connection: ProviderConnection) async -> [ProviderFailure?] {
         recorded.withLock { $0.append(activities.map(\.contact.email)) }
         try? await Task.sleep(for: callTime)
         finished.withLock { $0 += 1 }

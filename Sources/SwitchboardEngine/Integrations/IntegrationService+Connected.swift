@@ -2,9 +2,9 @@ import Foundation
 import SwitchboardDomain
 import SwitchboardStore
 
-/// Contact-sync providers (HubSpot, Mailchimp): credentials sealed at rest, settings checked by the provider,
-/// the setup steps of SPEC §2 (authorized, required settings, Finish), the selector options, and validation
-/// before anything that would let a refused integration run.
+/// Providers connected to an API (HubSpot, Mailchimp, Slack…): credentials sealed at rest, settings checked by the
+/// provider, the setup steps of SPEC §2 (authorized, required settings, Finish), the selector options, and
+/// validation before anything that would let a refused integration run.
 extension IntegrationService {
     /// What validation against the provider came to.
     enum Check {
@@ -16,8 +16,8 @@ extension IntegrationService {
         case notConnected
     }
 
-    func createContactSync(
-        _ provider: any ContactSyncProvider,
+    func createConnected(
+        _ provider: any ConnectedProvider,
         workspaceID: String,
         changes: Changes,
         now: Date
@@ -35,7 +35,7 @@ extension IntegrationService {
             provider: provider.description.provider,
             label: changes.label ?? provider.description.displayName,
             settings: JSONColumn.text(settings, fallback: "{}"),
-            events: provider.description.events.compactMap(OutboundEventType.init(rawValue:)),
+            events: provider.events(for: settings),
             health: IntegrationHealth(status: .setupIncomplete),
             createdAt: Timestamp.milliseconds(now)
         )
@@ -48,9 +48,9 @@ extension IntegrationService {
         return integration
     }
 
-    func updateContactSync(
+    func updateConnected(
         _ integration: Integration,
-        provider: any ContactSyncProvider,
+        provider: any ConnectedProvider,
         changes: Changes,
         now: Date
     ) async throws(IntegrationError) -> Integration {
@@ -84,6 +84,7 @@ extension IntegrationService {
             }
             integration.credentials = candidate.credentials
             integration.settings = candidate.settings
+            integration.events = Integration.eventsColumn(provider.events(for: settings))
         }
         integration.updatedAt = Timestamp.milliseconds(now)
         try await storeCall { [integration] in try await store.updateIntegration(integration, from: read) }
@@ -95,7 +96,7 @@ extension IntegrationService {
     public func completeSetup(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) -> Integration {
         var integration = try await load(workspaceID: workspaceID, id: id)
         let read = integration
-        guard let provider = catalogue.contactSync(integration.provider) else {
+        guard let provider = catalogue.provider(integration.provider, as: (any ConnectedProvider).self) else {
             throw .unsupported("\(catalogue.displayName(integration.provider)) integrations have no setup to complete")
         }
         guard integration.status == .setupIncomplete else { return integration }
@@ -118,7 +119,7 @@ extension IntegrationService {
     /// Fresh choices for the selectors, straight from the provider (`GET /v1/integrations/{id}/options`).
     public func options(workspaceID: String, id: String) async throws(IntegrationError) -> [String: [ProviderResource]] {
         let integration = try await load(workspaceID: workspaceID, id: id)
-        guard let provider = catalogue.contactSync(integration.provider) else {
+        guard let provider = catalogue.provider(integration.provider, as: (any OffersOptions).self) else {
             throw .unsupported("\(catalogue.displayName(integration.provider)) integrations have no provider options")
         }
         do {
@@ -131,7 +132,7 @@ extension IntegrationService {
     }
 
     /// Validation of a stored integration, for resume: the provider's refusal, or nil when it passes.
-    func validate(_ integration: Integration, provider: any ContactSyncProvider) async throws(IntegrationError) -> ValidationFailure? {
+    func validate(_ integration: Integration, provider: any ConnectedProvider) async throws(IntegrationError) -> ValidationFailure? {
         switch await storedCheck(integration, provider: provider) {
         case .passed: return nil
         case .refused(let failure): return failure
@@ -144,7 +145,7 @@ extension IntegrationService {
 
     /// Validation of an integration as stored (or about to be): its credentials, refreshed when an OAuth
     /// token is about to expire, against its settings.
-    func storedCheck(_ integration: Integration, provider: any ContactSyncProvider) async -> Check {
+    func storedCheck(_ integration: Integration, provider: any ConnectedProvider) async -> Check {
         guard integration.credentials != nil else { return .notConnected }
         do {
             return try await provider.validate(try await storedConnection(integration, provider: provider)).map(Check.refused) ?? .passed
@@ -154,7 +155,7 @@ extension IntegrationService {
     }
 
     /// The provider connection of a stored integration, its OAuth token refreshed when needed.
-    func storedConnection(_ integration: Integration, provider: any ContactSyncProvider) async throws(ProviderFailure) -> ContactSyncConnection {
+    func storedConnection(_ integration: Integration, provider: any ConnectedProvider) async throws(ProviderFailure) -> ProviderConnection {
         do {
             return try await sessions.connection(for: integration, provider: provider, secrets: secrets, store: store)
         } catch let failure as ProviderFailure {
@@ -164,7 +165,7 @@ extension IntegrationService {
         }
     }
 
-    func check(credentials: [String: String], settings: JSONValue, integrationID: String, provider: any ContactSyncProvider) async -> Check {
+    func check(credentials: [String: String], settings: JSONValue, integrationID: String, provider: any ConnectedProvider) async -> Check {
         do {
             let connection = try connection(credentials: credentials, settings: settings, integrationID: integrationID, provider: provider)
             return try await provider.validate(connection).map(Check.refused) ?? .passed
@@ -185,7 +186,7 @@ extension IntegrationService {
     }
 
     /// Records a check in a setup that is not finished: what is done, what is left, and what the provider said.
-    func recordSetup(_ check: Check, finished: Bool, settings: JSONValue, provider: any ContactSyncProvider, in integration: inout Integration) {
+    func recordSetup(_ check: Check, finished: Bool, settings: JSONValue, provider: any ConnectedProvider, in integration: inout Integration) {
         let name = provider.description.displayName
         var missing = provider.missingSettings(settings)
         var authorized = false
@@ -196,7 +197,9 @@ extension IntegrationService {
             missing.append("another list")
         case .refused, .unknown, .notConnected: break
         }
-        let progress = SetupProgress(authorized: authorized, missingSettings: missing, finished: finished)
+        // A provider whose setup needs no Finish is done once it is authorized with every setting chosen.
+        let done = finished || (!provider.finishesSetupByHand && authorized && missing.isEmpty)
+        let progress = SetupProgress(authorized: authorized, missingSettings: missing, finished: done)
         var health = integration.health
         health.updateSetup(progress, providerName: name)
         if case .refused(let failure) = check { health.validationFailed(failure, providerName: name, provider: integration.provider) }
@@ -216,7 +219,7 @@ extension IntegrationService {
     }
 
     /// Passes a check that passed; otherwise the 409 (refused) or 502 (provider unreachable) that says why.
-    func refuseUnlessPassed(_ check: Check, provider: any ContactSyncProvider) throws(IntegrationError) {
+    func refuseUnlessPassed(_ check: Check, provider: any ConnectedProvider) throws(IntegrationError) {
         switch check {
         case .passed: return
         case .refused(let failure):
@@ -234,9 +237,9 @@ extension IntegrationService {
         credentials: [String: String],
         settings: JSONValue,
         integrationID: String,
-        provider: any ContactSyncProvider
-    ) throws(IntegrationError) -> ContactSyncConnection {
-        ContactSyncConnection(
+        provider: any ConnectedProvider
+    ) throws(IntegrationError) -> ProviderConnection {
+        ProviderConnection(
             integrationID: integrationID,
             credentials: credentials,
             settings: settings,
