@@ -52,7 +52,7 @@ struct ResyncBench: AsyncParsableCommand {
         )
         try await emulator.run { hubspotURL in
             var engine = EngineSettings(allowPrivateTargets: true)
-            engine.providers = Providers.Configuration(hubspot: hubspotURL)
+            engine.providers = ProviderSettings(["SWITCHBOARD_HUBSPOT_URL": hubspotURL])
             let runtime = try await Runtime.make(databaseURL: url, engine: engine, logger: logger)
             // Each worker has a runtime of its own (pool, dispatcher, rate budgets), as a separate process would.
             var workerRuntimes: [Runtime] = []

@@ -15,7 +15,7 @@ struct ContactSyncAPITests {
         let token = emulator.state.issueToken()
         let listID = emulator.state.createList(named: "Webinar registrants")
         try await emulator.run { url in
-            try await withAPI(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { api in
+            try await withAPI(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url])) }) { api in
                 let providers = try await api.call(.get, "/v1/providers", key: api.memberKey)
                 #expect(providers.json["data"].map { "\($0)" }?.contains("hubspot") == true)
 

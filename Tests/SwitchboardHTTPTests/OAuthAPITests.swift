@@ -21,7 +21,10 @@ struct OAuthAPITests {
                 clientSecret: "switchboard-secret",
                 redirectURI: "http://127.0.0.1:8080/v1/oauth/callback"
             )
-            try await withAPI(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url, hubspotOAuth: oauth)) }) { api in
+            try await withAPI(
+                .sqlite,
+                catalogue: { Providers.catalogue(http: $0, settings: .emulated(["SWITCHBOARD_HUBSPOT_URL": url], oauth: oauth, as: "HUBSPOT")) }
+            ) { api in
                 let created = try await api.call(.post, "/v1/integrations", key: api.managerKey, json: #"{"provider":"hubspot","settings":{}}"#)
                 let id = try #require(created.json["id"]?.stringValue)
                 let authorize = try await api.call(.post, "/v1/integrations/\(id)/authorize", key: api.managerKey)

@@ -19,7 +19,7 @@ struct ContactSyncEngineTests {
         let listID = emulator.state.createList(named: "Webinar registrants")
         emulator.state.defineProperty("jobtitle", label: "Job Title")
         try await emulator.run { url in
-            try await withEngine(engine, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
+            try await withEngine(engine, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url])) }) { harness in
                 let workspace = harness.workspace.id
                 var integration = try await harness.integrations.create(
                     workspaceID: workspace,
@@ -69,7 +69,8 @@ struct ContactSyncEngineTests {
         let emulator = HubSpotEmulator()
         let token = emulator.state.issueToken()
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url])) }) {
+                harness in
                 let workspace = harness.workspace.id
                 let id = try await connectHubSpot(harness, token: token, settings: [:])
                 emulator.state.revoke(token)
@@ -110,7 +111,8 @@ struct ContactSyncEngineTests {
         let token = emulator.state.issueToken()
         let listID = emulator.state.createList(named: "Leads")
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url])) }) {
+                harness in
                 let workspace = harness.workspace.id
                 let id = try await connectHubSpot(harness, token: token, settings: ["list_id": .string(listID)])
                 #expect(await harness.sweep() == 0)
@@ -132,7 +134,8 @@ struct ContactSyncEngineTests {
         let emulator = HubSpotEmulator(requestsPerWindow: 10, window: 1)
         let token = emulator.state.issueToken()
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url])) }) {
+                harness in
                 let workspace = harness.workspace.id
                 let id = try await connectHubSpot(harness, token: token, settings: ["overwrite_names": true])
                 let emails = (0..<30).map { "person\($0)@example.com" }
@@ -159,7 +162,8 @@ struct ContactSyncEngineTests {
         let emulator = HubSpotEmulator()
         let token = emulator.state.issueToken()
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url])) }) {
+                harness in
                 let id = try await connectHubSpot(harness, token: token, settings: ["overwrite_names": true])
                 // Fails the upsert and the first retry; the fast schedule retries after 50 ms and 100 ms.
                 emulator.state.failNext(2, status: 503)
@@ -188,7 +192,8 @@ struct ContactSyncEngineTests {
         let key = emulator.state.issueKey()
         let audience = emulator.state.createAudience(named: "Webinars", mergeFields: ["FNAME": "First name", "LNAME": "Last name", "ROLE": "Role"])
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(mailchimp: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_MAILCHIMP_URL": url])) }) {
+                harness in
                 let workspace = harness.workspace.id
                 let created = try await harness.integrations.create(
                     workspaceID: workspace,
@@ -232,7 +237,7 @@ struct ContactSyncEngineTests {
         // Typed in by a salesperson before the webinar.
         emulator.state.addContact(email: "ada@example.com", properties: ["firstname": "Augusta", "lastname": "King"])
         try await emulator.run { url in
-            try await withEngine(engine, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
+            try await withEngine(engine, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url])) }) { harness in
                 _ = try await connectHubSpot(harness, token: token, settings: [:])
                 try await harness.ingest([registration("ada@example.com", role: "CTO"), registration("grace@example.com", role: "Admiral")])
                 #expect(try await harness.settle())

@@ -23,7 +23,8 @@ struct HubSpotContractTests {
         emulator.state.defineProperty("score", label: "Score", type: "number")
         emulator.state.refuseBatchesWhole(refusedWhole)
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url])) }) {
+                harness in
                 let id = try await Self.connect(harness, token: token, settings: ["properties": ["score": "custom_fields.score"]])
                 let scores = ["ada": "10", "bob": "lots", "cy": "30", "di": "40"]
                 try await harness.ingest(
@@ -123,7 +124,8 @@ struct HubSpotContractTests {
         let active = emulator.state.createList(named: "Engaged leads", processingType: "DYNAMIC")
         _ = emulator.state.createList(named: "Partner companies", objectTypeId: "0-2")
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url])) }) {
+                harness in
                 let workspace = harness.workspace.id
                 let id = try await Self.connect(harness, token: token, settings: ["list_id": .string(lists[0])])
                 let options = try await harness.integrations.options(workspaceID: workspace, id: id)
@@ -152,7 +154,8 @@ struct HubSpotContractTests {
         let token = emulator.state.issueToken()
         emulator.state.defineProperty("jobtitle", label: "Job Title")
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url])) }) {
+                harness in
                 let workspace = harness.workspace.id
                 let id = try await Self.connect(harness, token: token, settings: [:])
                 let offered = Set(try await harness.integrations.options(workspaceID: workspace, id: id)["properties"]?.map(\.id) ?? [])
@@ -198,7 +201,8 @@ struct HubSpotContractTests {
             _ = try await HubSpotProvider(http: .shared, baseURL: url).options(connection)
             #expect(budget.limit == 190, "a Professional portal's 190 per 10 s, from X-HubSpot-RateLimit-Max")
 
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url])) }) {
+                harness in
                 let id = try await Self.connect(harness, token: token, settings: [:])
                 emulator.state.reachDailyLimit()
                 let before = emulator.state.requestCount
@@ -229,7 +233,8 @@ struct HubSpotContractTests {
         let emulator = HubSpotEmulator()
         let token = emulator.state.issueToken()
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url])) }) {
+                harness in
                 let id = try await Self.connect(harness, token: token, settings: [:])
                 emulator.state.removeUser(of: token)
                 try await harness.ingest([Self.registration("ada@example.com")])
@@ -248,7 +253,8 @@ struct HubSpotContractTests {
         let token = emulator.state.issueToken()
         let listID = emulator.state.createList(named: "Leads")
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url])) }) {
+                harness in
                 _ = try await Self.connect(harness, token: token, settings: ["list_id": .string(listID)])
                 try await harness.ingest([Self.registration("ada@example.com"), Fixtures.attendance("ada@example.com", seconds: 60)])
                 #expect(try await harness.settle())

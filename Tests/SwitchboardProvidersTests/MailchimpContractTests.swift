@@ -48,7 +48,8 @@ struct MailchimpContractTests {
         let audience = emulator.state.createAudience(named: "Webinars")
         let registeredAt = try #require(Timestamp.parse("2026-11-24T16:00:00Z"))
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(mailchimp: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_MAILCHIMP_URL": url])) }) {
+                harness in
                 let id = try await Self.connect(harness, key: key, audience: audience)
                 try await harness.ingest([Fixtures.registration("ada@example.com", at: registeredAt)])
                 #expect(try await harness.settle())
@@ -71,7 +72,8 @@ struct MailchimpContractTests {
         for index in 0..<200 { emulator.state.putMember("past\(index)@example.com", status: "subscribed", in: audience) }
         emulator.state.delayResponses(by: .milliseconds(40))
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(mailchimp: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_MAILCHIMP_URL": url])) }) {
+                harness in
                 try await harness.ingest((0..<200).map { Fixtures.registration("past\($0)@example.com", at: Date(timeIntervalSinceNow: -86_400)) })
                 let id = try await Self.connect(harness, key: key, audience: audience)
                 async let resynced = harness.resync(id, lease: 30)
@@ -93,7 +95,8 @@ struct MailchimpContractTests {
         emulator.state.defineMergeField("COMPANY", name: "Company", required: true, in: audience)
         emulator.state.defineMergeField("ADDRESS", name: "Address", type: "address", in: audience)
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(mailchimp: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_MAILCHIMP_URL": url])) }) {
+                harness in
                 let workspace = harness.workspace.id
                 func create(_ mapping: [String: String]) async throws -> Integration {
                     try await harness.integrations.create(
@@ -143,7 +146,8 @@ struct MailchimpContractTests {
         emulator.state.defineMergeField("SIGNUP", type: "date", in: audience)
         emulator.state.defineMergeField("BDAY", type: "birthday", in: audience)
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(mailchimp: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_MAILCHIMP_URL": url])) }) {
+                harness in
                 let workspace = harness.workspace.id
                 let created = try await harness.integrations.create(
                     workspaceID: workspace,

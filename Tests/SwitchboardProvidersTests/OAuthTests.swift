@@ -44,7 +44,10 @@ struct OAuthTests {
         emulator.state.setAccessTokenLifetime(60)
         try await emulator.run { url in
             let oauth = OAuthApp(clientID: Self.app.id, clientSecret: Self.app.secret, redirectURI: Self.app.redirect)
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url, hubspotOAuth: oauth)) }) {
+            try await withEngine(
+                .sqlite,
+                catalogue: { Providers.catalogue(http: $0, settings: .emulated(["SWITCHBOARD_HUBSPOT_URL": url], oauth: oauth, as: "HUBSPOT")) }
+            ) {
                 harness in
                 let workspace = harness.workspace.id
                 let created = try await harness.integrations.create(workspaceID: workspace, provider: "hubspot", changes: .init(settings: [:]))
@@ -90,7 +93,10 @@ struct OAuthTests {
         let audience = emulator.state.createAudience(named: "Webinars")
         try await emulator.run { url in
             let oauth = OAuthApp(clientID: Self.app.id, clientSecret: Self.app.secret, redirectURI: Self.app.redirect)
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(mailchimp: url, mailchimpOAuth: oauth)) }) {
+            try await withEngine(
+                .sqlite,
+                catalogue: { Providers.catalogue(http: $0, settings: .emulated(["SWITCHBOARD_MAILCHIMP_URL": url], oauth: oauth, as: "MAILCHIMP")) }
+            ) {
                 harness in
                 let workspace = harness.workspace.id
                 let created = try await harness.integrations.create(
@@ -118,7 +124,10 @@ struct OAuthTests {
         emulator.state.registerApp(clientID: Self.app.id, secret: Self.app.secret)
         try await emulator.run { url in
             let oauth = OAuthApp(clientID: Self.app.id, clientSecret: Self.app.secret, redirectURI: Self.app.redirect)
-            try await withEngine(engine, catalogue: { Providers.catalogue(http: $0, configuration: .init(hubspot: url, hubspotOAuth: oauth)) }) {
+            try await withEngine(
+                engine,
+                catalogue: { Providers.catalogue(http: $0, settings: .emulated(["SWITCHBOARD_HUBSPOT_URL": url], oauth: oauth, as: "HUBSPOT")) }
+            ) {
                 harness in
                 let workspace = harness.workspace.id
                 let created = try await harness.integrations.create(workspaceID: workspace, provider: "hubspot", changes: .init(settings: [:]))

@@ -23,7 +23,7 @@ struct ResyncTests {
         emulator.state.defineProperty("jobtitle", label: "Job Title")
         try await emulator.run { url in
             let catalogue: @Sendable (HTTPClient) -> ProviderCatalogue = {
-                Providers.catalogue(http: $0, configuration: .init(hubspot: url, hubspotRequestsPer10Seconds: 1000))
+                Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url, "SWITCHBOARD_HUBSPOT_RATE_LIMIT": "1000"]))
             }
             try await withEngine(.sqlite, catalogue: catalogue) { harness in
                 try await Self.storeHistory(harness)
@@ -65,7 +65,8 @@ struct ResyncTests {
         // Someone who unsubscribed before: the resync updates their fields and tags, never their status.
         emulator.state.putMember("person00007@example.com", status: "unsubscribed", mergeFields: ["FNAME": "Old"], in: audience)
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, configuration: .init(mailchimp: url)) }) { harness in
+            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_MAILCHIMP_URL": url])) }) {
+                harness in
                 try await Self.storeHistory(harness)
                 let created = try await harness.integrations.create(
                     workspaceID: harness.workspace.id,
@@ -104,7 +105,7 @@ struct ResyncTests {
         emulator.state.defineProperty("shoe_size", label: "Shoe size", type: "number")
         try await emulator.run { url in
             let catalogue: @Sendable (HTTPClient) -> ProviderCatalogue = {
-                Providers.catalogue(http: $0, configuration: .init(hubspot: url, hubspotRequestsPer10Seconds: 1000))
+                Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url, "SWITCHBOARD_HUBSPOT_RATE_LIMIT": "1000"]))
             }
             try await withEngine(engine, catalogue: catalogue) { harness in
                 try await Self.storeHistory(harness, count: 300)
@@ -133,7 +134,7 @@ struct ResyncTests {
         let (bigToken, smallToken) = (emulator.state.issueToken(), emulator.state.issueToken())
         try await emulator.run { url in
             let catalogue: @Sendable (HTTPClient) -> ProviderCatalogue = {
-                Providers.catalogue(http: $0, configuration: .init(hubspot: url, hubspotRequestsPer10Seconds: 1000))
+                Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url, "SWITCHBOARD_HUBSPOT_RATE_LIMIT": "1000"]))
             }
             try await withEngine(engine, catalogue: catalogue) { harness in
                 try await Self.storeHistory(harness, count: 300)

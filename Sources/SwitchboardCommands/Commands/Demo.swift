@@ -46,7 +46,7 @@ struct Demo: AsyncParsableCommand {
         try await hubspot.run(port: hubspotPort) { hubspotURL in
             try await mailchimp.run(port: mailchimpPort) { mailchimpURL in
                 var engine = EngineSettings(allowPrivateTargets: true)
-                engine.providers = Providers.Configuration(hubspot: hubspotURL, mailchimp: mailchimpURL)
+                engine.providers = ProviderSettings(["SWITCHBOARD_HUBSPOT_URL": hubspotURL, "SWITCHBOARD_MAILCHIMP_URL": mailchimpURL])
                 let runtime = try await Runtime.make(databaseURL: databaseURL, engine: engine, logger: logger)
                 try await serve(runtime, demo: demo, urls: (hubspotURL, mailchimpURL), databaseURL: databaseURL, logger: logger)
             }

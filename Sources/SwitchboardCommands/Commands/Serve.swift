@@ -3,7 +3,7 @@ import Foundation
 
 /// `switchboard serve`: the API and the delivery workers.
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve the API and deliver events.")
+    static let configuration = CommandConfiguration(abstract: "Serve the API and deliver events.", discussion: EngineOptions.providerHelp)
 
     @OptionGroup var shared: SharedOptions
     @OptionGroup var engine: EngineOptions
@@ -28,7 +28,10 @@ struct Serve: AsyncParsableCommand {
 
 /// `switchboard worker`: delivery workers only, for scale-out on PostgreSQL.
 struct Worker: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Deliver events without serving the API (scale-out).")
+    static let configuration = CommandConfiguration(
+        abstract: "Deliver events without serving the API (scale-out).",
+        discussion: EngineOptions.providerHelp
+    )
 
     @OptionGroup var shared: SharedOptions
     @OptionGroup var engine: EngineOptions

@@ -88,7 +88,7 @@ public final class Runtime: Sendable {
         let endpointGuard = EndpointGuard(allowPrivateTargets: engine.allowPrivateTargets)
         let sender = WebhookSender(clients: webhookClients, endpointGuard: endpointGuard)
         let localDispatch = LocalDispatch()
-        let catalogue = Providers.catalogue(http: client, configuration: engine.providers)
+        let catalogue = Providers.catalogue(http: client, settings: engine.providers)
         let sessions = ProviderSessions()
         let dispatcher = DeliveryDispatcher(
             store: store,

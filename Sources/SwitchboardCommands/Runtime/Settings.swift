@@ -41,11 +41,13 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Seconds a claim lasts before another worker may take the delivery (env SWITCHBOARD_LEASE_SECONDS).")
     var leaseSeconds: Double?
 
-    @Option(help: "HubSpot API base URL (env SWITCHBOARD_HUBSPOT_URL; default https://api.hubapi.com).")
-    var hubspotURL: String?
-
-    @Option(help: "Mailchimp API base URL (env SWITCHBOARD_MAILCHIMP_URL; default https://<dc>.api.mailchimp.com from the key).")
-    var mailchimpURL: String?
+    @Option(
+        help: ArgumentHelp(
+            "A provider setting, NAME=VALUE, over its environment variable (repeatable); the settings are listed below.",
+            valueName: "NAME=VALUE"
+        )
+    )
+    var providerOption: [String] = []
 
     @Option(help: "SMTP relay for email notifications: smtp://user:pass@host:587?from=alerts@example.com (env SWITCHBOARD_SMTP_URL).")
     var smtpURL: String?
@@ -64,24 +66,12 @@ struct EngineOptions: ParsableArguments {
             retryScale: retryScale ?? Environment.value("SWITCHBOARD_RETRY_SCALE").flatMap(Double.init),
             leaseSeconds: leaseSeconds ?? Environment.value("SWITCHBOARD_LEASE_SECONDS").flatMap(Double.init)
         )
-        settings.providers = Providers.Configuration(
-            hubspot: hubspotURL ?? Environment.value("SWITCHBOARD_HUBSPOT_URL"),
-            mailchimp: mailchimpURL ?? Environment.value("SWITCHBOARD_MAILCHIMP_URL"),
-            hubspotRequestsPer10Seconds: Environment.value("SWITCHBOARD_HUBSPOT_RATE_LIMIT").flatMap(Int.init) ?? 100
-        )
-        // OAuth apps: the provider sends managers back to <public URL>/v1/oauth/callback.
+        // OAuth apps send managers back to <public URL>/v1/oauth/callback.
         let publicURL = (Environment.value("SWITCHBOARD_PUBLIC_URL") ?? "http://127.0.0.1:8080").trimmingCharacters(
             in: CharacterSet(charactersIn: "/")
         )
-        func app(_ provider: String) -> OAuthApp? {
-            guard let id = Environment.value("SWITCHBOARD_\(provider)_CLIENT_ID"),
-                let secret = Environment.value("SWITCHBOARD_\(provider)_CLIENT_SECRET")
-            else { return nil }
-            return OAuthApp(clientID: id, clientSecret: secret, redirectURI: publicURL + "/v1/oauth/callback")
-        }
         settings.publicURL = publicURL
-        settings.providers.hubspotOAuth = app("HUBSPOT")
-        settings.providers.mailchimpOAuth = app("MAILCHIMP")
+        settings.providers = ProviderSettings(providerValues(), publicURL: publicURL)
         settings.smtpURL = smtpURL ?? Environment.value("SWITCHBOARD_SMTP_URL")
         settings.validationInterval = validationInterval ?? Environment.value("SWITCHBOARD_VALIDATION_INTERVAL").flatMap(Double.init) ?? 3600
         settings.retentionDays = retentionDays ?? Environment.value("SWITCHBOARD_RETENTION_DAYS").flatMap(Int.init) ?? 30
@@ -95,14 +85,45 @@ struct EngineOptions: ParsableArguments {
     }
 }
 
+extension EngineOptions {
+    /// The providers' settings: each option from `--provider-option`, else its environment variable.
+    func providerValues() -> [String: String] {
+        var values: [String: String] = [:]
+        for option in Providers.options { values[option.name] = Environment.value(option.name) }
+        for given in providerOption {
+            let parts = given.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { values[parts[0]] = parts[1] }
+        }
+        return values
+    }
+
+    /// `validate` refuses a `--provider-option` that no provider reads, or that is not NAME=VALUE.
+    func validate() throws {
+        let known = Set(Providers.options.map(\.name))
+        for given in providerOption {
+            let name = given.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            guard given.contains("="), known.contains(name) else {
+                throw ValidationError("--provider-option \(given): expected NAME=VALUE with NAME one of \(known.sorted().joined(separator: ", "))")
+            }
+        }
+    }
+
+    /// The providers' settings for `--help`: each environment variable and what it sets.
+    static var providerHelp: String {
+        "Provider settings (environment, or --provider-option NAME=VALUE):\n"
+            + Providers.options.map { "  \($0.name): \($0.help)" }.joined(separator: "\n")
+    }
+}
+
 /// What a process asks of its engine.
 public struct EngineSettings: Sendable {
     public var allowPrivateTargets = false
     public var maxInFlight: Int?
     public var retryScale: Double?
     public var leaseSeconds: Double?
-    /// The providers' API URLs (the emulators in tests and the demo), HubSpot's rate limit, and OAuth apps.
-    public var providers = Providers.Configuration()
+    /// The providers' settings (`Providers.options`): API URLs (the emulators in tests and the demo), rate limits,
+    /// OAuth apps.
+    public var providers = ProviderSettings()
     /// Where browsers reach Switchboard (`SWITCHBOARD_PUBLIC_URL`): OAuth start links and redirects.
     public var publicURL = "http://127.0.0.1:8080"
     /// What managers may ask for: integrations per workspace, broadcasts per resync, tests per minute.

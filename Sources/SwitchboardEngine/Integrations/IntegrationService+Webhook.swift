@@ -59,17 +59,7 @@ extension IntegrationService {
     }
 
     /// Sends a signed sample `registration.created` to the endpoint and returns the attempt at once.
-    public func test(workspaceID: String, id: String, now: Date = Date()) async throws(IntegrationError) -> AttemptOutcome {
-        let integration = try await load(workspaceID: workspaceID, id: id)
-        guard case .webhook = try capability(of: integration) else {
-            throw .unsupported("\(catalogue.displayName(integration.provider)) integrations have no Test action")
-        }
-        if let wait = tests.admit(id, limit: limits.testsPerMinute, now: now) {
-            throw .rateLimited(
-                "This integration was tested \(limits.testsPerMinute) times in the last minute, the most allowed: try again in \(wait) s.",
-                retryAfter: wait
-            )
-        }
+    func testWebhook(_ integration: Integration, now: Date) async throws(IntegrationError) -> AttemptOutcome {
         let settings = try decodeSettings(integration)
         let data: [String: JSONValue] = [
             "broadcast": .object(["id": .string("brd_test"), "title": .string("Switchboard test broadcast")]),

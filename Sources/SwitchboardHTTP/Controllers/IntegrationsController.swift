@@ -153,9 +153,16 @@ struct IntegrationsController {
         )
     }
 
+    /// Test (webhook: a signed sample) or Send Test Notification: `{"notification_type": …}` for providers that send them.
     @Sendable func test(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let workspaceID = try context.managerWorkspaceID()
-        let outcome = try await service.test(workspaceID: workspaceID, id: try context.parameters.require("id"))
+        let id = try context.parameters.require("id")
+        _ = try await load(request, context: context)
+        var reader = FieldReader(try await request.jsonObject(context: context, allowEmpty: true))
+        let notificationType = reader.string("notification_type")
+        reader.refuseOthers(["notification_type"], saying: "is not a test option")
+        guard reader.errors.isEmpty else { throw APIError.invalid(reader.errors) }
+        let outcome = try await service.test(workspaceID: workspaceID, id: id, notificationType: notificationType)
         return try JSONResponse.make(AttemptResponse(outcome: outcome))
     }
 

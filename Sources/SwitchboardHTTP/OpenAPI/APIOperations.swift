@@ -58,9 +58,10 @@ enum APIOperations {
         APIOperation(
             "post",
             "/v1/integrations/{id}/test",
-            "Send a signed sample delivery; the attempt is returned at once",
+            "Test: a webhook's signed sample delivery, or a provider's test notification of `notification_type`; the attempt is returned at once",
             tag: "Integrations",
-            responses: [(200, "TestAttempt"), (404, "Problem")]
+            body: "TestRequest",
+            responses: [(200, "TestAttempt"), (400, "Problem"), (404, "Problem"), (409, "Problem"), (429, "Problem")]
         ),
         APIOperation(
             "post",

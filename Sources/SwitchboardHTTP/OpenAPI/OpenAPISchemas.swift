@@ -115,6 +115,8 @@ enum OpenAPISchemas {
                 "response_body": nullableString, "error_class": nullableString, "error": nullableString,
             ]),
             "Secret": object(["secret": string, "previous_secret_expires_at": nullableTime]),
+            // Empty for a webhook; the notification type for a provider that sends test notifications (Slack).
+            "TestRequest": object(["notification_type": string], closed: true),
             "Redeliver": object(["status": enumeration(["failed", "skipped"]), "since": time], required: ["status", "since"], closed: true),
             // One schema per type: what each type's data must hold (SPEC §3: broadcast.id always, a valid
             // registrant.email for registrations and attendance).
