@@ -65,7 +65,7 @@ struct Driver {
                 changes: .init(
                     label: "sink \(index)",
                     url: hangs ? hangingURL : "\(NginxSink.url(host: index % 16 + 1, port: sinkPort))/\(index)",
-                    events: OutboundEventType.allCases.map(\.rawValue)
+                    events: OutboundEventType.webhookEvents.map(\.rawValue)
                 )
             )
             if !hangs { healthy.append(created.id) }

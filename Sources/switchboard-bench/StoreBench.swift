@@ -57,7 +57,7 @@ struct StoreBench: AsyncParsableCommand {
             _ = try await runtime.dependencies.integrations.create(
                 workspaceID: workspace.id,
                 provider: "webhook",
-                changes: .init(label: "sink \(index)", url: "http://127.0.0.1:9/\(index)", events: OutboundEventType.allCases.map(\.rawValue))
+                changes: .init(label: "sink \(index)", url: "http://127.0.0.1:9/\(index)", events: OutboundEventType.webhookEvents.map(\.rawValue))
             )
         }
         let padding = String(repeating: "x", count: 800)

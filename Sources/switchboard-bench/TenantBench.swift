@@ -63,7 +63,7 @@ struct TenantBench: AsyncParsableCommand {
                     _ = try await runtime.dependencies.integrations.create(
                         workspaceID: bigWorkspace,
                         provider: "webhook",
-                        changes: .init(label: "dead \(index)", url: hangingURL, events: OutboundEventType.allCases.map(\.rawValue))
+                        changes: .init(label: "dead \(index)", url: hangingURL, events: OutboundEventType.webhookEvents.map(\.rawValue))
                     )
                 }
                 let big = Driver(runtime: runtime, workspaceID: bigWorkspace, apiKey: bigKey, api: api, sinkPort: sinkPort, payloadBytes: 1024)
@@ -80,7 +80,7 @@ struct TenantBench: AsyncParsableCommand {
                     changes: .init(
                         label: "sink",
                         url: "\(NginxSink.url(host: tenant % 16 + 1, port: sinkPort))/\(tenant)",
-                        events: OutboundEventType.allCases.map(\.rawValue)
+                        events: OutboundEventType.webhookEvents.map(\.rawValue)
                     )
                 )
                 let driver = Driver(runtime: runtime, workspaceID: workspace.id, apiKey: key, api: api, sinkPort: sinkPort, payloadBytes: 1024)

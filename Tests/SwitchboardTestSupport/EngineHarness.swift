@@ -27,7 +27,7 @@ public struct EngineHarness: Sendable {
     }
 
     /// Creates a webhook integration in the harness's workspace.
-    public func webhook(url: String, events: [OutboundEventType] = OutboundEventType.allCases) async throws -> Integration {
+    public func webhook(url: String, events: [OutboundEventType] = OutboundEventType.webhookEvents) async throws -> Integration {
         try await integrations.create(workspaceID: workspace.id, provider: "webhook", changes: .init(url: url, events: events.map(\.rawValue)))
     }
 

@@ -10,7 +10,7 @@ public enum Fixtures {
         in store: Store,
         workspaceID: String,
         url: String = "https://example.com/hook",
-        events: [OutboundEventType] = OutboundEventType.allCases,
+        events: [OutboundEventType] = OutboundEventType.webhookEvents,
         status: IntegrationStatus = .active,
         now: Date = Date()
     ) async throws -> Integration {

@@ -71,7 +71,7 @@ struct Demo: AsyncParsableCommand {
                 changes: .init(
                     label: "Demo receiver",
                     url: "http://127.0.0.1:\(receiverPort)/webhooks",
-                    events: OutboundEventType.allCases.map(\.rawValue)
+                    events: OutboundEventType.webhookEvents.map(\.rawValue)
                 )
             )
             let secret = try await runtime.dependencies.integrations.signingSecret(workspaceID: workspace.id, id: integration.id).secret

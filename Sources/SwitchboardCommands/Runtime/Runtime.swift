@@ -28,6 +28,8 @@ public final class Runtime: Sendable {
     public let resyncRunner: ResyncRunner
     public let bulkRedelivery: BulkRedelivery
     public let mailer: NotificationMailer?
+    /// Relays paused-integration notices to the integrations that want them (Slack's integration alerts).
+    public let alertRelay: AlertRelay
     public let dependencies: AppDependencies
     public let logger: Logger
 
@@ -44,10 +46,12 @@ public final class Runtime: Sendable {
         resyncRunner: ResyncRunner,
         bulkRedelivery: BulkRedelivery,
         mailer: NotificationMailer?,
+        alertRelay: AlertRelay,
         dependencies: AppDependencies,
         logger: Logger
     ) {
         self.mailer = mailer
+        self.alertRelay = alertRelay
         self.validationSweep = validationSweep
         self.historyRetention = historyRetention
         self.rateBudgetSharing = rateBudgetSharing
@@ -158,6 +162,7 @@ public final class Runtime: Sendable {
                 logger: logger
             ),
             mailer: mailer,
+            alertRelay: AlertRelay(store: store, localDispatch: localDispatch, logger: logger),
             dependencies: dependencies,
             logger: logger
         )
@@ -182,7 +187,7 @@ public final class Runtime: Sendable {
             try await resealSecrets()
             var services: [any Service] = [HTTPClientService(client: client, webhookClients: webhookClients)]
             if dispatch {
-                services += [dispatcher, validationSweep, rateBudgetSharing, resyncRunner, bulkRedelivery]
+                services += [dispatcher, validationSweep, rateBudgetSharing, resyncRunner, bulkRedelivery, alertRelay]
                 if let historyRetention { services.append(historyRetention) }
                 if let mailer { services.append(mailer) }
             }

@@ -26,11 +26,11 @@ public struct InboundEvent: Sendable, Equatable {
             throw InvalidEvent(errors: [FieldError(field: path.isEmpty ? "/" : path, message: "must be a JSON object")])
         }
         let typeText = object["type"]?.stringValue
-        let type = typeText.flatMap(InboundEventType.init(rawValue:))
+        let type = typeText.flatMap(InboundEventType.init(rawValue:)).flatMap { InboundEventType.fromPlatform.contains($0) ? $0 : nil }
         if typeText == nil {
             fail("type", "is required")
         } else if type == nil {
-            fail("type", "unknown event type; expected one of \(InboundEventType.allCases.map(\.rawValue).joined(separator: ", "))")
+            fail("type", "unknown event type; expected one of \(InboundEventType.fromPlatform.map(\.rawValue).joined(separator: ", "))")
         }
 
         var occurredAt = receivedAt

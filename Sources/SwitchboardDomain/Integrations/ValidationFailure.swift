@@ -10,8 +10,8 @@ public enum ValidationFailure: Sendable, Equatable {
     case permissionDenied(String)
     /// A selected list or audience no longer exists.
     case listNotFound(name: String)
-    /// A selected channel no longer exists or cannot be posted to.
-    case channelUnavailable(name: String)
+    /// A selected channel cannot be posted to: gone, archived, or the app is not in it.
+    case channelUnavailable(name: String, problem: ChannelProblem)
     /// The provider cannot work with a setting as chosen: a list contacts cannot be added to, a required field
     /// the mapping leaves empty, a property that cannot be written. `field` names the setting, `problem` says
     /// what is wrong in the manager's words. Refused when saved (a field error); found by validation later
@@ -41,11 +41,25 @@ public enum ValidationFailure: Sendable, Equatable {
                 "\(providerName) refused the action (\(message)): have an administrator there grant the connecting user or app the permission, then resume."
             case .listNotFound(let name):
                 "\(providerName) says the selected list \(name) no longer exists: choose another list, then resume."
-            case .channelUnavailable(let name):
-                "\(providerName) says the channel \(name) is no longer available: choose another channel, then resume."
+            case .channelUnavailable(let name, .gone):
+                "\(providerName) says the channel \(name) no longer exists: choose another channel, then resume."
+            case .channelUnavailable(let name, .archived):
+                "\(providerName) says the channel \(name) is archived: unarchive it or choose another channel, then resume."
+            case .channelUnavailable(let name, .notInvited):
+                "\(providerName) says the app is not in the channel \(name): invite the app to \(name) or choose another channel, then resume."
             case .unusableSetting(_, let problem):
                 "\(providerName) cannot work with the integration's settings: \(problem). Change the settings, then resume."
             }
         return what + " See docs/providers/\(provider).md#\(pauseReason.rawValue.replacingOccurrences(of: "_", with: "-"))"
     }
+}
+
+/// Why a chosen channel cannot be posted to.
+public enum ChannelProblem: String, Sendable, Equatable {
+    /// It no longer exists (or the app cannot see it).
+    case gone
+    /// It was archived.
+    case archived
+    /// The app was never invited to it, or was removed.
+    case notInvited
 }

@@ -10,8 +10,13 @@ enum OAuthEmulation {
     /// A form-encoded body (`application/x-www-form-urlencoded`) as fields.
     static func form(_ request: Request) async -> [String: String] {
         guard let buffer = try? await request.body.collect(upTo: 64 << 10) else { return [:] }
+        return formFields(String(decoding: buffer.readableBytesView, as: UTF8.self))
+    }
+
+    /// Form-encoded text as fields.
+    static func formFields(_ text: String) -> [String: String] {
         var fields: [String: String] = [:]
-        for pair in String(decoding: buffer.readableBytesView, as: UTF8.self).split(separator: "&") {
+        for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map {
                 String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
             }

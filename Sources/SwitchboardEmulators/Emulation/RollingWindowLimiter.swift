@@ -29,4 +29,12 @@ public final class RollingWindowLimiter: Sendable {
             return limit - times.count
         }
     }
+
+    /// Whole seconds until `key` may send again (at least 1): when its oldest request leaves the window.
+    public func retryAfter(_ key: String, now: Date = Date()) -> Int {
+        admitted.withLock { admitted in
+            guard let oldest = admitted[key]?.first else { return 1 }
+            return max(1, Int((window - now.timeIntervalSince(oldest)).rounded(.up)))
+        }
+    }
 }

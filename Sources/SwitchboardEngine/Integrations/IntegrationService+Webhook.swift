@@ -124,13 +124,13 @@ extension IntegrationService {
         var errors = errors + Self.labelErrors(label)
         var types: [OutboundEventType] = []
         for (index, name) in events.enumerated() {
-            if let type = OutboundEventType(rawValue: name) {
+            if let type = OutboundEventType(rawValue: name), OutboundEventType.webhookEvents.contains(type) {
                 if !types.contains(type) { types.append(type) }
             } else {
                 errors.append(
                     FieldError(
                         field: "settings/events/\(index)",
-                        message: "unknown event; expected one of \(OutboundEventType.allCases.map(\.rawValue).joined(separator: ", "))"
+                        message: "unknown event; expected one of \(OutboundEventType.webhookEvents.map(\.rawValue).joined(separator: ", "))"
                     )
                 )
             }

@@ -137,8 +137,28 @@ public final class ProviderSessions: Sendable {
             startCalls()
         }
 
+        /// When the last call started, and whether a wake-up for the next one is set (`callSpacing`).
+        private var lastStart: ContinuousClock.Instant?
+        private var spacing = false
+
+        private func spaced() {
+            spacing = false
+            if !gathering { startCalls() }
+        }
+
         private func startCalls() {
             while running < provider.concurrentCalls && !waiting.isEmpty {
+                if let gap = provider.callSpacing, let lastStart, ContinuousClock.now - lastStart < gap {
+                    if !spacing {
+                        spacing = true
+                        Task {
+                            try? await Task.sleep(until: lastStart + gap)
+                            self.spaced()
+                        }
+                    }
+                    return
+                }
+                lastStart = ContinuousClock.now
                 let batch = Array(waiting.prefix(provider.batchSize))
                 waiting.removeFirst(batch.count)
                 running += 1

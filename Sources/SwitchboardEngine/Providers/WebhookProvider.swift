@@ -12,7 +12,7 @@ public struct WebhookProvider: IntegrationProvider {
             displayName: "Webhook",
             credentials: [],
             settings: ["url", "events"],
-            events: OutboundEventType.allCases.map(\.rawValue)
+            events: OutboundEventType.webhookEvents.map(\.rawValue)
         )
     }
 
@@ -24,7 +24,7 @@ public struct WebhookProvider: IntegrationProvider {
                 "url": ["type": "string", "format": "uri", "pattern": "^https://"],
                 "events": [
                     "type": "array", "minItems": 1, "uniqueItems": true,
-                    "items": ProviderSchemas.enumeration(OutboundEventType.allCases.map(\.rawValue)),
+                    "items": ProviderSchemas.enumeration(OutboundEventType.webhookEvents.map(\.rawValue)),
                 ],
             ],
             required: ["url", "events"]

@@ -46,7 +46,8 @@ struct ProviderHTTP {
         authorization: String?,
         json: Any?,
         provider: String,
-        pacing: Pacing?
+        pacing: Pacing?,
+        contentType: String = "application/json"
     ) async throws(ProviderFailure) -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -62,7 +63,7 @@ struct ProviderHTTP {
             throw .unavailable("cancelled while waiting for \(provider)'s rate limit")
         }
         if let json {
-            request.headers.add(name: "content-type", value: "application/json")
+            request.headers.add(name: "content-type", value: contentType)
             do {
                 request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
             } catch {

@@ -21,6 +21,7 @@ public struct Migrator: Sendable {
         deliveryCounts,
         oauthFlows,
         providerMarks,
+        notificationAlerts,
     ]
 
     /// The newest version this build knows.

@@ -76,6 +76,8 @@ public struct Notification: Codable, Sendable, Equatable {
     /// When it was emailed to the managers (or given up on); nil while waiting for the mailer.
     public var emailedAt: Int64?
     public var emailAttempts = 0
+    /// When it was relayed to integrations as an event (`AlertRelay`); nil while waiting.
+    public var relayedAt: Int64?
 
     /// A new unread notification.
     public init(id: String, workspaceId: String, integrationId: String?, kind: String, title: String, body: String, createdAt: Int64) {
@@ -113,5 +115,6 @@ public struct Notification: Codable, Sendable, Equatable {
         case readAt = "read_at"
         case emailedAt = "emailed_at"
         case emailAttempts = "email_attempts"
+        case relayedAt = "relayed_at"
     }
 }

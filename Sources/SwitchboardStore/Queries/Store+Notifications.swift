@@ -61,6 +61,25 @@ extension Store {
         }
     }
 
+    /// Up to `limit` notifications not yet relayed to integrations, oldest first (`AlertRelay`). Not claimed: relaying
+    /// is idempotent, so two workers reading the same ones only repeat a no-op.
+    public func unrelayedNotifications(limit: Int) async throws -> [Notification] {
+        try await database.withConnection { db in
+            try await db.raw("SELECT * FROM notifications WHERE relayed_at IS NULL ORDER BY created_at LIMIT \(bind: limit)")
+                .all(decoding: Notification.self, with: Self.rowDecoder)
+        }
+    }
+
+    /// Records that these notifications were relayed.
+    public func markNotificationsRelayed(ids: [String], now: Date = Date()) async throws {
+        guard !ids.isEmpty else { return }
+        try await database.withConnection { db in
+            try await db.raw(
+                "UPDATE notifications SET relayed_at = \(bind: now.storeMilliseconds) WHERE id IN (\(binds: ids)) AND relayed_at IS NULL"
+            ).run()
+        }
+    }
+
     /// The addresses of the workspace's managers: the emails of its unrevoked manager keys.
     public func managerEmails(workspaceID: String) async throws -> [String] {
         try await database.withConnection { db in
