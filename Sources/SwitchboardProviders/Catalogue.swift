@@ -7,6 +7,7 @@ public enum Providers {
     public static let modules: [any ProviderModule.Type] = [
         HubSpotProvider.self,
         MailchimpProvider.self,
+        SlackProvider.self,
     ]
 
     /// The operator's settings the providers read, in the order of `modules`.

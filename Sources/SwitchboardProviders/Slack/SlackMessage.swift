@@ -1,0 +1,69 @@
+import Foundation
+import SwitchboardDomain
+
+/// A `chat.postMessage` body: Block Kit blocks, and the plain `text` Slack shows in notifications and where blocks
+/// cannot be shown (https://api.slack.com/reference/block-kit/blocks).
+struct SlackMessage: Equatable {
+    var text: String
+    var blocks: [JSONValue]
+
+    /// Slack's limits: 50 blocks a message, 3,000 characters of section text, 150 of header text, 10 context elements.
+    static let maxBlocks = 50
+    static let maxSectionText = 3000
+    static let maxHeaderText = 150
+    /// Kept well under Slack's 40,000-character `text` limit: a notification preview, not the whole list.
+    static let maxFallbackText = 3000
+
+    static func header(_ text: String) -> JSONValue {
+        ["type": "header", "text": ["type": "plain_text", "text": .string(clip(text, to: maxHeaderText)), "emoji": true]]
+    }
+
+    static func section(_ markdown: String) -> JSONValue {
+        ["type": "section", "text": ["type": "mrkdwn", "text": .string(clip(markdown, to: maxSectionText))]]
+    }
+
+    static func fields(_ pairs: [(String, String)]) -> JSONValue {
+        ["type": "section", "fields": .array(pairs.prefix(10).map { .object(["type": "mrkdwn", "text": .string("*\($0.0)*\n\($0.1)")]) })]
+    }
+
+    static func context(_ markdown: String) -> JSONValue {
+        ["type": "context", "elements": [["type": "mrkdwn", "text": .string(clip(markdown, to: maxSectionText))]]]
+    }
+
+    static let divider: JSONValue = ["type": "divider"]
+
+    /// Text from outside (names, titles) made safe for mrkdwn: Slack asks for `&`, `<` and `>` to be escaped.
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    /// A link in mrkdwn, `<url|label>`, for an http(s) URL; the label alone otherwise.
+    static func link(_ url: String?, _ label: String) -> String {
+        guard let url, url.hasPrefix("https://") || url.hasPrefix("http://"), !url.contains("|"), !url.contains(">") else { return label }
+        return "<\(url)|\(label)>"
+    }
+
+    static func clip(_ text: String, to limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    }
+
+    /// Lines gathered into sections of at most `maxSectionText` characters, no more than `room` of them; what does
+    /// not fit is counted in a last line ("…and 12 more"), so that nothing is silently left out.
+    static func sections(listing lines: [String], room: Int) -> [JSONValue] {
+        var sections: [String] = []
+        var current = ""
+        var listed = 0
+        for line in lines {
+            if current.count + line.count + 1 > maxSectionText - 40 {
+                if sections.count + 1 >= room { break }
+                sections.append(current)
+                current = ""
+            }
+            current += (current.isEmpty ? "" : "\n") + line
+            listed += 1
+        }
+        if listed < lines.count { current += "\n…and \(lines.count - listed) more" }
+        if !current.isEmpty { sections.append(current) }
+        return sections.map(section)
+    }
+}
