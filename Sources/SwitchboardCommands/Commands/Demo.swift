@@ -11,8 +11,9 @@ import SwitchboardProviders
 import SwitchboardStore
 
 /// `switchboard demo`: serve on a fresh SQLite file with a demo workspace, a webhook integration that points
-/// at an in-process verifying receiver, HubSpot and Mailchimp integrations syncing into in-process emulators
-/// of their APIs, and a trickle of sample events, so deliveries flow within seconds with no account anywhere.
+/// at an in-process verifying receiver, an integration of every provider with an emulator (`DemoAccounts`: HubSpot,
+/// Mailchimp, Slack) connected to it, and a trickle of sample events, so deliveries flow within seconds with no
+/// account anywhere.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run Switchboard with a demo workspace, a local receiver and sample events.")
 
@@ -25,11 +26,8 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Seconds between sample events.")
     var interval = 2.0
 
-    @Option(help: "Port of the demo's HubSpot emulator.")
-    var hubspotPort = 9010
-
-    @Option(help: "Port of the demo's Mailchimp emulator.")
-    var mailchimpPort = 9011
+    @Option(help: "Port of the first provider emulator; the others take the ports after it (HubSpot, Mailchimp, Slack).")
+    var emulatorPorts = 9010
 
     func run() async throws {
         let logger = {
@@ -40,31 +38,34 @@ struct Demo: AsyncParsableCommand {
         let directory = FileManager.default.temporaryDirectory.appending(path: "switchboard-demo-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let databaseURL = DatabaseURL.sqlite(path: directory.appending(path: "demo.db").path)
-        let hubspot = HubSpotEmulator()
-        let mailchimp = MailchimpEmulator()
-        let demo = DemoProviders(hubspot: hubspot.state, mailchimp: mailchimp.state)
-        try await hubspot.run(port: hubspotPort) { hubspotURL in
-            try await mailchimp.run(port: mailchimpPort) { mailchimpURL in
-                var engine = EngineSettings(allowPrivateTargets: true)
-                engine.providers = ProviderSettings(["SWITCHBOARD_HUBSPOT_URL": hubspotURL, "SWITCHBOARD_MAILCHIMP_URL": mailchimpURL])
-                let runtime = try await Runtime.make(databaseURL: databaseURL, engine: engine, logger: logger)
-                try await serve(runtime, demo: demo, urls: (hubspotURL, mailchimpURL), databaseURL: databaseURL, logger: logger)
-            }
+        let accounts = DemoAccounts.all()
+        try await Self.runEmulators(accounts[...], port: emulatorPorts, urls: [:]) { urls in
+            var engine = EngineSettings(allowPrivateTargets: true)
+            engine.providers = ProviderSettings(urls)
+            let runtime = try await Runtime.make(databaseURL: databaseURL, engine: engine, logger: logger)
+            try await serve(runtime, accounts: DemoProviders(accounts: accounts), urls: urls, databaseURL: databaseURL, logger: logger)
         }
     }
 
-    private func serve(
-        _ runtime: Runtime,
-        demo: DemoProviders,
-        urls: (hubspot: String, mailchimp: String),
-        databaseURL: DatabaseURL,
-        logger: Logger
+    /// Serves each account's emulator on its port, then runs `body` with their URLs by provider setting.
+    private static func runEmulators(
+        _ accounts: ArraySlice<any DemoAccount>,
+        port: Int,
+        urls: [String: String],
+        _ body: @escaping @Sendable ([String: String]) async throws -> Void
     ) async throws {
+        guard let first = accounts.first else { return try await body(urls) }
+        try await first.run(port: port) { url in
+            try await runEmulators(accounts.dropFirst(), port: port + 1, urls: urls.merging([first.urlOption: url]) { $1 }, body)
+        }
+    }
+
+    private func serve(_ runtime: Runtime, accounts: DemoProviders, urls: [String: String], databaseURL: DatabaseURL, logger: Logger) async throws {
         let (port, receiverPort, interval) = (port, receiverPort, interval)
         try await runtime.run {
             let store = runtime.store
             let (workspace, apiKey) = try await store.createWorkspace(name: "Demo workspace", managerKeyLabel: "demo")
-            let (hubspotID, mailchimpID) = try await demo.connect(runtime.dependencies.integrations, workspaceID: workspace.id)
+            let connected = try await accounts.connect(runtime.dependencies.integrations, workspaceID: workspace.id)
             let integration = try await runtime.dependencies.integrations.create(
                 workspaceID: workspace.id,
                 provider: "webhook",
@@ -76,6 +77,9 @@ struct Demo: AsyncParsableCommand {
             )
             let secret = try await runtime.dependencies.integrations.signingSecret(workspaceID: workspace.id, id: integration.id).secret
             let receiver = VerifyingReceiver(verifier: SignatureVerifier(secret: SigningSecret(secret)!)) { print("  receiver \($0.prefix(160))") }
+            let providers = connected.map { account, id in
+                "  \(account.integration.label.padding(toLength: 28, withPad: " ", startingAt: 0)) \(id) → emulator at \(urls[account.urlOption] ?? "?")"
+            }
             print(
                 """
 
@@ -84,16 +88,15 @@ struct Demo: AsyncParsableCommand {
                   API key:      \(apiKey)   (manager role)
                   Workspace:    \(workspace.id)
                   Integration:  \(integration.id) → http://127.0.0.1:\(receiverPort)/webhooks (secret \(secret))
-                  HubSpot:      \(hubspotID) → emulator at \(urls.hubspot)
-                  Mailchimp:    \(mailchimpID) → emulator at \(urls.mailchimp)
+                \(providers.joined(separator: "\n"))
                   Database:     \(databaseURL)
 
                 Try:
                   curl -s -H 'Authorization: Bearer \(apiKey)' http://127.0.0.1:\(port)/v1/integrations
                   curl -s -H 'Authorization: Bearer \(apiKey)' 'http://127.0.0.1:\(port)/v1/deliveries?limit=5'
 
-                A sample event goes out every \(interval) s; each verified delivery is printed below, and what the
-                HubSpot and Mailchimp emulators hold every 10 s. Ctrl-C stops.
+                A sample event goes out every \(interval) s; each verified delivery is printed below, and every 10 s what
+                the emulators received (contacts, audience members, Slack messages). Ctrl-C stops.
 
                 """
             )
@@ -103,64 +106,38 @@ struct Demo: AsyncParsableCommand {
                 logger: logger
             )
             let trickle = SampleEvents(client: runtime.client, apiURL: "http://127.0.0.1:\(port)", apiKey: apiKey, interval: interval)
-            return [receiverApp, runtime.application(host: "127.0.0.1", port: port), trickle, demo]
+            return [receiverApp, runtime.application(host: "127.0.0.1", port: port), trickle, accounts]
         }
     }
 }
 
-/// The demo's HubSpot and Mailchimp accounts: credentials and a list and an audience in the emulators,
-/// integrations connected to them, and a report every 10 s of what the emulators hold.
+/// The demo's provider accounts: an integration connected to each (Finish pressed where setup asks for it, as a
+/// manager would), and a report every 10 s of what the emulators received.
 struct DemoProviders: Service {
-    let hubspot: HubSpotEmulatorState
-    let mailchimp: MailchimpEmulatorState
-    private let listID: String
-    private let audienceID: String
-    private let token: String
-    private let apiKey: String
+    let accounts: [any DemoAccount]
 
-    init(hubspot: HubSpotEmulatorState, mailchimp: MailchimpEmulatorState) {
-        self.hubspot = hubspot
-        self.mailchimp = mailchimp
-        token = hubspot.issueToken()
-        listID = hubspot.createList(named: "Webinar registrants")
-        apiKey = mailchimp.issueKey()
-        audienceID = mailchimp.createAudience(named: "Webinar audience", mergeFields: ["FNAME": "First name", "LNAME": "Last name"])
-    }
-
-    /// Creates both integrations and presses Finish on each, as a manager would; returns their ids.
-    func connect(_ integrations: IntegrationService, workspaceID: String) async throws -> (String, String) {
-        let hubspot = try await integrations.create(
-            workspaceID: workspaceID,
-            provider: "hubspot",
-            changes: .init(
-                label: "HubSpot (emulator)",
-                settings: ["list_id": .string(listID), "list_name": "Webinar registrants"],
-                credentials: ["access_token": .string(token)]
+    /// Creates an integration per account; returns each with its id.
+    func connect(_ integrations: IntegrationService, workspaceID: String) async throws -> [(any DemoAccount, String)] {
+        var connected: [(any DemoAccount, String)] = []
+        for account in accounts {
+            let (label, settings, credentials) = account.integration
+            var integration = try await integrations.create(
+                workspaceID: workspaceID,
+                provider: account.provider,
+                changes: .init(label: label, settings: settings, credentials: credentials)
             )
-        )
-        let mailchimp = try await integrations.create(
-            workspaceID: workspaceID,
-            provider: "mailchimp",
-            changes: .init(
-                label: "Mailchimp (emulator)",
-                settings: ["audience_id": .string(audienceID), "audience_name": "Webinar audience", "tags": ["webinar"]],
-                credentials: ["api_key": .string(apiKey)]
-            )
-        )
-        _ = try await integrations.completeSetup(workspaceID: workspaceID, id: hubspot.id)
-        _ = try await integrations.completeSetup(workspaceID: workspaceID, id: mailchimp.id)
-        return (hubspot.id, mailchimp.id)
+            if integration.status == .setupIncomplete {
+                integration = try await integrations.completeSetup(workspaceID: workspaceID, id: integration.id)
+            }
+            connected.append((account, integration.id))
+        }
+        return connected
     }
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: .seconds(10))
-            let events = hubspot.marketingEvents.values
-            print(
-                "  HubSpot: \(hubspot.contactsByEmail.count) contacts, \(hubspot.memberEmails(of: listID).count) in the list, "
-                    + "\(events.count) marketing events with \(events.map(\.participations.count).reduce(0, +)) participations · "
-                    + "Mailchimp: \(mailchimp.members(of: audienceID).count) audience members"
-            )
+            for line in accounts.compactMap({ $0.report() }) { print("  " + line) }
         }
     }
 }
