@@ -18,6 +18,6 @@ public protocol DemoAccount: Sendable {
 /// The demo accounts of every provider with an emulator.
 public enum DemoAccounts {
     public static func all() -> [any DemoAccount] {
-        [HubSpotDemo(), MailchimpDemo()]
+        [HubSpotDemo(), MailchimpDemo(), SlackDemo()]
     }
 }
