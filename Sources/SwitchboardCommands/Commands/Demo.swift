@@ -26,7 +26,7 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Seconds between sample events.")
     var interval = 2.0
 
-    @Option(help: "Port of the first provider emulator; the others take the ports after it (HubSpot, Mailchimp, Slack).")
+    @Option(help: "Port of the first provider emulator; the others take the ports after it, one each.")
     var emulatorPorts = 9010
 
     func run() async throws {
@@ -96,7 +96,7 @@ struct Demo: AsyncParsableCommand {
                   curl -s -H 'Authorization: Bearer \(apiKey)' 'http://127.0.0.1:\(port)/v1/deliveries?limit=5'
 
                 A sample event goes out every \(interval) s; each verified delivery is printed below, and every 10 s what
-                the emulators received (contacts, audience members, Slack messages). Ctrl-C stops.
+                the provider emulators received. Ctrl-C stops.
 
                 """
             )
