@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SwitchboardCommands
 import SwitchboardDomain
+import SwitchboardEngine
 import SwitchboardStore
 
 /// `switchboard-bench store`: the store's share of a delivery, without HTTP, on both paths a delivery takes.
@@ -143,7 +144,7 @@ struct StoreBench: AsyncParsableCommand {
         var (start, batch) = (0, 0)
         while start < results.count {
             let size = max(1, recordBatch / 2 + (batch * 37) % max(1, recordBatch))
-            try await store.record(Array(results[start..<min(results.count, start + size)]))
+            try await store.record(Array(results[start..<min(results.count, start + size)]), noticeOfPause: Notices.paused)
             (start, batch) = (start + size, batch + 1)
         }
     }

@@ -58,7 +58,7 @@ actor AttemptRecorder {
         var delay: Duration = .milliseconds(50)
         while true {
             do {
-                let changes = try await store.record(batch)
+                let changes = try await store.record(batch, noticeOfPause: Notices.paused)
                 for change in changes {
                     logger.info(
                         "integration status changed",

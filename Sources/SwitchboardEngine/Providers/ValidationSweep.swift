@@ -73,7 +73,7 @@ extension Store {
         health.validationFailed(failure, providerName: providerName, provider: current.provider)
         current.health = health
         current.updatedAt = Timestamp.milliseconds(now)
-        try await updateIntegration(current, from: read, notification: .paused(current, at: now))
+        try await updateIntegration(current, from: read, notification: Notices.paused(current, at: now))
         return true
     }
 }

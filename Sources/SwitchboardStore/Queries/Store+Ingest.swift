@@ -44,10 +44,10 @@ public struct IngestClaim: Sendable {
     }
 }
 
-/// An integration that wants events of some types.
+/// An integration that receives events of some types.
 struct Subscriber: Sendable {
     let integrationID: String
-    let paused: Bool
+    let status: IntegrationStatus
     let events: Set<OutboundEventType>
     /// Its `updated_at`.
     let version: Int64
@@ -170,8 +170,10 @@ extension Store {
                 continue
             }
             let outbound = event.type.outbound
-            let wanted = subscribers.filter { $0.events.contains(outbound) }
-            for subscriber in wanted {
+            var fannedOut = 0
+            for subscriber in subscribers {
+                guard let status = FanOut.delivery(of: outbound, to: subscriber.status, receiving: subscriber.events) else { continue }
+                fannedOut += 1
                 deliveries.append(
                     Delivery(
                         id: Identifier.make("msg", at: receivedAt),
@@ -179,10 +181,10 @@ extension Store {
                         integrationId: subscriber.integrationID,
                         eventId: id,
                         eventType: outbound,
-                        status: subscriber.paused ? .skipped : .pending,
+                        status: status,
                         attempts: 0,
                         consecutiveFailures: 0,
-                        nextAttemptAt: subscriber.paused ? nil : now,
+                        nextAttemptAt: status == .pending ? now : nil,
                         claimToken: nil,
                         createdAt: now,
                         updatedAt: now,
@@ -192,17 +194,17 @@ extension Store {
                     )
                 )
             }
-            results.append(IngestedEvent(id: id, duplicate: false, deliveries: wanted.count))
+            results.append(IngestedEvent(id: id, duplicate: false, deliveries: fannedOut))
         }
         return (results, deliveries)
     }
 
-    /// The workspace's integrations that receive events: not deleted, setup finished.
+    /// The workspace's integrations that are not deleted, with the events they receive (`FanOut` decides which get
+    /// a delivery).
     static func subscribers(workspaceID: String, in db: any SQLDatabase) async throws -> [Subscriber] {
         let rows = try await db.raw(
             """
             SELECT id, events, settings, status, updated_at FROM integrations WHERE workspace_id = \(bind: workspaceID) AND deleted_at IS NULL
-            AND status <> 'setup_incomplete'
             """
         ).all()
         return try rows.compactMap { row in
@@ -217,7 +219,7 @@ extension Store {
             }
             return Subscriber(
                 integrationID: try row.decode(column: "id", as: String.self),
-                paused: try row.decode(column: "status", as: String.self) == IntegrationStatus.paused.rawValue,
+                status: IntegrationStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .paused,
                 events: events,
                 version: try row.decode(column: "updated_at", as: Int64.self)
             )

@@ -89,7 +89,7 @@ extension Store {
             for (column, value) in columns { update = update.set(SQLIdentifier(column), to: value) }
             try await update.where("id", .equal, integration.id).where("workspace_id", .equal, integration.workspaceId).run()
         }
-        return try await skipPendingIfPaused(integration, in: db)
+        return try await endPendingForStatus(integration, in: db)
     }
 
     /// The columns whose values differ between two versions of an integration row.
@@ -117,13 +117,14 @@ extension Store {
             """
         ).all()
         guard !written.isEmpty else { return nil }
-        return try await skipPendingIfPaused(integration, in: db)
+        return try await endPendingForStatus(integration, in: db)
     }
 
-    /// A paused integration's pending deliveries become `skipped`; returns the change to the counts.
-    private static func skipPendingIfPaused(_ integration: Integration, in db: any SQLDatabase) async throws -> CountChanges {
-        guard integration.status == .paused else { return CountChanges() }
-        return try await endPending(of: integration.id, as: .skipped, at: integration.updatedAt, in: db)
+    /// Ends an integration's pending deliveries as `FanOut` says for its status (a paused one's are `skipped`);
+    /// returns the change to the counts.
+    private static func endPendingForStatus(_ integration: Integration, in db: any SQLDatabase) async throws -> CountChanges {
+        guard let ending = FanOut.pendingDeliveries(onEntering: integration.status) else { return CountChanges() }
+        return try await endPending(of: integration.id, as: ending, at: integration.updatedAt, in: db)
     }
 
     /// Ends an integration's pending deliveries (claimed ones too) in `status`; returns the change to the counts.

@@ -30,10 +30,15 @@ public struct HealthChange: Sendable, Equatable {
 }
 
 extension Store {
-    /// Records a batch of attempts in one transaction: the attempts, the deliveries' new state, and the
-    /// integrations' health. Returns the integrations whose status changed.
+    /// Records a batch of attempts in one transaction: the attempts, the deliveries' new state, the integrations'
+    /// health (decided by `HealthRules`), and for each integration the batch paused, the notice the engine makes of
+    /// it (`noticeOfPause`). Returns the integrations whose status changed.
     @discardableResult
-    public func record(_ results: [AttemptResult], now: Date = Date()) async throws -> [HealthChange] {
+    public func record(
+        _ results: [AttemptResult],
+        now: Date = Date(),
+        noticeOfPause: @escaping @Sendable (Integration, Date) -> Notification
+    ) async throws -> [HealthChange] {
         guard !results.isEmpty else { return [] }
         let at = now.storeMilliseconds
         return try await database.transaction { db in
@@ -58,7 +63,7 @@ extension Store {
             }
             var counts = CountChanges()
             for result in recorded { counts.move(result.delivery.integrationId, from: .pending, to: result.decision.status) }
-            let changes = try await Self.updateHealth(after: recorded, now: now, counts: &counts, in: db)
+            let changes = try await Self.updateHealth(after: recorded, now: now, counts: &counts, noticeOfPause: noticeOfPause, in: db)
             try await Self.applyCounts(counts, in: db)
             return changes
         }
@@ -109,6 +114,7 @@ extension Store {
         after results: [AttemptResult],
         now: Date,
         counts: inout CountChanges,
+        noticeOfPause: (Integration, Date) -> Notification,
         in db: any SQLDatabase
     ) async throws -> [HealthChange] {
         let ids = Array(Set(results.map(\.delivery.integrationId)))
@@ -137,7 +143,7 @@ extension Store {
                 if integration.health != before.health {
                     changes.append(HealthChange(workspaceID: integration.workspaceId, integrationID: integration.id, health: integration.health))
                     if integration.status == .paused {
-                        try await insertNotification(.paused(integration, at: now), in: db)
+                        try await insertNotification(noticeOfPause(integration, now), in: db)
                     }
                 }
                 break
