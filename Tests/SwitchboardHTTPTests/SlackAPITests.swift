@@ -8,7 +8,9 @@ import Testing
 /// Slack over the API: the catalogue entry, create (active at once, token never echoed), Send Test Notification.
 @Suite("Slack over the API")
 struct SlackAPITests {
-    @Test("created active with a masked token; POST …/test sends the named notification type and refuses others")
+    @Test(
+        "created active with a masked token; POST …/test sends the named notification type (a registration when none is named) and refuses unknown ones"
+    )
     func slackOverHTTP() async throws {
         let emulator = SlackEmulator()
         let token = emulator.state.issueToken()
@@ -51,9 +53,9 @@ struct SlackAPITests {
                 #expect(sent.json["succeeded"] == true)
                 #expect(emulator.state.messages(in: channel).first?.text.contains("has ended") == true)
 
-                let missing = try await api.call(.post, "/v1/integrations/\(id)/test", key: api.managerKey)
-                #expect(missing.status == 400)
-                #expect(missing.text.contains("notification_type"))
+                let unnamed = try await api.call(.post, "/v1/integrations/\(id)/test", key: api.managerKey)
+                #expect(unnamed.status == 200, "without a type, a registration")
+                #expect(emulator.state.messages(in: channel).last?.text.contains("registered") == true)
                 let unknown = try await api.call(.post, "/v1/integrations/\(id)/test", key: api.managerKey, json: #"{"notification_type": "lunch"}"#)
                 #expect(unknown.status == 400)
                 let member = try await api.call(
@@ -63,7 +65,7 @@ struct SlackAPITests {
                     json: #"{"notification_type": "registration"}"#
                 )
                 #expect(member.status == 403)
-                #expect(emulator.state.messages(in: channel).count == 1, "refused tests send nothing")
+                #expect(emulator.state.messages(in: channel).count == 2, "refused tests send nothing")
             }
         }
     }

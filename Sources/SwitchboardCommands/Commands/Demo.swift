@@ -47,6 +47,11 @@ struct Demo: AsyncParsableCommand {
         }
     }
 
+    /// Prints a line at once, also when the output is a pipe or a file (a script waiting for the key, `| tee`).
+    static func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     /// Serves each account's emulator on its port, then runs `body` with their URLs by provider setting.
     private static func runEmulators(
         _ accounts: ArraySlice<any DemoAccount>,
@@ -76,11 +81,11 @@ struct Demo: AsyncParsableCommand {
                 )
             )
             let secret = try await runtime.dependencies.integrations.signingSecret(workspaceID: workspace.id, id: integration.id).secret
-            let receiver = VerifyingReceiver(verifier: SignatureVerifier(secret: SigningSecret(secret)!)) { print("  receiver \($0.prefix(160))") }
+            let receiver = VerifyingReceiver(verifier: SignatureVerifier(secret: SigningSecret(secret)!)) { Self.say("  receiver \($0.prefix(160))") }
             let providers = connected.map { account, id in
                 "  \(account.integration.label.padding(toLength: 28, withPad: " ", startingAt: 0)) \(id) → emulator at \(urls[account.urlOption] ?? "?")"
             }
-            print(
+            Self.say(
                 """
 
                 Switchboard demo
@@ -137,7 +142,7 @@ struct DemoProviders: Service {
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: .seconds(10))
-            for line in accounts.compactMap({ $0.report() }) { print("  " + line) }
+            for line in accounts.compactMap({ $0.report() }) { Demo.say("  " + line) }
         }
     }
 }

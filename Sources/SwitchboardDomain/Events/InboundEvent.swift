@@ -75,8 +75,19 @@ public struct InboundEvent: Sendable, Equatable {
                 if let value, value != .null, value.stringValue.flatMap(Timestamp.parse) == nil { fail(field, "must be an RFC 3339 time") }
             }
             text(data["broadcast"]?["title"], "data/broadcast/title")
+            text(data["source"], "data/source")
             for name in ["starts_at", "ended_at"] { time(data["broadcast"]?[name], "data/broadcast/\(name)") }
             for name in ["first_name", "last_name", "company"] { text(data["registrant"]?[name], "data/registrant/\(name)") }
+            if let fields = data["registrant"]?["custom_fields"], fields != .null {
+                // Custom fields are flat: each a string, number, true/false or null (they become contact fields).
+                let flat = fields.objectValue?.values.allSatisfy { value in
+                    switch value {
+                    case .object, .array: false
+                    default: true
+                    }
+                }
+                if flat != true { fail("data/registrant/custom_fields", "must be an object of strings, numbers, booleans or nulls") }
+            }
             for name in ["joined_at", "left_at"] { time(data[name], "data/\(name)") }
         }
 

@@ -14,7 +14,33 @@ public enum Timestamp {
 
     /// Parses RFC 3339 with or without fractional seconds.
     public static func parse(_ text: String) -> Date? {
-        (try? whole.parse(text)) ?? (try? fractional.parse(text))
+        // RFC 3339's grammar and ranges first: Foundation's parser takes minute 99 or 30 February (rolling them over).
+        guard let parts = text.wholeMatch(of: shape), let year = Int(parts.1), let month = Int(parts.2), let day = Int(parts.3),
+            (1...12).contains(month), day >= 1, day <= daysIn(month, of: year), Int(parts.4)! < 24, Int(parts.5)! < 60, Int(parts.6)! < 60
+        else { return nil }
+        let text = text.uppercased()
+        if let date = (try? whole.parse(text)) ?? (try? fractional.parse(text)) { return date }
+        // Foundation refuses offsets beyond ±18:00, which RFC 3339 allows (hours 00–23): applied here by hand.
+        let offset = text.suffix(6)
+        guard let sign = offset.first, sign == "+" || sign == "-", offset.dropFirst(3).first == ":",
+            let hours = Int(offset.dropFirst().prefix(2)), let minutes = Int(offset.suffix(2)), hours < 24, minutes < 60
+        else { return nil }
+        let utc = String(text.dropLast(6)) + "Z"
+        guard let base = (try? whole.parse(utc)) ?? (try? fractional.parse(utc)) else { return nil }
+        let seconds = TimeInterval(hours * 3600 + minutes * 60)
+        return base.addingTimeInterval(sign == "-" ? seconds : -seconds)
+    }
+
+    /// date "T" time, fraction, then Z or an offset of hours 00–23 and minutes 00–59 (RFC 3339 §5.6; `t`, `z` too).
+    private nonisolated(unsafe) static let shape =
+        /(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)/
+
+    private static func daysIn(_ month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// Milliseconds since 1970, the form the store keeps times in.

@@ -6,7 +6,8 @@ import SwitchboardStore
 /// type from a provider that `SendsTests`; the result is answered at once, and a provider's refusal pauses the
 /// integration as validation would.
 extension IntegrationService {
-    /// Sends a test and returns its attempt; `notificationType` picks the sample of a provider that sends tests.
+    /// Sends a test and returns its attempt; `notificationType` picks the sample of a provider that sends tests (its
+    /// first type when nil).
     public func test(
         workspaceID: String,
         id: String,
@@ -25,17 +26,13 @@ extension IntegrationService {
             tester = sends
         case .undriven(let description): throw Self.noTest(description)
         }
-        if let tester {
-            guard let notificationType, tester.testTypes.contains(notificationType) else {
-                throw .invalid([
-                    FieldError(
-                        field: "notification_type",
-                        message: notificationType == nil
-                            ? "is required: one of \(tester.testTypes.joined(separator: ", "))"
-                            : "must be one of \(tester.testTypes.joined(separator: ", "))"
-                    )
-                ])
-            }
+        if tester == nil, notificationType != nil {
+            throw .unsupported("\(catalogue.displayName(integration.provider)) tests are a sample delivery and take no notification type")
+        }
+        // Without a type, the provider's first (Slack: a registration).
+        let notificationType = notificationType ?? tester?.testTypes.first
+        if let tester, let notificationType, !tester.testTypes.contains(notificationType) {
+            throw .invalid([FieldError(field: "notification_type", message: "must be one of \(tester.testTypes.joined(separator: ", "))")])
         }
         if let wait = tests.admit(id, limit: limits.testsPerMinute, now: now) {
             throw .rateLimited(

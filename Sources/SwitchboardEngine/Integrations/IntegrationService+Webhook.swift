@@ -5,7 +5,7 @@ import SwitchboardStore
 /// The webhook provider: URL and events, the Test action, and the signing secret (SPEC §4–§6).
 extension IntegrationService {
     func createWebhook(workspaceID: String, changes: Changes, now: Date) async throws(IntegrationError) -> Integration {
-        if let credentials = changes.credentials, !credentials.isEmpty {
+        if changes.credentials != nil {
             throw .invalid([FieldError(field: "credentials", message: "webhook integrations take no credentials")])
         }
         var errors: [FieldError] = []
@@ -28,7 +28,7 @@ extension IntegrationService {
     }
 
     func updateWebhook(_ integration: Integration, changes: Changes, now: Date) async throws(IntegrationError) -> Integration {
-        if let credentials = changes.credentials, !credentials.isEmpty {
+        if changes.credentials != nil {
             throw .invalid([FieldError(field: "credentials", message: "webhook integrations take no credentials")])
         }
         let read = integration
@@ -53,8 +53,10 @@ extension IntegrationService {
         let settings = try decodeSettings(integration)
         do {
             try await endpointGuard.check(settings.url)
+        } catch let refusal where !refusal.unresolved {
+            throw .conflict(reason: "validation_failed", detail: "The endpoint URL is refused: \(refusal.description). Change the URL, then resume.")
         } catch {
-            throw .conflict(reason: "validation_failed", detail: "The endpoint URL is refused: \(error.description). Change the URL, then resume.")
+            // Not resolving now is no reason to stay paused: the attempts say so (`dns`) if it lasts.
         }
     }
 
@@ -125,7 +127,11 @@ extension IntegrationService {
         var types: [OutboundEventType] = []
         for (index, name) in events.enumerated() {
             if let type = OutboundEventType(rawValue: name), OutboundEventType.webhookEvents.contains(type) {
-                if !types.contains(type) { types.append(type) }
+                if types.contains(type) {
+                    errors.append(FieldError(field: "settings/events/\(index)", message: "names \(name) again"))
+                } else {
+                    types.append(type)
+                }
             } else {
                 errors.append(
                     FieldError(
@@ -141,8 +147,11 @@ extension IntegrationService {
         if !url.isEmpty || !errors.contains(where: { $0.field == "settings/url" }) {
             do {
                 try await endpointGuard.check(url)
+            } catch let refusal where !refusal.unresolved {
+                errors.append(FieldError(field: "settings/url", message: refusal.description))
             } catch {
-                errors.append(FieldError(field: "settings/url", message: error.description))
+                // A name that does not resolve now is not refused: it may be set up after the integration (or DNS is
+                // down for a moment); every attempt checks it again and records a `dns` error until it resolves.
             }
         }
         guard errors.isEmpty else { throw .invalid(errors) }

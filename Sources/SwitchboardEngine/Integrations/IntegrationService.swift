@@ -93,6 +93,7 @@ public struct IntegrationService: Sendable {
     /// Applies Manage Integration changes; what the provider must check is checked before anything is saved.
     public func update(workspaceID: String, id: String, changes: Changes, now: Date = Date()) async throws(IntegrationError) -> Integration {
         let integration = try await load(workspaceID: workspaceID, id: id)
+        try refuseAnotherProvidersFields(changes, for: integration)
         switch try capability(of: integration) {
         case .webhook: return try await updateWebhook(integration, changes: changes, now: now)
         case .connected(let provider): return try await updateConnected(integration, provider: provider, changes: changes, now: now)
@@ -156,6 +157,25 @@ public struct IntegrationService: Sendable {
         return capability
     }
 
+    /// Credentials or settings made wholly of another provider's fields (HubSpot's `access_token` sent to a Slack
+    /// integration) conflict with the integration's provider: 409, saying what this one takes. A mix with its own
+    /// fields is left to the provider's field errors (400).
+    public func refuseAnotherProvidersFields(_ changes: Changes, for integration: Integration) throws(IntegrationError) {
+        guard let own = catalogue.provider(integration.provider)?.description else { return }
+        let parts: [(String, [String: JSONValue]?, (ProviderDescription) -> [String])] = [
+            ("credentials", changes.credentials, \.credentials), ("settings", changes.settings, \.settings),
+        ]
+        for (part, given, fields) in parts {
+            guard let keys = given.map({ Set($0.keys) }), !keys.isEmpty, keys.isDisjoint(with: fields(own)) else { continue }
+            guard let other = catalogue.all.first(where: { $0.provider != own.provider && keys.isSubset(of: fields($0)) }) else { continue }
+            let takes = fields(own).isEmpty ? "none" : fields(own).joined(separator: ", ")
+            throw .conflict(
+                reason: "provider_mismatch",
+                detail: "These \(part) are \(other.displayName)'s, but this is a \(own.displayName) integration; its \(part): \(takes)."
+            )
+        }
+    }
+
     /// The refusal for a provider listed without a capability this engine drives.
     static func notDriven(_ description: ProviderDescription) -> IntegrationError {
         .unsupported("\(description.displayName) integrations cannot be created or changed by this version of Switchboard yet")
@@ -169,7 +189,7 @@ public struct IntegrationService: Sendable {
     /// Errors of a label, when one is given.
     static func labelErrors(_ label: String?) -> [FieldError] {
         guard let label else { return [] }
-        if label.trimmingCharacters(in: .whitespaces).isEmpty || label.count > 200 {
+        if label.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || label.count > 200 {
             return [FieldError(field: "label", message: "must be 1 to 200 characters")]
         }
         // Labels go into notification subjects and Slack messages: a line break there could forge a header.

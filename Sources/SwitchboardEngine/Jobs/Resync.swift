@@ -17,6 +17,9 @@ extension IntegrationService {
         guard catalogue.provider(integration.provider, as: (any ContactSyncProvider).self) != nil else {
             throw .unsupported("\(catalogue.displayName(integration.provider)) integrations have no contacts to resync")
         }
+        if let empty = broadcasts.firstIndex(where: \.isEmpty) {
+            throw .invalid([FieldError(field: "broadcast_ids/\(empty)", message: "must be a broadcast id, not empty")])
+        }
         guard broadcasts.count <= limits.broadcastsPerResync else {
             throw .invalid([
                 FieldError(

@@ -21,7 +21,8 @@ public struct WebhookProvider: IntegrationProvider {
     public var settingsSchema: JSONValue {
         ProviderSchemas.object(
             [
-                "url": ["type": "string", "format": "uri", "pattern": "^https://"],
+                // A host, no user name or password (`EndpointGuard.validateForm`).
+                "url": ["type": "string", "format": "uri", "pattern": "^https://[^/?#@\\s]+([/?#]\\S*)?$"],
                 "events": [
                     "type": "array", "minItems": 1, "uniqueItems": true,
                     "items": ProviderSchemas.enumeration(OutboundEventType.webhookEvents.map(\.rawValue)),

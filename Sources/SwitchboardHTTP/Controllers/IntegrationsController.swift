@@ -87,6 +87,8 @@ struct IntegrationsController {
         var reader = FieldReader(body)
         let changes = try readChanges(body, provider: current.provider, reader: &reader)
         reader.refuseOthers(["label", "settings", "credentials"], saying: "cannot be changed")
+        // Another provider's fields are a conflict with this integration's provider (409) before they are field errors.
+        try service.refuseAnotherProvidersFields(changes, for: current)
         guard reader.errors.isEmpty else { throw APIError.invalid(reader.errors) }
         return try await respond(try await service.update(workspaceID: workspaceID, id: id, changes: changes))
     }

@@ -7,6 +7,8 @@ struct APIOperation: Sendable {
     let tag: String
     /// The request body's schema name in `components.schemas`, if any.
     let requestBody: String?
+    /// Whether a request must carry the body (false: it may be left out, as `{}`).
+    let bodyRequired: Bool
     /// Status code → schema name (nil for no body).
     let responses: [(status: Int, schema: String?)]
     /// Query parameters: name → description.
@@ -22,6 +24,7 @@ struct APIOperation: Sendable {
         _ summary: String,
         tag: String,
         body: String? = nil,
+        bodyRequired: Bool = true,
         responses: [(Int, String?)],
         query: [(String, String)] = [],
         requiredQuery: Set<String> = [],
@@ -33,6 +36,7 @@ struct APIOperation: Sendable {
         self.summary = summary
         self.tag = tag
         self.requestBody = body
+        self.bodyRequired = bodyRequired
         self.responses = responses.map { (status: $0.0, schema: $0.1) }
         self.query = query.map { (name: $0.0, description: $0.1) }
         self.authenticated = authenticated

@@ -61,6 +61,7 @@ enum APIOperations {
             "Test: a webhook's signed sample delivery, or a provider's test notification of `notification_type`; the attempt is returned at once",
             tag: "Integrations",
             body: "TestRequest",
+            bodyRequired: false,
             responses: [(200, "TestAttempt"), (400, "Problem"), (404, "Problem"), (409, "Problem"), (429, "Problem")]
         ),
         APIOperation(
@@ -108,6 +109,7 @@ enum APIOperations {
             "Resync Historical Contacts: a job over stored registrations (optionally of some broadcasts)",
             tag: "Integrations",
             body: "ResyncRequest",
+            bodyRequired: false,
             responses: [(202, "Job"), (400, "Problem"), (409, "Problem")]
         ),
         APIOperation(

@@ -67,7 +67,9 @@ struct OpenAPIController {
         }
         if !parameters.isEmpty { description["parameters"] = .array(parameters) }
         if let body = operation.requestBody {
-            description["requestBody"] = ["required": .bool(true), "content": ["application/json": ["schema": OpenAPISchemas.ref(body)]]]
+            description["requestBody"] = [
+                "required": .bool(operation.bodyRequired), "content": ["application/json": ["schema": OpenAPISchemas.ref(body)]],
+            ]
         }
         var responses: [String: JSONValue] = [:]
         for response in operation.responses {

@@ -15,7 +15,10 @@ enum OpenAPISchemas {
     }
     static let string = ProviderSchemas.string
     static let nonEmpty = ProviderSchemas.nonEmpty
-    static let label: JSONValue = ["type": "string", "minLength": 1, "maxLength": 200]
+    /// One line of 1 to 200 characters, not blank (`IntegrationService.labelErrors`).
+    static let label: JSONValue = [
+        "type": "string", "minLength": 1, "maxLength": 200, "pattern": "^(?=.*\\S)[^\\u0000-\\u001F\\u007F-\\u009F]*$",
+    ]
     /// An RFC 3339 time as Switchboard reads it: years 1970–2999, an offset within ±14:59.
     static let inputTime: JSONValue = [
         "type": ["string", "null"], "format": "date-time",
@@ -34,8 +37,10 @@ enum OpenAPISchemas {
         let events = OutboundEventType.allCases.map(\.rawValue)
         // Each provider's settings and credentials, as the provider declares them.
         let providers = catalogue.providerList
+        // The notification types of every provider that sends tests (a webhook's test takes none).
+        var testTypes: [String] = []
+        for provider in providers.compactMap({ $0 as? any SendsTests }) { testTypes += provider.testTypes.filter { !testTypes.contains($0) } }
         let settingsSchemas = providers.map(\.settingsSchema)
-        let providerSettings: JSONValue = .object(["anyOf": .array(settingsSchemas)])
         let changedSettings: JSONValue = .object(["anyOf": .array(settingsSchemas.map(ProviderSchemas.partial) + [["type": "null"]])])
         let credentialSchemas = providers.compactMap(\.credentialsSchema)
         let changedCredentials: JSONValue = .object(["anyOf": .array(credentialSchemas + [["type": "null"]])])
@@ -44,11 +49,20 @@ enum OpenAPISchemas {
                 "provider": ["const": .string(provider.description.provider)], "label": label, "settings": provider.settingsSchema,
             ]
             var required = ["provider"]
-            if case .array(let fields)? = provider.settingsSchema["required"], !fields.isEmpty { required.append("settings") }
+            // What may be left out may also be null (the server reads null as not given).
+            if case .array(let fields)? = provider.settingsSchema["required"], !fields.isEmpty {
+                required.append("settings")
+            } else {
+                properties["settings"] = .object(["anyOf": [provider.settingsSchema, ["type": "null"]]])
+            }
             if let credentials = provider.credentialsSchema {
-                properties["credentials"] = credentials
                 // Without the operator's OAuth app for it, a provider's credentials are the only way to connect.
-                if provider.configuredOAuth == nil { required.append("credentials") }
+                if provider.configuredOAuth == nil {
+                    properties["credentials"] = credentials
+                    required.append("credentials")
+                } else {
+                    properties["credentials"] = .object(["anyOf": [credentials, ["type": "null"]]])
+                }
             }
             return object(properties, required: required, closed: true)
         }
@@ -56,7 +70,8 @@ enum OpenAPISchemas {
         let registrant = object(
             [
                 "email": ["type": "string", "pattern": "^[^@\\s]+@[^@\\s.][^@\\s]*\\.[^@\\s.]+$", "maxLength": 254], "first_name": nullableString,
-                "last_name": nullableString, "company": nullableString, "custom_fields": ["type": "object", "additionalProperties": string],
+                "last_name": nullableString, "company": nullableString,
+                "custom_fields": ["type": ["object", "null"], "additionalProperties": ["type": ["string", "number", "boolean", "null"]]],
             ],
             required: ["email"]
         )
@@ -102,7 +117,10 @@ enum OpenAPISchemas {
                 ])
             ]),
             "Integration": object([
-                "id": string, "provider": string, "category": string, "label": string, "settings": providerSettings,
+                "id": string, "provider": string, "category": string, "label": string,
+                // As stored: the provider's settings (`GET /v1/providers`), which may predate a stricter rule or an
+                // operator's allowance (http:// targets in development).
+                "settings": ["type": "object", "description": "the provider's settings"],
                 "status": enumeration(IntegrationStatus.allCases.map(\.rawValue)),
                 "pause_reason": enumeration(PauseReason.allCases.map(\.rawValue), nullable: true), "status_detail": nullableString,
                 "credentials": ["type": "object", "description": "masked hints only"], "setup": ["type": ["object", "null"]],
@@ -116,7 +134,7 @@ enum OpenAPISchemas {
             ]),
             "Secret": object(["secret": string, "previous_secret_expires_at": nullableTime]),
             // Empty for a webhook; the notification type for a provider that sends test notifications (Slack).
-            "TestRequest": object(["notification_type": string], closed: true),
+            "TestRequest": object(["notification_type": enumeration(testTypes)], closed: true),
             "Redeliver": object(["status": enumeration(["failed", "skipped"]), "since": time], required: ["status", "since"], closed: true),
             // One schema per type: what each type's data must hold (SPEC §3: broadcast.id always, a valid
             // registrant.email for registrations and attendance).

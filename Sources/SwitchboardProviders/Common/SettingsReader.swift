@@ -30,7 +30,7 @@ struct SettingsReader {
         case nil, .null?:
             if required { fail(key, "is required") }
             return nil
-        case .string(let value)? where !value.trimmingCharacters(in: .whitespaces).isEmpty && value.count <= 500:
+        case .string(let value)? where !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && value.count <= 500:
             return value
         case .number(let value)? where value.rounded() == value:
             return String(Int64(value))

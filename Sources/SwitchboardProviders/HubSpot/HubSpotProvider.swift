@@ -45,14 +45,15 @@ public final class HubSpotProvider: ContactSyncProvider {
 
     public var settingsSchema: JSONValue {
         ProviderSchemas.object([
-            "list_id": ProviderSchemas.nonEmpty, "list_name": ProviderSchemas.nonEmpty, "attended_list_id": ProviderSchemas.nonEmpty,
+            "list_id": ProviderSchemas.setting, "list_name": ProviderSchemas.setting, "attended_list_id": ProviderSchemas.setting,
             "overwrite_names": ProviderSchemas.boolean, "properties": ProviderSchemas.fieldMapping("HubSpot contact property → registrant field"),
         ])
     }
 
     /// A Service Key or private-app token; none when the manager connects with OAuth (operator's app configured).
     public var credentialsSchema: JSONValue? {
-        ProviderSchemas.object(["access_token": ProviderSchemas.nonEmpty], required: ["access_token"])
+        // A token travels in an HTTP header: visible ASCII only (pat-na1-…, a Service Key, an OAuth token).
+        ProviderSchemas.object(["access_token": ["type": "string", "pattern": "^[!-~]{8,500}$"]], required: ["access_token"])
     }
 
     public var batchSize: Int { 100 }
@@ -68,6 +69,9 @@ public final class HubSpotProvider: ContactSyncProvider {
     public func credentials(from fields: [String: JSONValue]) -> Result<[String: String], FieldErrors> {
         var reader = SettingsReader(fields, prefix: "credentials/", allowed: ["access_token"])
         let token = reader.string("access_token", required: true)
+        if let token, token.wholeMatch(of: /[!-~]{8,500}/) == nil {
+            reader.fail("access_token", "must be a HubSpot access token: 8 to 500 visible characters, no spaces")
+        }
         return reader.result(token.map { ["access_token": $0] } ?? [:])
     }
 

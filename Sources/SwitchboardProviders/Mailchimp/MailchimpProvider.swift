@@ -38,8 +38,8 @@ public struct MailchimpProvider: ContactSyncProvider {
 
     public var settingsSchema: JSONValue {
         ProviderSchemas.object([
-            "audience_id": ProviderSchemas.nonEmpty, "audience_name": ProviderSchemas.nonEmpty,
-            "tags": ["type": "array", "items": ProviderSchemas.nonEmpty],
+            "audience_id": ProviderSchemas.setting, "audience_name": ProviderSchemas.setting,
+            "tags": ["type": "array", "items": ProviderSchemas.label],
             "status_if_new": ProviderSchemas.enumeration(["subscribed", "pending", "unsubscribed", "transactional"]),
             "merge_fields": ProviderSchemas.fieldMapping("merge tag → registrant field"),
         ])

@@ -51,7 +51,7 @@ public struct SlackProvider: EventDelivering, OffersOptions, SendsTests {
     public func credentials(from fields: [String: JSONValue]) -> Result<[String: String], FieldErrors> {
         var reader = SettingsReader(fields, prefix: "credentials/", allowed: ["bot_token"])
         let token = reader.string("bot_token", required: true)
-        if let token, !token.hasPrefix("xoxb-") {
+        if let token, token.wholeMatch(of: /xoxb-[0-9A-Za-z-]{10,250}/) == nil {
             reader.fail("bot_token", "must be a Slack bot token (xoxb-…): install the app to the workspace and copy its Bot User OAuth Token")
         }
         return reader.result(token.map { ["bot_token": $0] } ?? [:])

@@ -52,7 +52,7 @@ struct SlackSettings: Equatable {
             reader.fail("channel_id", "must be a Slack channel id such as C0123ABCD (choose one from the integration's options)")
         }
         var types: [NotificationType] = [.registration, .attendance, .broadcastSummary, .integrationAlert]
-        if fields["notification_types"] != nil {
+        if let given = fields["notification_types"], given != .null {
             let given = reader.strings("notification_types")
             let unknown = given.filter { NotificationType(rawValue: $0) == nil }
             if !unknown.isEmpty {
@@ -62,6 +62,8 @@ struct SlackSettings: Equatable {
                 )
             } else if given.isEmpty {
                 reader.fail("notification_types", "choose at least one notification type")
+            } else if Set(given).count < given.count {
+                reader.fail("notification_types", "names a type twice")
             }
             types = NotificationType.allCases.filter { given.contains($0.rawValue) }
         }
