@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import Foundation
 import SwitchboardDomain
+import SwitchboardEngine
 import SwitchboardProviders
 import SwitchboardTestSupport
 import Testing
@@ -25,14 +27,25 @@ struct SchemaAgreementTests {
     @Test("another provider's credentials or settings are 409 provider_mismatch; a webhook takes no credentials, not even {}")
     func anotherProvidersFields() async throws {
         // Every provider of the build is listed (none is called: nothing here reaches a provider).
-        try await withAPI(.sqlite, catalogue: { Providers.catalogue(http: $0) }) { api in
+        let everyProvider: @Sendable (HTTPClient) -> ProviderCatalogue = { Providers.catalogue(http: $0) }
+        try await withAPI(.sqlite, catalogue: everyProvider) { api in
             let id = try await api.createWebhook()
             let before = try await api.call(.get, "/v1/integrations/\(id)", key: api.memberKey).text
-            let credentials = try await api.call(.patch, "/v1/integrations/\(id)", key: api.managerKey, json: #"{"credentials": {"access_token": "pat-na1-0000"}}"#)
+            let credentials = try await api.call(
+                .patch,
+                "/v1/integrations/\(id)",
+                key: api.managerKey,
+                json: #"{"credentials": {"access_token": "pat-na1-0000"}}"#
+            )
             #expect(credentials.status == 409)
             #expect(credentials.json["code"] == "provider_mismatch")
             #expect(credentials.text.contains("HubSpot's, but this is a Webhook integration"))
-            let settings = try await api.call(.patch, "/v1/integrations/\(id)", key: api.managerKey, json: #"{"settings": {"channel_id": "C0123ABCD"}}"#)
+            let settings = try await api.call(
+                .patch,
+                "/v1/integrations/\(id)",
+                key: api.managerKey,
+                json: #"{"settings": {"channel_id": "C0123ABCD"}}"#
+            )
             #expect(settings.status == 409)
             let empty = try await api.call(.patch, "/v1/integrations/\(id)", key: api.managerKey, json: #"{"credentials": {}}"#)
             #expect(empty.status == 400)
@@ -47,7 +60,8 @@ struct SchemaAgreementTests {
                 .post,
                 "/v1/integrations",
                 key: api.managerKey,
-                json: #"{"provider": "webhook", "settings": {"url": "https://93.184.216.34/hooks", "events": ["registration.created", "registration.created"]}}"#
+                json:
+                    #"{"provider": "webhook", "settings": {"url": "https://93.184.216.34/hooks", "events": ["registration.created", "registration.created"]}}"#
             )
             #expect(twice.status == 400)
             #expect(twice.text.contains("settings/events/1"))
@@ -63,7 +77,8 @@ struct SchemaAgreementTests {
                 .post,
                 "/v1/events",
                 key: api.managerKey,
-                json: #"{"type": "registration.created", "data": {"broadcast": {"id": "b1"}, "registrant": {"email": "ada@example.com", "custom_fields": {"seats": 3, "vip": true, "role": null}}, "source": null}}"#
+                json:
+                    #"{"type": "registration.created", "data": {"broadcast": {"id": "b1"}, "registrant": {"email": "ada@example.com", "custom_fields": {"seats": 3, "vip": true, "role": null}}, "source": null}}"#
             )
             #expect(flat.status == 202)
             let id = try await api.createWebhook()

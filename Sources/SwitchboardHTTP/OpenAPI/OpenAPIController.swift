@@ -18,7 +18,7 @@ struct OpenAPIController {
     static func document(catalogue: ProviderCatalogue) -> JSONValue {
         var paths: [String: [String: JSONValue]] = [:]
         for operation in APIOperations.all {
-            paths[operation.path, default: [:]][operation.method] = describe(operation)
+            paths[operation.path, default: [:]][operation.method] = describe(operation, links: links(from: operation))
         }
         return [
             "openapi": "3.1.0",
@@ -48,10 +48,35 @@ struct OpenAPIController {
         }
     }
 
-    static func describe(_ operation: APIOperation) -> JSONValue {
+    /// Where each kind of resource lives: its schema name and the path of one of them.
+    static let resources = [
+        "Integration": "/v1/integrations/{id}", "Job": "/v1/jobs/{id}", "Delivery": "/v1/deliveries/{id}",
+        "Notification": "/v1/notifications/{id}", "APIKey": "/v1/api-keys/{id}",
+    ]
+
+    static func operationID(_ operation: APIOperation) -> String {
+        operation.method + operation.path.replacingOccurrences(of: "/", with: "_")
+    }
+
+    /// OpenAPI links from an operation's successful answer to the operations on the resource it returns (one, or
+    /// the first of a list's `data`), so that clients and fuzzers can follow ids: a created integration to its
+    /// pause, test, secret…; a listed delivery to its re-send.
+    static func links(from operation: APIOperation) -> [String: JSONValue] {
+        guard let success = operation.responses.first(where: { (200..<300).contains($0.status) }), let schema = success.schema else { return [:] }
+        let single = schema.hasSuffix("List") ? String(schema.dropLast(4)) : schema
+        guard let path = resources[single] else { return [:] }
+        let id: JSONValue = schema.hasSuffix("List") ? "$response.body#/data/0/id" : "$response.body#/id"
+        var links: [String: JSONValue] = [:]
+        for target in APIOperations.all where target.path.hasPrefix(path) && !(target.path == operation.path && target.method == operation.method) {
+            links[operationID(target)] = ["operationId": .string(operationID(target)), "parameters": ["id": id]]
+        }
+        return links
+    }
+
+    static func describe(_ operation: APIOperation, links: [String: JSONValue] = [:]) -> JSONValue {
         var description: [String: JSONValue] = [
             "summary": .string(operation.summary), "tags": [.string(operation.tag)],
-            "operationId": .string(operation.method + operation.path.replacingOccurrences(of: "/", with: "_")),
+            "operationId": .string(operationID(operation)),
         ]
         var parameters: [JSONValue] = []
         for segment in operation.path.split(separator: "/") where segment.hasPrefix("{") {
@@ -81,6 +106,7 @@ struct OpenAPIController {
                 entry["content"] = .object([type: ["schema": OpenAPISchemas.ref(schema)]])
             case nil: break
             }
+            if (200..<300).contains(response.status), !links.isEmpty { entry["links"] = .object(links) }
             responses[String(response.status)] = .object(entry)
         }
         // What every operation of a kind may answer besides its own results, as problem documents.
