@@ -6,7 +6,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<SwitchboardRe
     let router = Router(context: SwitchboardRequestContext.self)
     router.add(middleware: ProblemMiddleware(logger: dependencies.logger))
     HealthController(dependencies: dependencies).register(on: router)
-    OpenAPIController(catalogue: dependencies.catalogue).register(on: router)
+    OpenAPIController(catalogue: dependencies.catalogue, logger: dependencies.logger).register(on: router)
     OAuthController(dependencies: dependencies).register(on: router)
 
     let v1 = router.group("v1").add(middleware: AuthMiddleware(store: dependencies.store))
