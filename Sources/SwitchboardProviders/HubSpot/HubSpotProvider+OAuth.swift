@@ -4,7 +4,7 @@ import SwitchboardEngine
 
 /// HubSpot's OAuth 2 (authorization code, refresh tokens that last, access tokens of 30 minutes), when the operator
 /// configured Switchboard's HubSpot app.
-extension HubSpotProvider: OAuthConnecting {
+extension HubSpotProvider: ExpiringOAuth {
 
     /// HubSpot's consent page (the emulator's when the API URL is overridden).
     var authorizeURL: String {
@@ -23,21 +23,11 @@ extension HubSpotProvider: OAuthConnecting {
     }
 
     public func exchange(code: String) async throws(ProviderFailure) -> [String: String] {
-        try await token(["grant_type": "authorization_code", "code": code])
-    }
-
-    public func needsRefresh(_ credentials: [String: String], now: Date) -> Bool {
-        guard credentials["refresh_token"] != nil, let expires = credentials["expires_at"].flatMap(TimeInterval.init) else { return false }
-        return expires - 300 < now.timeIntervalSince1970
-    }
-
-    public func refresh(_ credentials: [String: String]) async throws(ProviderFailure) -> [String: String] {
-        guard let refreshToken = credentials["refresh_token"] else { return credentials }
-        return try await token(["grant_type": "refresh_token", "refresh_token": refreshToken])
+        try await grant(["grant_type": "authorization_code", "code": code])
     }
 
     /// `POST /oauth/2026-09/token`: access and refresh tokens; a refused code or refresh token is expired credentials.
-    private func token(_ grant: [String: String]) async throws(ProviderFailure) -> [String: String] {
+    public func grant(_ grant: [String: String]) async throws(ProviderFailure) -> [String: String] {
         guard let oauth else { throw .refused(.expiredCredentials("HubSpot OAuth is no longer configured on this Switchboard")) }
         let fields = grant.merging(["client_id": oauth.clientID, "client_secret": oauth.clientSecret, "redirect_uri": oauth.redirectURI]) { a, _ in a
         }

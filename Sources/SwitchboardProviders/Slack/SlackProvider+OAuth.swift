@@ -5,7 +5,7 @@ import SwitchboardEngine
 /// Slack's OAuth v2 (https://api.slack.com/authentication/oauth-v2), when the operator configured Switchboard's Slack
 /// app: the manager installs the app with the bot scopes, and `oauth.v2.access` gives a bot token. With token
 /// rotation turned on for the app, the token expires and comes with a refresh token.
-extension SlackProvider: OAuthConnecting {
+extension SlackProvider: ExpiringOAuth {
     /// Slack's consent page (the emulator's when the API URL is overridden).
     var authorizeURL: String { baseURL + SlackAPI.authorizePath }
 
@@ -18,21 +18,11 @@ extension SlackProvider: OAuthConnecting {
     }
 
     public func exchange(code: String) async throws(ProviderFailure) -> [String: String] {
-        try await token(["code": code, "redirect_uri": oauth?.redirectURI ?? ""])
-    }
-
-    public func needsRefresh(_ credentials: [String: String], now: Date) -> Bool {
-        guard credentials["refresh_token"] != nil, let expires = credentials["expires_at"].flatMap(TimeInterval.init) else { return false }
-        return expires - 300 < now.timeIntervalSince1970
-    }
-
-    public func refresh(_ credentials: [String: String]) async throws(ProviderFailure) -> [String: String] {
-        guard let refreshToken = credentials["refresh_token"] else { return credentials }
-        return try await token(["grant_type": "refresh_token", "refresh_token": refreshToken])
+        try await grant(["code": code, "redirect_uri": oauth?.redirectURI ?? ""])
     }
 
     /// `oauth.v2.access` (form-encoded, the app's id and secret in the body): a bot token; refused → expired credentials.
-    private func token(_ grant: [String: String]) async throws(ProviderFailure) -> [String: String] {
+    public func grant(_ grant: [String: String]) async throws(ProviderFailure) -> [String: String] {
         guard let oauth else { throw .refused(.expiredCredentials("Slack OAuth is no longer configured on this Switchboard")) }
         let fields = grant.merging(["client_id": oauth.clientID, "client_secret": oauth.clientSecret]) { given, _ in given }
         let answer = try await ProviderHTTP.postForm(http, baseURL + "/api/" + SlackAPI.oauthAccess, fields, provider: "Slack")

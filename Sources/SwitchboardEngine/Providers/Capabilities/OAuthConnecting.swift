@@ -21,6 +21,27 @@ extension OAuthConnecting {
     public func refresh(_ credentials: [String: String]) async throws(ProviderFailure) -> [String: String] { credentials }
 }
 
+/// OAuth whose access tokens expire and come with a refresh token (HubSpot's, Slack's with token rotation): the
+/// credentials hold `refresh_token` and `expires_at` (Unix seconds), and are refreshed five minutes before they expire
+/// with a `refresh_token` grant.
+public protocol ExpiringOAuth: OAuthConnecting {
+    /// Sends a grant (its fields: `grant_type`, `code` or `refresh_token`…) to the provider's token endpoint with the
+    /// operator's app; returns the new credentials.
+    func grant(_ fields: [String: String]) async throws(ProviderFailure) -> [String: String]
+}
+
+extension ExpiringOAuth {
+    public func needsRefresh(_ credentials: [String: String], now: Date) -> Bool {
+        guard credentials["refresh_token"] != nil, let expires = credentials["expires_at"].flatMap(TimeInterval.init) else { return false }
+        return expires - 300 < now.timeIntervalSince1970
+    }
+
+    public func refresh(_ credentials: [String: String]) async throws(ProviderFailure) -> [String: String] {
+        guard let refreshToken = credentials["refresh_token"] else { return credentials }
+        return try await grant(["grant_type": "refresh_token", "refresh_token": refreshToken])
+    }
+}
+
 extension IntegrationProvider {
     /// The provider's OAuth, when it has the capability and the operator configured its app; nil otherwise.
     public var configuredOAuth: (any OAuthConnecting)? {
