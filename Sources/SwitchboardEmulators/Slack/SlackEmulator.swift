@@ -127,7 +127,7 @@ public struct SlackEmulator: Sendable {
         }
         guard !scopes.isEmpty else { return Self.json(.badRequest, ["ok": false, "error": "invalid_scope"]) }
         let code = OAuthEmulation.token()
-        state.workspace.withLock { $0.codes[code] = (clientID, redirectURI, scopes) }
+        state.workspace.withLock { $0.codes[code] = (clientID, redirectURI, scopes, Date()) }
         return OAuthEmulation.redirect(to: redirectURI, code: code, state: query.get("state"))
     }
 
@@ -144,11 +144,13 @@ public struct SlackEmulator: Sendable {
         return state.workspace.withLock { workspace -> Response in
             guard let clientID, let known = workspace.apps[clientID] else { return Self.refusal("invalid_client_id") }
             guard known == secret else { return Self.refusal("bad_client_secret") }
-            // Reuse of a code is answered as an unknown code (the reference does not say).
-            guard let code = arguments["code"] as? String, let grant = workspace.codes.removeValue(forKey: code), grant.clientID == clientID else {
-                return Self.refusal("invalid_code")
-            }
-            if let redirect = arguments["redirect_uri"] as? String, redirect != grant.redirectURI { return Self.refusal("bad_redirect_uri") }
+            // Reuse of a code is answered as an unknown code (the reference does not say); codes last ten minutes
+            // (https://api.slack.com/authentication/oauth-v2: "expire after ten minutes").
+            guard let code = arguments["code"] as? String, let grant = workspace.codes.removeValue(forKey: code), grant.clientID == clientID,
+                Date().timeIntervalSince(grant.issuedAt) < 600
+            else { return Self.refusal("invalid_code") }
+            // "If you sent a redirect_uri … you must send that same field with the same value" (the same page).
+            if arguments["redirect_uri"] as? String != grant.redirectURI { return Self.refusal("bad_redirect_uri") }
             let token = "xoxb-1111111111-3333333333-" + OAuthEmulation.token().prefix(24)
             workspace.tokens[token] = SlackEmulatorState.Token(scopes: grant.scopes)
             return Self.ok([

@@ -35,7 +35,7 @@ public final class SlackEmulatorState: Sendable {
         var channels: [String: Channel] = [:]
         var messages: [Message] = []
         var apps: [String: String] = [:]
-        var codes: [String: (clientID: String, redirectURI: String, scopes: Set<String>)] = [:]
+        var codes: [String: (clientID: String, redirectURI: String, scopes: Set<String>, issuedAt: Date)] = [:]
         var lastTS: Double = 0
         var throttled = 0
         var calls: [String: Int] = [:]

@@ -26,6 +26,9 @@ enum SlackMessages {
         if text.isEmpty && blocks.isEmpty { return SlackEmulator.refusal("no_text") }
         let problems = problems(in: blocks)
         if !problems.isEmpty { return SlackEmulator.refusal("invalid_blocks", ["errors": problems]) }
+        // The blocks' text together: Slack's limit is not documented; about 12,000 characters is reported
+        // (https://github.com/slackapi/bolt-js/issues/2509).
+        if textSize(blocks) > 12_000 { return SlackEmulator.refusal("msg_blocks_too_long") }
         var warning: String?
         if text.count > 40_000 {
             text = String(text.prefix(40_000))
@@ -46,6 +49,15 @@ enum SlackMessages {
         ]
         if let warning { body["warning"] = warning }
         return SlackEmulator.ok(body)
+    }
+
+    /// The characters of every `text` string in the blocks.
+    static func textSize(_ value: Any) -> Int {
+        if let object = value as? [String: Any] {
+            return object.reduce(0) { $0 + ($1.key == "text" ? ($1.value as? String)?.utf16.count ?? textSize($1.value) : textSize($1.value)) }
+        }
+        if let items = value as? [Any] { return items.reduce(0) { $0 + textSize($1) } }
+        return 0
     }
 
     /// What Slack would refuse in `blocks`, in its words ("must be less than 3001 characters [json-pointer:/blocks/0/text/text]").

@@ -36,7 +36,8 @@ struct SlackClient {
 
     /// `auth.test`: the token's scopes (`x-oauth-scopes`). Refusals: `invalid_auth`, `token_revoked`….
     func scopes(pacing: ProviderHTTP.Pacing?) async throws(ProviderFailure) -> Set<String> {
-        let answer = try await call(SlackAPI.authTest, query: [:], pacing: pacing)
+        // auth.test is a POST method that takes JSON (https://docs.slack.dev/reference/methods/auth.test).
+        let answer = try await call(SlackAPI.authTest, json: [:], pacing: pacing)
         let header = answer.headers.first(name: "x-oauth-scopes") ?? ""
         return Set(header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
     }
@@ -152,7 +153,9 @@ struct SlackClient {
         case "invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "not_allowed_token_type":
             return .refused(.expiredCredentials("Slack says \(refusal.error)"))
         case "missing_scope":
-            return .refused(.missingPermissions(scopes: [refusal.needed ?? "a scope Slack did not name"]))
+            // `needed` may name several, comma-separated.
+            let needed = (refusal.needed ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return .refused(.missingPermissions(scopes: needed.isEmpty ? ["a scope Slack did not name"] : needed))
         case "channel_not_found": return .refused(.channelUnavailable(name: "", problem: .gone))
         case "is_archived": return .refused(.channelUnavailable(name: "", problem: .archived))
         case "not_in_channel": return .refused(.channelUnavailable(name: "", problem: .notInvited))
@@ -165,6 +168,16 @@ struct SlackClient {
         default:
             // Refusals of the request itself (msg_too_long, invalid_blocks, no_text…) would refuse it again.
             return .invalid("Slack refused the message: \(refusal.error)")
+        }
+    }
+}
+
+extension ProviderFailure {
+    /// A failure that passes by itself (a rate limit, an outage), as opposed to a refusal.
+    var isPassing: Bool {
+        switch self {
+        case .throttled, .quotaExhausted, .unavailable: true
+        case .refused, .invalid: false
         }
     }
 }

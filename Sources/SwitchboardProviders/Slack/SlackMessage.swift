@@ -13,6 +13,9 @@ struct SlackMessage: Equatable {
     static let maxHeaderText = 150
     /// Kept well under Slack's 40,000-character `text` limit: a notification preview, not the whole list.
     static let maxFallbackText = 3000
+    /// The text of one message's blocks together: Slack refuses more as `msg_blocks_too_long` (undocumented; about
+    /// 12,000 reported in https://github.com/slackapi/bolt-js/issues/2509), so digests stay under 11,000.
+    static let maxBlockText = 11_000
 
     static func header(_ text: String) -> JSONValue {
         ["type": "header", "text": ["type": "plain_text", "text": .string(clip(text, to: maxHeaderText)), "emoji": true]]
@@ -47,23 +50,31 @@ struct SlackMessage: Equatable {
         text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
     }
 
-    /// Lines gathered into sections of at most `maxSectionText` characters, no more than `room` of them; what does
-    /// not fit is counted in a last line ("…and 12 more"), so that nothing is silently left out.
-    static func sections(listing lines: [String], room: Int) -> [JSONValue] {
+    /// Lines gathered into sections of at most `maxSectionText` characters.
+    static func sections(listing lines: [String]) -> [JSONValue] {
         var sections: [String] = []
         var current = ""
-        var listed = 0
         for line in lines {
-            if current.count + line.count + 1 > maxSectionText - 40 {
-                if sections.count + 1 >= room { break }
+            if !current.isEmpty && current.utf16.count + line.utf16.count + 1 > maxSectionText {
                 sections.append(current)
                 current = ""
             }
             current += (current.isEmpty ? "" : "\n") + line
-            listed += 1
         }
-        if listed < lines.count { current += "\n…and \(lines.count - listed) more" }
         if !current.isEmpty { sections.append(current) }
         return sections.map(section)
+    }
+
+    /// The characters of text in blocks (every `text` string), as Slack limits a message's blocks in total.
+    static func textSize(_ blocks: [JSONValue]) -> Int {
+        func size(_ value: JSONValue) -> Int {
+            switch value {
+            case .object(let members):
+                members.reduce(0) { $0 + ($1.key == "text" ? ($1.value.stringValue?.utf16.count ?? size($1.value)) : size($1.value)) }
+            case .array(let items): items.reduce(0) { $0 + size($1) }
+            default: 0
+            }
+        }
+        return blocks.reduce(0) { $0 + size($1) }
     }
 }

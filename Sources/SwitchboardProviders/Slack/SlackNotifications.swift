@@ -4,68 +4,87 @@ import SwitchboardDomain
 /// The messages Slack integrations post: one per call, a digest of every event the call carries, grouped by kind and
 /// broadcast — who, which broadcast, the figures, a link when the broadcast has one — readable at a glance.
 enum SlackNotifications {
-    /// The message for a batch of events, in their order; nil when none is about anything a channel is told.
-    static func digest(_ events: [OutboundEvent]) -> SlackMessage? {
-        let groups = group(events)
-        guard !groups.isEmpty else { return nil }
-        // Blocks are shared out among the groups (Slack takes 50 a message), a divider between two.
-        let room = max(1, (SlackMessage.maxBlocks - 2 * groups.count) / groups.count)
+    /// The message for a batch of events, and which of them it carries (the others wait for the next message); nil
+    /// when it carries none. Groups go in the order of their first event, as many as Slack takes in one message:
+    /// 50 blocks, and about 11,000 characters of block text (Slack refuses more as `msg_blocks_too_long`; the limit
+    /// is not documented, https://github.com/slackapi/bolt-js/issues/2509 reports about 12,000). Every registrant a
+    /// message counts is named in it.
+    static func digest(_ events: [OutboundEvent]) -> (message: SlackMessage, carried: [Bool])? {
+        var carried = Array(repeating: false, count: events.count)
         var blocks: [JSONValue] = []
         var lines: [String] = []
-        for (index, group) in groups.enumerated() {
-            if index > 0 { blocks.append(SlackMessage.divider) }
-            let (groupBlocks, line) = render(group, room: room)
-            blocks += groupBlocks
+        var characters = 0
+        for group in group(events) {
+            let divider = blocks.isEmpty ? [] : [SlackMessage.divider]
+            let (blocksLeft, charactersLeft) = (SlackMessage.maxBlocks - blocks.count - divider.count, SlackMessage.maxBlockText - characters)
+            // The most of the group's events that fit (a group's blocks grow with its events).
+            func fits(_ count: Int) -> (blocks: [JSONValue], line: String)? {
+                let rendered = render(Group(type: group.type, key: group.key, events: Array(group.events.prefix(count))))
+                return rendered.blocks.count <= blocksLeft && SlackMessage.textSize(rendered.blocks) <= charactersLeft ? rendered : nil
+            }
+            var (low, high) = (0, group.events.count)
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if fits(middle) != nil { low = middle } else { high = middle - 1 }
+            }
+            guard low > 0, let (groupBlocks, line) = fits(low) else { continue }
+            blocks += divider + groupBlocks
+            characters += SlackMessage.textSize(groupBlocks)
             lines.append(line)
+            for index in group.indices.prefix(low) { carried[index] = true }
         }
-        return SlackMessage(text: SlackMessage.clip(lines.joined(separator: "\n"), to: SlackMessage.maxFallbackText), blocks: blocks)
+        guard !blocks.isEmpty else { return nil }
+        let text = SlackMessage.clip(lines.joined(separator: "\n"), to: SlackMessage.maxFallbackText)
+        return (SlackMessage(text: text, blocks: blocks), carried)
     }
 
-    /// Events of one kind about one broadcast (or one alert), in order.
+    /// Events of one kind about one broadcast (or one alert), in order, with their places in the batch.
     struct Group {
         let type: OutboundEventType
         let key: String
         var events: [OutboundEvent]
+        var indices: [Int] = []
     }
 
     static func group(_ events: [OutboundEvent]) -> [Group] {
         var groups: [Group] = []
-        for event in events {
+        for (index, event) in events.enumerated() {
             // Summaries and alerts stand alone; registrations and attendance gather by broadcast.
             let gathers = event.type == .registrationCreated || event.type == .attendanceRecorded
             let key = gathers ? event.data["broadcast"]?["id"]?.stringValue ?? "" : UUID().uuidString
-            if let index = groups.firstIndex(where: { $0.type == event.type && $0.key == key }) {
-                groups[index].events.append(event)
+            if let found = groups.firstIndex(where: { $0.type == event.type && $0.key == key }) {
+                groups[found].events.append(event)
+                groups[found].indices.append(index)
             } else {
-                groups.append(Group(type: event.type, key: key, events: [event]))
+                groups.append(Group(type: event.type, key: key, events: [event], indices: [index]))
             }
         }
         return groups
     }
 
-    /// A group's blocks (at most `room`) and its line of the plain-text fallback.
-    static func render(_ group: Group, room: Int) -> (blocks: [JSONValue], line: String) {
+    /// A group's blocks and its line of the plain-text fallback (mrkdwn too: escaped).
+    static func render(_ group: Group) -> (blocks: [JSONValue], line: String) {
         let first = group.events[0]
         let broadcast = first.data["broadcast"]
-        let title = broadcast?["title"]?.stringValue ?? broadcast?["id"]?.stringValue ?? "a broadcast"
-        let titled = "*\(SlackMessage.link(broadcast?["url"]?.stringValue, SlackMessage.escape(title)))*"
+        let title = SlackMessage.escape(broadcast?["title"]?.stringValue ?? broadcast?["id"]?.stringValue ?? "a broadcast")
+        let titled = "*\(SlackMessage.link(broadcast?["url"]?.stringValue, title))*"
         let count = group.events.count
         switch group.type {
         case .registrationCreated:
-            let names = group.events.map { name(of: $0.data["registrant"]) }
+            let names = group.events.map { SlackMessage.escape(name(of: $0.data["registrant"])) }
             let lead = count == 1 ? "\(registrantLine(first.data)) registered for \(titled)" : "*\(count) new registrations* for \(titled)"
-            let listing = SlackMessage.sections(listing: group.events.map { "• " + registrantLine($0.data) }, room: max(1, room - 2))
+            let listing = SlackMessage.sections(listing: group.events.map { "• " + registrantLine($0.data) })
             return (
                 [SlackMessage.section(":wave: " + lead)] + (count == 1 ? [] : listing) + [context(broadcast, first)],
                 count == 1 ? "\(names[0]) registered for \(title)" : "\(count) new registrations for \(title): \(names.joined(separator: ", "))"
             )
         case .attendanceRecorded:
-            let names = group.events.map { name(of: $0.data["registrant"]) }
+            let names = group.events.map { SlackMessage.escape(name(of: $0.data["registrant"])) }
             let lead = count == 1 ? "\(registrantLine(first.data)) attended \(titled)" : "*\(count) attended* \(titled)"
             let lines = group.events.map { event in
                 "• \(registrantLine(event.data)) · watched \(watched(event))"
             }
-            let listing = SlackMessage.sections(listing: lines, room: max(1, room - 2))
+            let listing = SlackMessage.sections(listing: lines)
             return (
                 [SlackMessage.section(":eyes: " + lead + (count == 1 ? " · watched \(watched(first))" : ""))] + (count == 1 ? [] : listing)
                     + [context(broadcast, first)],
@@ -77,7 +96,7 @@ enum SlackNotifications {
             let rate = Int(((data["attendance_rate"]?.numberValue ?? 0) * 100).rounded())
             return (
                 [
-                    SlackMessage.header("\(title) has ended"),
+                    SlackMessage.header("\(broadcast?["title"]?.stringValue ?? broadcast?["id"]?.stringValue ?? "A broadcast") has ended"),
                     SlackMessage.fields([
                         ("Registrants", "\(registrants)"), ("Attendees", "\(attendees)"), ("Attendance rate", "\(rate) %"),
                         ("Average watch time", duration(seconds: Int(data["average_watch_seconds"]?.numberValue ?? 0))),
@@ -89,12 +108,12 @@ enum SlackNotifications {
             )
         case .integrationAlert:
             let integration = first.data["integration"]
-            let label = integration?["label"]?.stringValue ?? "An integration"
-            let detail = integration?["status_detail"]?.stringValue ?? "It was paused."
+            let label = SlackMessage.escape(integration?["label"]?.stringValue ?? "An integration")
+            let detail = SlackMessage.escape(integration?["status_detail"]?.stringValue ?? "It was paused.")
             let reason = integration?["pause_reason"]?.stringValue.map { " (`\($0)`)" } ?? ""
             return (
                 [
-                    SlackMessage.section(":warning: *\(SlackMessage.escape(label))* was paused\(reason)\n\(SlackMessage.escape(detail))"),
+                    SlackMessage.section(":warning: *\(label)* was paused\(reason)\n\(detail)"),
                     SlackMessage.context("Switchboard · Settings > Integrations"),
                 ],
                 "\(label) was paused: \(detail)"
@@ -183,7 +202,7 @@ enum SlackNotifications {
                     ]
                 )
             }
-        var message = digest([event]) ?? SlackMessage(text: "Test notification", blocks: [])
+        var message = digest([event])?.message ?? SlackMessage(text: "Test notification", blocks: [])
         if type == .payment {
             // No payment events exist yet: the sample says what will come instead of inventing one.
             message = SlackMessage(

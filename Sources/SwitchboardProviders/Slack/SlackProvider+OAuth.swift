@@ -29,6 +29,9 @@ extension SlackProvider: ExpiringOAuth {
         guard answer.status == 200, let body = answer.body else { throw .unavailable("Slack's oauth.v2.access answered HTTP \(answer.status)") }
         guard body["ok"] as? Bool == true, let access = body["access_token"] as? String else {
             let error = body["error"] as? String ?? "no access token"
+            // A passing trouble (rate limit, an outage) is not a refused grant: the refresh is tried again.
+            let failure = SlackClient.failure(.init(error: error, needed: nil))
+            if failure.isPassing { throw failure }
             throw .refused(.expiredCredentials("Slack refused the OAuth grant (\(error))"))
         }
         var credentials = ["bot_token": access]

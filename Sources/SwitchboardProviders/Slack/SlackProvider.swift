@@ -52,7 +52,11 @@ public struct SlackProvider: EventDelivering, OffersOptions, SendsTests {
         var reader = SettingsReader(fields, prefix: "credentials/", allowed: ["bot_token"])
         let token = reader.string("bot_token", required: true)
         if let token, token.wholeMatch(of: /xoxb-[0-9A-Za-z-]{10,250}/) == nil {
-            reader.fail("bot_token", "must be a Slack bot token (xoxb-…): install the app to the workspace and copy its Bot User OAuth Token")
+            reader.fail(
+                "bot_token",
+                "must be a Slack bot token (xoxb-…): install the app to the workspace and copy its Bot User OAuth Token "
+                    + "(an app with token rotation shows xoxe.xoxb-… tokens that expire in 12 hours: connect it with OAuth instead)"
+            )
         }
         return reader.result(token.map { ["bot_token": $0] } ?? [:])
     }
@@ -87,7 +91,10 @@ public struct SlackProvider: EventDelivering, OffersOptions, SendsTests {
             if channel.isPrivate, !scopes.isEmpty, !scopes.contains(SlackAPI.privateChannelScope) {
                 return .missingPermissions(scopes: [SlackAPI.privateChannelScope])
             }
-            if !channel.isMember { return .channelUnavailable(name: name, problem: .notInvited) }
+            // With chat:write.public the app posts to public channels it is not in.
+            if !channel.isMember && (channel.isPrivate || !scopes.contains("chat:write.public")) {
+                return .channelUnavailable(name: name, problem: .notInvited)
+            }
             return nil
         } catch .refused(let failure) {
             return await named(failure, connection)
@@ -129,12 +136,13 @@ public struct SlackProvider: EventDelivering, OffersOptions, SendsTests {
         guard let channelID = SlackSettings(connection.settings).channelID else {
             return events.map { _ in .invalid("no Slack channel is chosen") }
         }
-        guard let message = SlackNotifications.digest(events) else { return events.map { _ in nil } }
+        guard let (message, carried) = SlackNotifications.digest(events).map({ ($0.message, $0.carried) }) else { return events.map { _ in nil } }
         do {
             let client = client(connection)
             _ = try await client.post(message, to: channelID, pacing: .of(connection))
             await rememberName(of: channelID, with: client, connection)
-            return events.map { _ in nil }
+            // What did not fit in this message goes in the next one: a wait, not a failure.
+            return carried.map { $0 ? nil : .throttled(retryAfter: 1) }
         } catch .refused(let failure) {
             let named = await named(failure, connection)
             return events.map { _ in .refused(named) }
