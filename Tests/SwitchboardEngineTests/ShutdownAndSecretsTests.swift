@@ -19,7 +19,9 @@ struct ShutdownAndSecretsTests {
             let asked = ContinuousClock.now
             await group.triggerGracefulShutdown()
             try await running.value
-            #expect(ContinuousClock.now - asked < .seconds(5))
+            // Not the hour the sweep would sleep: a bound with room for a CI machine whose two cores are busy with every
+            // other suite starting at once (9.6 s was seen there; an idle machine takes milliseconds).
+            #expect(ContinuousClock.now - asked < .seconds(30))
         }
     }
 
