@@ -43,7 +43,7 @@ struct EngineOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "A provider setting, NAME=VALUE, over its environment variable (repeatable); the settings are listed below.",
+            "A provider setting, NAME=VALUE, over its environment variable (repeatable; give secrets by environment: ps shows flags); the settings are listed below.",
             valueName: "NAME=VALUE"
         )
     )
