@@ -282,4 +282,47 @@ struct SlackTests {
             }
         }
     }
+
+    @Test("OAuth with token rotation: an expiring xoxe.xoxb- token and a refresh token; refreshed before it expires; a refresh token is good once")
+    func tokenRotation() async throws {
+        let emulator = SlackEmulator()
+        emulator.state.registerApp(clientID: "switchboard-client", secret: "switchboard-secret", rotation: true)
+        let channel = emulator.state.createChannel(named: "launch")
+        try await emulator.run { url in
+            let app = OAuthApp(
+                clientID: "switchboard-client",
+                clientSecret: "switchboard-secret",
+                redirectURI: "https://switchboard.example/v1/oauth/callback"
+            )
+            let provider = SlackProvider(http: .shared, baseURL: url, oauth: app)
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+            let answer = try await client.execute(HTTPClientRequest(url: try #require(provider.authorizationURL(state: "s"))), timeout: .seconds(5))
+            try await client.shutdown()
+            let location = try #require(answer.headers.first(name: "location").flatMap(URLComponents.init(string:)))
+            let credentials = try await provider.exchange(code: try #require(location.queryItems?.first { $0.name == "code" }?.value))
+            #expect(credentials["bot_token"]?.hasPrefix("xoxe.xoxb-") == true)
+            #expect(credentials["refresh_token"] != nil)
+            #expect(!provider.needsRefresh(credentials, now: Date()))
+            #expect(provider.needsRefresh(credentials, now: Date().addingTimeInterval(12 * 3600)))
+            func check(_ credentials: [String: String]) async throws -> ValidationFailure? {
+                try await provider.validate(
+                    ProviderConnection(
+                        integrationID: "int_1",
+                        credentials: credentials,
+                        settings: ["channel_id": .string(channel)],
+                        budget: .unlimited()
+                    )
+                )
+            }
+            #expect(try await check(credentials) == nil)
+            emulator.state.expireRotatingTokens()
+            #expect(try await check(credentials) == .expiredCredentials("Slack says token_expired"))
+            let fresh = try await provider.refresh(credentials)
+            #expect(fresh["bot_token"] != credentials["bot_token"])
+            #expect(try await check(fresh) == nil)
+            await #expect(throws: ProviderFailure.refused(.expiredCredentials("Slack refused the OAuth grant (invalid_refresh_token)"))) {
+                try await provider.refresh(credentials)
+            }
+        }
+    }
 }

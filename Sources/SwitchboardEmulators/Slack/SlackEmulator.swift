@@ -69,6 +69,7 @@ public struct SlackEmulator: Sendable {
         guard let found else { return Self.refusal("invalid_auth") }
         if found.revoked { return Self.refusal("token_revoked") }
         if found.inactive { return Self.refusal("account_inactive") }
+        if let expires = found.expiresAt, expires <= Date() { return Self.refusal("token_expired") }
         if let limiter = state.methodLimiters[method], limiter.admit(token) == nil { return throttle(limiter.retryAfter(token)) }
         var answer: Response
         switch method {
@@ -144,20 +145,42 @@ public struct SlackEmulator: Sendable {
         return state.workspace.withLock { workspace -> Response in
             guard let clientID, let known = workspace.apps[clientID] else { return Self.refusal("invalid_client_id") }
             guard known == secret else { return Self.refusal("bad_client_secret") }
-            // Reuse of a code is answered as an unknown code (the reference does not say); codes last ten minutes
-            // (https://api.slack.com/authentication/oauth-v2: "expire after ten minutes").
-            guard let code = arguments["code"] as? String, let grant = workspace.codes.removeValue(forKey: code), grant.clientID == clientID,
-                Date().timeIntervalSince(grant.issuedAt) < 600
-            else { return Self.refusal("invalid_code") }
-            // "If you sent a redirect_uri … you must send that same field with the same value" (the same page).
-            if arguments["redirect_uri"] as? String != grant.redirectURI { return Self.refusal("bad_redirect_uri") }
-            let token = "xoxb-1111111111-3333333333-" + OAuthEmulation.token().prefix(24)
-            workspace.tokens[token] = SlackEmulatorState.Token(scopes: grant.scopes)
-            return Self.ok([
-                "access_token": token, "token_type": "bot", "scope": grant.scopes.sorted().joined(separator: ","), "bot_user_id": "U0SWITCHBD",
+            let scopes: Set<String>
+            switch arguments["grant_type"] as? String ?? "authorization_code" {
+            case "refresh_token":
+                // A refresh token is good once (https://docs.slack.dev/authentication/using-token-rotation).
+                guard let given = arguments["refresh_token"] as? String, let refresh = workspace.refreshTokens.removeValue(forKey: given),
+                    refresh.clientID == clientID
+                else { return Self.refusal("invalid_refresh_token") }
+                scopes = refresh.scopes
+            case "authorization_code":
+                // Reuse of a code is answered as an unknown code (the reference does not say); codes last ten minutes
+                // (https://api.slack.com/authentication/oauth-v2: "expire after ten minutes").
+                guard let code = arguments["code"] as? String, let grant = workspace.codes.removeValue(forKey: code), grant.clientID == clientID,
+                    Date().timeIntervalSince(grant.issuedAt) < 600
+                else { return Self.refusal("invalid_code") }
+                // "If you sent a redirect_uri … you must send that same field with the same value" (the same page).
+                if arguments["redirect_uri"] as? String != grant.redirectURI { return Self.refusal("bad_redirect_uri") }
+                scopes = grant.scopes
+            default:
+                return Self.refusal("invalid_grant_type")
+            }
+            let lifetime = workspace.rotating[clientID]
+            // Rotating tokens are `xoxe.xoxb-…` and expire; the others never do.
+            let token = (lifetime == nil ? "xoxb-" : "xoxe.xoxb-1-") + "1111111111-3333333333-" + OAuthEmulation.token().prefix(24)
+            workspace.tokens[token] = SlackEmulatorState.Token(scopes: scopes, expiresAt: lifetime.map { Date().addingTimeInterval($0) })
+            var body: [String: Any] = [
+                "access_token": token, "token_type": "bot", "scope": scopes.sorted().joined(separator: ","), "bot_user_id": "U0SWITCHBD",
                 "app_id": "A0SWITCHBD", "team": ["id": "T0EMULATED", "name": "Emulated workspace"], "enterprise": NSNull(),
                 "is_enterprise_install": false, "authed_user": ["id": "U0MANAGER"],
-            ])
+            ]
+            if let lifetime {
+                let refresh = "xoxe-1-" + OAuthEmulation.token()
+                workspace.refreshTokens[refresh] = SlackEmulatorState.Refresh(clientID: clientID, scopes: scopes)
+                body["refresh_token"] = refresh
+                body["expires_in"] = Int(lifetime)
+            }
+            return Self.ok(body)
         }
     }
 }

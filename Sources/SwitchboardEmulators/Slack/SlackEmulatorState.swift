@@ -28,6 +28,14 @@ public final class SlackEmulatorState: Sendable {
         var scopes: Set<String>
         var revoked = false
         var inactive = false
+        /// With token rotation: when it stops working (`token_expired`).
+        var expiresAt: Date?
+    }
+
+    /// A rotating app's refresh token: the scopes it grants; used once.
+    struct Refresh {
+        let clientID: String
+        let scopes: Set<String>
     }
 
     struct Workspace {
@@ -35,6 +43,9 @@ public final class SlackEmulatorState: Sendable {
         var channels: [String: Channel] = [:]
         var messages: [Message] = []
         var apps: [String: String] = [:]
+        /// Apps with token rotation on, and their tokens' lifetime.
+        var rotating: [String: TimeInterval] = [:]
+        var refreshTokens: [String: Refresh] = [:]
         var codes: [String: (clientID: String, redirectURI: String, scopes: Set<String>, issuedAt: Date)] = [:]
         var lastTS: Double = 0
         var throttled = 0
@@ -102,8 +113,20 @@ public final class SlackEmulatorState: Sendable {
         workspace.withLock { $0.channels[channel]?.botIsMember = false }
     }
 
-    public func registerApp(clientID: String, secret: String) {
-        workspace.withLock { $0.apps[clientID] = secret }
+    /// The operator's app; with `rotation`, its bot tokens expire after `tokenLifetime` (Slack: 12 hours) and come
+    /// with a refresh token (https://docs.slack.dev/authentication/using-token-rotation).
+    public func registerApp(clientID: String, secret: String, rotation: Bool = false, tokenLifetime: TimeInterval = 43_200) {
+        workspace.withLock { workspace in
+            workspace.apps[clientID] = secret
+            workspace.rotating[clientID] = rotation ? tokenLifetime : nil
+        }
+    }
+
+    /// Every token issued for an app ages past its expiry now (a process that slept through the 12 hours).
+    public func expireRotatingTokens() {
+        workspace.withLock { workspace in
+            for (key, token) in workspace.tokens where token.expiresAt != nil { workspace.tokens[key]?.expiresAt = Date(timeIntervalSince1970: 0) }
+        }
     }
 
     /// The messages posted to a channel, oldest first.
