@@ -259,22 +259,14 @@ struct SlackTests {
     @Test("OAuth v2: the consent link carries the bot scopes; the code gives a bot token that posts; a code is good once")
     func oauth() async throws {
         let emulator = SlackEmulator()
-        emulator.state.registerApp(clientID: "switchboard-client", secret: "switchboard-secret")
+        emulator.state.registerApp(clientID: OAuthTests.app.id, secret: OAuthTests.app.secret)
         try await emulator.run { url in
-            let app = OAuthApp(
-                clientID: "switchboard-client",
-                clientSecret: "switchboard-secret",
-                redirectURI: "https://switchboard.example/v1/oauth/callback"
-            )
+            let app = OAuthApp(clientID: OAuthTests.app.id, clientSecret: OAuthTests.app.secret, redirectURI: OAuthTests.app.redirect)
             let provider = SlackProvider(http: .shared, baseURL: url, oauth: app)
             let link = try #require(provider.authorizationURL(state: "flow-1"))
             #expect(link.contains("scope=chat%3Awrite%2Cchannels%3Aread%2Cgroups%3Aread"))
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-            let answer = try await client.execute(HTTPClientRequest(url: link), timeout: .seconds(5))
-            try await client.shutdown()
-            let location = try #require(answer.headers.first(name: "location").flatMap(URLComponents.init(string:)))
-            #expect(location.queryItems?.first { $0.name == "state" }?.value == "flow-1")
-            let code = try #require(location.queryItems?.first { $0.name == "code" }?.value)
+            let (code, state) = try await OAuthTests.consent(link)
+            #expect(state == "flow-1")
             let credentials = try await provider.exchange(code: code)
             #expect(credentials["bot_token"]?.hasPrefix("xoxb-") == true)
             await #expect(throws: ProviderFailure.refused(.expiredCredentials("Slack refused the OAuth grant (invalid_code)"))) {
@@ -286,20 +278,14 @@ struct SlackTests {
     @Test("OAuth with token rotation: an expiring xoxe.xoxb- token and a refresh token; refreshed before it expires; a refresh token is good once")
     func tokenRotation() async throws {
         let emulator = SlackEmulator()
-        emulator.state.registerApp(clientID: "switchboard-client", secret: "switchboard-secret", rotation: true)
+        emulator.state.registerApp(clientID: OAuthTests.app.id, secret: OAuthTests.app.secret, rotation: true)
         let channel = emulator.state.createChannel(named: "launch")
         try await emulator.run { url in
-            let app = OAuthApp(
-                clientID: "switchboard-client",
-                clientSecret: "switchboard-secret",
-                redirectURI: "https://switchboard.example/v1/oauth/callback"
-            )
+            let app = OAuthApp(clientID: OAuthTests.app.id, clientSecret: OAuthTests.app.secret, redirectURI: OAuthTests.app.redirect)
             let provider = SlackProvider(http: .shared, baseURL: url, oauth: app)
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-            let answer = try await client.execute(HTTPClientRequest(url: try #require(provider.authorizationURL(state: "s"))), timeout: .seconds(5))
-            try await client.shutdown()
-            let location = try #require(answer.headers.first(name: "location").flatMap(URLComponents.init(string:)))
-            let credentials = try await provider.exchange(code: try #require(location.queryItems?.first { $0.name == "code" }?.value))
+            let credentials = try await provider.exchange(
+                code: try await OAuthTests.consent(try #require(provider.authorizationURL(state: "s"))).code
+            )
             #expect(credentials["bot_token"]?.hasPrefix("xoxe.xoxb-") == true)
             #expect(credentials["refresh_token"] != nil)
             #expect(!provider.needsRefresh(credentials, now: Date()))

@@ -42,6 +42,11 @@ public enum ProviderSchemas {
         ["type": "string", "enum": .array(values.map(JSONValue.string))]
     }
 
+    /// A choice of one or more of `values`, each at most once (events, notification types).
+    public static func selection(_ values: [String]) -> JSONValue {
+        ["type": "array", "minItems": 1, "uniqueItems": true, "items": enumeration(values)]
+    }
+
     /// The same schema with nothing required: a change names only what it changes, and null removes a member.
     public static func partial(_ schema: JSONValue) -> JSONValue {
         guard case .object(var members) = schema else { return schema }

@@ -23,10 +23,7 @@ public struct WebhookProvider: IntegrationProvider {
             [
                 // A host, no user name or password (`EndpointGuard.validateForm`).
                 "url": ["type": "string", "format": "uri", "pattern": "^https://[^/?#@\\s]+([/?#]\\S*)?$"],
-                "events": [
-                    "type": "array", "minItems": 1, "uniqueItems": true,
-                    "items": ProviderSchemas.enumeration(OutboundEventType.webhookEvents.map(\.rawValue)),
-                ],
+                "events": ProviderSchemas.selection(OutboundEventType.webhookEvents.map(\.rawValue)),
             ],
             required: ["url", "events"]
         )

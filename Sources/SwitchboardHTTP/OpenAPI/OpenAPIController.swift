@@ -163,18 +163,12 @@ struct OpenAPIController {
         }
         if operation.authenticated && operation.path.contains("{") {
             problem(404, "No such resource in the key's workspace")
-            problem(
-                409,
-                "The resource's state, or its provider, does not allow this now; `code` says why (unsupported_operation: not for this provider)"
-            )
+            problem(409, conflict)
         }
         if !operation.query.isEmpty || operation.requestBody != nil { problem(400, "Invalid parameters or body; `errors` names the fields") }
         if operation.requestBody != nil { problem(413, "The body is larger than the server takes") }
         if operation.authenticated && operation.method != "get" {
-            problem(
-                409,
-                "The resource's state, or its provider, does not allow this now; `code` says why (unsupported_operation: not for this provider)"
-            )
+            problem(409, conflict)
             problem(422, "The request cannot be processed as given")
         }
         return OpenAPI.Operation(
@@ -196,6 +190,10 @@ struct OpenAPIController {
         ]
         return known.first { $0.code == code }?.reasonPhrase ?? "HTTP \(code)"
     }
+
+    /// What a 409 means on any route that has one.
+    static let conflict =
+        "The resource's state, or its provider, does not allow this now; `code` says why (unsupported_operation: not for this provider)"
 
     /// RFC 9457's media type.
     static let problemJSON = OpenAPI.ContentType(rawValue: "application/problem+json")!

@@ -80,26 +80,28 @@ struct SlackClient {
     /// A read method, its arguments in the query string (Slack takes them so; some read methods refuse JSON).
     private func call(_ method: String, query: [String: String], pacing: ProviderHTTP.Pacing?) async throws(ProviderFailure) -> ProviderHTTP.Answer {
         let url = baseURL + "/api/" + method
-        return try await retryingThrottles(pacing) { () throws(ProviderFailure) in
-            try await ProviderHTTP.call(
-                http,
-                .GET,
-                query.isEmpty ? url : ProviderHTTP.url(url, query: query),
-                authorization: "Bearer \(token)",
-                json: nil,
-                provider: "Slack",
-                pacing: pacing
-            )
-        }
+        return try await send(.GET, query.isEmpty ? url : ProviderHTTP.url(url, query: query), json: nil, pacing: pacing)
     }
 
     /// A write method with a JSON body (`chat.postMessage` takes JSON with a Bearer token).
     private func call(_ method: String, json: [String: Any], pacing: ProviderHTTP.Pacing?) async throws(ProviderFailure) -> ProviderHTTP.Answer {
+        try await send(.POST, baseURL + "/api/" + method, json: json, pacing: pacing)
+    }
+
+    /// One call with the bot token, sent again after each 429 (`retryingThrottles`).
+    private func send(
+        _ httpMethod: HTTPMethod,
+        _ url: String,
+        json: [String: Any]?,
+        pacing: ProviderHTTP.Pacing?
+    ) async throws(ProviderFailure)
+        -> ProviderHTTP.Answer
+    {
         try await retryingThrottles(pacing) { () throws(ProviderFailure) in
             try await ProviderHTTP.call(
                 http,
-                .POST,
-                baseURL + "/api/" + method,
+                httpMethod,
+                url,
                 authorization: "Bearer \(token)",
                 json: json,
                 provider: "Slack",

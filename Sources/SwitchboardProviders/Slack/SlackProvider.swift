@@ -136,13 +136,13 @@ public struct SlackProvider: EventDelivering, OffersOptions, SendsTests {
         guard let channelID = SlackSettings(connection.settings).channelID else {
             return events.map { _ in .invalid("no Slack channel is chosen") }
         }
-        guard let (message, carried) = SlackNotifications.digest(events).map({ ($0.message, $0.carried) }) else { return events.map { _ in nil } }
+        guard let digest = SlackNotifications.digest(events) else { return events.map { _ in nil } }
         do {
             let client = client(connection)
-            _ = try await client.post(message, to: channelID, pacing: .of(connection))
+            _ = try await client.post(digest.message, to: channelID, pacing: .of(connection))
             await rememberName(of: channelID, with: client, connection)
             // What did not fit in this message goes in the next one: a wait, not a failure.
-            return carried.map { $0 ? nil : .throttled(retryAfter: 1) }
+            return digest.carried.map { $0 ? nil : .throttled(retryAfter: 1) }
         } catch .refused(let failure) {
             let named = await named(failure, connection)
             return events.map { _ in .refused(named) }

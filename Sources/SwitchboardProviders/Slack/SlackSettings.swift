@@ -85,10 +85,7 @@ struct SlackSettings: Equatable {
         ProviderSchemas.object(
             [
                 "channel_id": ["type": "string", "pattern": "^[CG][A-Z0-9]{8,19}$", "description": "a channel from the integration's options"],
-                "notification_types": [
-                    "type": "array", "minItems": 1, "uniqueItems": true,
-                    "items": ProviderSchemas.enumeration(NotificationType.allCases.map(\.rawValue)),
-                ],
+                "notification_types": ProviderSchemas.selection(NotificationType.allCases.map(\.rawValue)),
             ]
         )
     }
