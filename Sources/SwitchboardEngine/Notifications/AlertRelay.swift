@@ -42,7 +42,7 @@ public struct AlertRelay: Service {
                 for notification in notifications where notification.kind == Self.pausedKind {
                     events.append(try await alert(for: notification))
                 }
-                if !events.isEmpty { try await localDispatch.ingest(events, workspaceID: workspaceID, into: store) }
+                if !events.isEmpty { _ = try await localDispatch.ingest(events, workspaceID: workspaceID, into: store) }
             }
             try await store.markNotificationsRelayed(ids: batch.map(\.id))
             return batch.count

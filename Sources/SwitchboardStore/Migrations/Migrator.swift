@@ -22,6 +22,7 @@ public struct Migrator: Sendable {
         oauthFlows,
         providerMarks,
         notificationAlerts,
+        webSessions,
     ]
 
     /// The newest version this build knows.

@@ -23,6 +23,15 @@ extension Store {
         return Page(fetched: fetched, limit: limit, id: \.id)
     }
 
+    /// How many of the workspace's notifications are unread (the bell's count).
+    public func unreadNotificationCount(workspaceID: String) async throws -> Int {
+        try await database.withConnection { db in
+            let row = try await db.raw("SELECT COUNT(*) AS unread FROM notifications WHERE workspace_id = \(bind: workspaceID) AND read_at IS NULL")
+                .first()
+            return try row?.decode(column: "unread", as: Int.self) ?? 0
+        }
+    }
+
     /// Marks a notification read; nil when it does not exist in the workspace.
     public func markNotificationRead(workspaceID: String, id: String, now: Date = Date()) async throws -> Notification? {
         try await database.transaction { db in
