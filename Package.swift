@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Pure domain: statuses, signing, retry policy, event and payload types. No I/O.
@@ -113,6 +114,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The web UI (Settings > Integrations): server-rendered pages, sign-in and sessions; templates, CSS and JavaScript
+        // are compiled into the binary, so it works offline and ships as one file.
+        .target(
+            name: "SwitchboardWeb",
+            dependencies: [
+                "SwitchboardDomain",
+                "SwitchboardStore",
+                "SwitchboardEngine",
+                "SwitchboardHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.embedInCode("Templates"), .embedInCode("Assets")],
+            swiftSettings: swiftSettings
+        ),
         // The commands of the `switchboard` executable.
         .target(
             name: "SwitchboardCommands",
@@ -122,6 +139,7 @@ let package = Package(
                 "SwitchboardStore",
                 "SwitchboardEngine",
                 "SwitchboardHTTP",
+                "SwitchboardWeb",
                 "SwitchboardProviders",
                 "SwitchboardEmulators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -154,6 +172,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/SwitchboardTestSupport",
@@ -204,6 +223,18 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The web UI: its pages through the router, and in real headless Chromium (WebDriver) against `switchboard demo`.
+        .testTarget(
+            name: "SwitchboardWebTests",
+            dependencies: [
+                "SwitchboardWeb", "SwitchboardHTTP", "SwitchboardTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

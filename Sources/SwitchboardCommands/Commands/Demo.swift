@@ -70,6 +70,7 @@ struct Demo: AsyncParsableCommand {
         try await runtime.run {
             let store = runtime.store
             let (workspace, apiKey) = try await store.createWorkspace(name: "Demo workspace", managerKeyLabel: "demo")
+            let signInToken = try await SignInService(store: store).makeLink(workspaceID: workspace.id, role: .manager) ?? ""
             let connected = try await accounts.connect(runtime.dependencies.integrations, workspaceID: workspace.id)
             let integration = try await runtime.dependencies.integrations.create(
                 workspaceID: workspace.id,
@@ -89,6 +90,8 @@ struct Demo: AsyncParsableCommand {
                 """
 
                 Switchboard demo
+                  Web UI:       http://127.0.0.1:\(port)/sign-in?token=\(signInToken)
+                                (a one-time sign-in link, valid for an hour; or sign in with the API key)
                   API:          http://127.0.0.1:\(port)  (OpenAPI: http://127.0.0.1:\(port)/openapi.json)
                   API key:      \(apiKey)   (manager role)
                   Workspace:    \(workspace.id)
@@ -141,7 +144,8 @@ struct DemoProviders: Service {
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(10))
+            // Cut short by shutdown, so that Ctrl-C (or SIGTERM) stops the demo at once.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(10)) }
             for line in accounts.compactMap({ $0.report() }) { Demo.say("  " + line) }
         }
     }
@@ -180,7 +184,7 @@ struct SampleEvents: Service {
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: event))
             _ = try? await client.execute(request, timeout: .seconds(5))
-            try? await Task.sleep(for: .seconds(interval))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
         }
     }
 }

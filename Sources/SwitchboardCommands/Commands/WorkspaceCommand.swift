@@ -1,11 +1,16 @@
 import ArgumentParser
 import Foundation
 import SwitchboardDomain
+import SwitchboardEngine
 import SwitchboardStore
 
 /// `switchboard workspace …`: tenant administration for the operator.
 struct WorkspaceCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "workspace", abstract: "Manage workspaces.", subcommands: [Create.self, Key.self])
+    static let configuration = CommandConfiguration(
+        commandName: "workspace",
+        abstract: "Manage workspaces.",
+        subcommands: [Create.self, Key.self, SignInLink.self]
+    )
 
     /// `switchboard workspace create --name …`: prints the workspace id and a manager API key, once.
     struct Create: AsyncParsableCommand {
@@ -100,6 +105,46 @@ struct WorkspaceCommand: AsyncParsableCommand {
             } else {
                 print("\(role.rawValue.capitalized) API key for \(workspaceID) (shown once, keep it safe): \(key)")
             }
+        }
+    }
+
+    /// `switchboard workspace sign-in-link --workspace …`: a one-time link to the web UI, for a person the operator
+    /// lets in without handing them an API key.
+    struct SignInLink: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sign-in-link",
+            abstract: "Print a one-time link that signs a browser in to a workspace's web UI (valid for an hour, once)."
+        )
+
+        @OptionGroup var shared: SharedOptions
+
+        @Option(help: "The workspace's id (wsp_…).")
+        var workspace: String
+
+        @Option(help: "manager (may change integrations) or member (read only).")
+        var role: String = "manager"
+
+        func validate() throws {
+            guard APIKeyRole(rawValue: role) != nil else { throw ValidationError("--role must be manager or member") }
+        }
+
+        func run() async throws {
+            var logger = shared.logger()
+            logger.logLevel = max(logger.logLevel, .warning)
+            let database = try await Database.open(try shared.database(), logger: logger)
+            let (workspaceID, role) = (workspace, APIKeyRole(rawValue: role) ?? .member)
+            let token: String = try await database.whileRunning {
+                try await Migrator(database: database).migrate(logger: logger)
+                guard let token = try await SignInService(store: Store(database: database)).makeLink(workspaceID: workspaceID, role: role) else {
+                    throw ValidationError("no workspace \(workspaceID) in this database")
+                }
+                return token
+            }
+            // Where browsers reach Switchboard, as `serve` reads it.
+            let publicURL = (Environment.value("SWITCHBOARD_PUBLIC_URL") ?? "http://127.0.0.1:8080").trimmingCharacters(
+                in: CharacterSet(charactersIn: "/")
+            )
+            print("\(publicURL)/sign-in?token=\(token)")
         }
     }
 }

@@ -10,6 +10,7 @@ import SwitchboardEngine
 import SwitchboardHTTP
 import SwitchboardProviders
 import SwitchboardStore
+import SwitchboardWeb
 
 /// The assembled parts of a running Switchboard process: store, engine and (for `serve`) the HTTP app.
 public final class Runtime: Sendable {
@@ -171,7 +172,7 @@ public final class Runtime: Sendable {
     /// The HTTP application on `host:port`.
     public func application(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
-            router: buildRouter(dependencies),
+            router: buildRouter(dependencies) { WebUI(dependencies: dependencies).register(on: $0) },
             configuration: .init(address: .hostname(host, port: port), serverName: "Switchboard"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger

@@ -68,6 +68,12 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 
+    /// The items of an array, or nil.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let value) = self { return value }
+        return nil
+    }
+
     /// The members of an object, or nil.
     public var objectValue: [String: JSONValue]? {
         if case .object(let value) = self { return value }

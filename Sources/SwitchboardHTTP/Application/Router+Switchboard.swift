@@ -1,8 +1,12 @@
 import Hummingbird
 import SwitchboardEngine
 
-/// Builds every route of SPEC §9 over the given dependencies; tests call it without a server.
-public func buildRouter(_ dependencies: AppDependencies) -> Router<SwitchboardRequestContext> {
+/// Builds every route of SPEC §9 over the given dependencies, and what `pages` adds (the web UI); tests call it
+/// without a server.
+public func buildRouter(
+    _ dependencies: AppDependencies,
+    pages: (Router<SwitchboardRequestContext>) -> Void = { _ in }
+) -> Router<SwitchboardRequestContext> {
     let router = Router(context: SwitchboardRequestContext.self)
     router.add(middleware: ProblemMiddleware(logger: dependencies.logger))
     HealthController(dependencies: dependencies).register(on: router)
@@ -18,6 +22,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<SwitchboardRe
     JobsController(store: dependencies.store, workspaces: workspaces).register(on: v1.group("jobs"))
     NotificationsController(store: dependencies.store, workspaces: workspaces).register(on: v1.group("notifications"))
     APIKeysController(store: dependencies.store, workspaces: workspaces).register(on: v1.group("api-keys"))
+    pages(router)
     // Last: middleware added after the routes runs only where no route matched.
     router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router

@@ -1,11 +1,14 @@
 import Hummingbird
 import SwitchboardStore
 
-/// The request context of every route: the authenticated API key, once the auth middleware ran.
+/// The request context of every route: the authenticated API key (API) or the signed-in browser (web UI), once
+/// their middleware ran.
 public struct SwitchboardRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The caller's key; set by `AuthMiddleware` on `/v1` routes.
     public var apiKey: APIKey?
+    /// The browser's session; set by the web UI's session middleware on its pages.
+    public var webSession: WebSession?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

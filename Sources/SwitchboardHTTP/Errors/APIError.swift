@@ -58,3 +58,11 @@ public struct APIError: Error, Sendable, Equatable {
         detail: "Switchboard could not complete the request; nothing was changed. Try again, and tell the operator if it persists."
     )
 }
+
+extension APIError {
+    /// What any error means to the person who asked (`ProblemMiddleware`'s mapping): the API sends it as a problem
+    /// document, the web UI shows it on the page.
+    public init(explaining error: any Error) {
+        self = ProblemMiddleware.problem(for: error)
+    }
+}

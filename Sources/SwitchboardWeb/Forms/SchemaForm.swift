@@ -1,0 +1,141 @@
+import SwitchboardDomain
+
+/// A provider's settings or credentials form, drawn from the JSON Schema it declares (`ProviderSchemas`), and the
+/// object a submitted form makes of it. Inputs are named by the paths the API's field errors use
+/// (`settings/url`, `credentials/api_key`), so an error lands beside its input.
+struct SchemaForm: Sendable {
+    /// Which object of the integration the form fills.
+    enum Part: String, Sendable {
+        case settings, credentials
+    }
+
+    let part: Part
+    let schema: JSONValue
+
+    /// The inputs of each schema member, in a stable order: required members first, then by name.
+    var members: [(name: String, schema: JSONValue, required: Bool)] {
+        let properties = schema["properties"]?.objectValue ?? [:]
+        let required = Set(schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        return properties.map { (name: $0.key, schema: $0.value, required: required.contains($0.key)) }
+            .sorted { ($0.required ? 0 : 1, $0.name) < ($1.required ? 0 : 1, $1.name) }
+    }
+
+    /// The fields to draw: `current` fills them (settings as saved; credentials are never shown, only their hints).
+    func fields(current: [String: JSONValue], hints: [String: String] = [:], errors: [FieldError] = []) -> [FormFieldView] {
+        members.map { member in
+            let path = "\(part.rawValue)/\(member.name)"
+            var field = FormFieldView(
+                name: path,
+                label: Self.words(member.name),
+                help: Self.plain(member.schema)["description"]?.stringValue,
+                required: member.required && hints[member.name] == nil,
+                error: errors.first { $0.field == path }?.message
+            )
+            let value = current[member.name]
+            switch Kind(Self.plain(member.schema)) {
+            case .choice(let values):
+                field.select = values.map { OptionView(value: $0, label: Self.words($0), selected: value?.stringValue == $0) }
+            case .selection(let values):
+                let chosen = Set(value?.arrayValue?.compactMap(\.stringValue) ?? [])
+                field.checkboxes = values.map { OptionView(value: $0, label: $0, selected: chosen.contains($0)) }
+            case .flag:
+                field.checkbox = true
+                field.checked = value == .bool(true)
+            case .list:
+                field.text = true
+                field.value = value?.arrayValue?.compactMap(\.stringValue).joined(separator: ", ") ?? ""
+                field.help = field.help ?? "Separate several with commas."
+            case .mapping:
+                field.mapping = true
+                field.value = (value?.objectValue ?? [:]).sorted { $0.key < $1.key }
+                    .map { "\($0.key) = \($0.value.stringValue ?? "")" }.joined(separator: "\n")
+                field.help = (field.help.map { $0 + ". " } ?? "") + "One per line: provider field = registrant field."
+            case .text(let format):
+                field.text = true
+                field.secret = part == .credentials
+                field.url = format == "uri"
+                field.value = part == .credentials ? "" : (value?.stringValue ?? value?.numberValue.map { String(Int($0)) } ?? "")
+                if let hint = hints[member.name] { field.placeholder = "Saved: \(hint) — leave empty to keep it" }
+            }
+            return field
+        }
+    }
+
+    /// The object a submitted form gives, as the API would take it. With `partial` (a change), an emptied setting
+    /// becomes null (removed) and an empty credential is left out (kept).
+    func object(from form: FormFields, partial: Bool) -> [String: JSONValue] {
+        var object: [String: JSONValue] = [:]
+        for member in members {
+            let path = "\(part.rawValue)/\(member.name)"
+            let text = form[path]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            switch Kind(Self.plain(member.schema)) {
+            case .selection:
+                object[member.name] = .array(form.all(path).map(JSONValue.string))
+            case .flag:
+                object[member.name] = .bool(form[path] != nil)
+            case .list:
+                let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                if !items.isEmpty { object[member.name] = .array(items.map(JSONValue.string)) } else if partial { object[member.name] = .null }
+            case .mapping:
+                var mapping: [String: JSONValue] = [:]
+                for line in text.split(whereSeparator: \.isNewline) {
+                    let sides = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                    mapping[sides[0]] = .string(sides.count > 1 ? sides[1] : "")
+                }
+                if !mapping.isEmpty { object[member.name] = .object(mapping) } else if partial { object[member.name] = .null }
+            case .choice, .text:
+                if !text.isEmpty {
+                    object[member.name] = .string(text)
+                } else if partial && part == .settings {
+                    object[member.name] = .null
+                }
+            }
+        }
+        return object
+    }
+
+    /// How a member is asked for.
+    private enum Kind {
+        case choice([String])
+        case selection([String])
+        case flag, list, mapping
+        case text(format: String?)
+
+        init(_ schema: JSONValue) {
+            let type = schema["type"]?.stringValue
+            if let values = schema["enum"]?.arrayValue?.compactMap(\.stringValue) {
+                self = .choice(values)
+            } else if type == "array", let values = schema["items"]?["enum"]?.arrayValue?.compactMap(\.stringValue) {
+                self = .selection(values)
+            } else if type == "array" {
+                self = .list
+            } else if type == "boolean" {
+                self = .flag
+            } else if type == "object" {
+                self = .mapping
+            } else {
+                self = .text(format: schema["format"]?.stringValue)
+            }
+        }
+    }
+
+    /// The schema without the "or null" that optional members carry (`ProviderSchemas.nullable`).
+    static func plain(_ schema: JSONValue) -> JSONValue {
+        guard case .object(var members) = schema else { return schema }
+        if case .array(let types)? = members["type"] { members["type"] = types.first { $0 != "null" } }
+        if case .array(let options)? = members["anyOf"] {
+            let rest = options.filter { $0 != ["type": "null"] }
+            if rest.count == 1 { return plain(rest[0]) }
+        }
+        if case .array(let values)? = members["enum"] { members["enum"] = .array(values.filter { $0 != .null }) }
+        return .object(members)
+    }
+
+    /// A member's name as words: `list_id` → "List ID", `api_key` → "API key".
+    static func words(_ name: String) -> String {
+        let acronyms = ["id": "ID", "url": "URL", "api": "API"]
+        let words = name.split(separator: "_").map { acronyms[String($0)] ?? String($0) }
+        guard let first = words.first else { return name }
+        return ([first.prefix(1).uppercased() + first.dropFirst()] + words.dropFirst()).joined(separator: " ")
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Hummingbird
+import SwitchboardDomain
+import SwitchboardEngine
+import SwitchboardHTTP
+import SwitchboardStore
+
+/// The forms of Settings > Integrations: create, change, and the actions of the Manage drawer. The session middleware
+/// has checked the CSRF token and the manager role before any of these runs. Each calls the service the API calls;
+/// a refusal redraws the drawer with the reason beside the field it concerns, and changes nothing.
+struct IntegrationActions {
+    let pages: IntegrationPages
+    var service: IntegrationService { pages.service }
+
+    func register(on group: RouterGroup<SwitchboardRequestContext>) {
+        group.post("/settings/integrations/new/:provider", use: create)
+        group.post("/settings/integrations/:id", use: update)
+        group.get("/settings/integrations/:id/delete", use: confirmDelete)
+        group.post("/settings/integrations/:id/:action", use: act)
+    }
+
+    @Sendable func create(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let session = try pages.session(context)
+        let name = try context.parameters.require("provider")
+        let form = try await Self.form(request, context: context)
+        guard let provider = pages.catalogue.provider(name) else { return pages.notFound() }
+        let credentials = provider.credentialsSchema.map { SchemaForm(part: .credentials, schema: $0).object(from: form, partial: false) }
+        let changes = IntegrationService.Changes(
+            label: form["label"].flatMap { $0.isEmpty ? nil : $0 },
+            settings: SchemaForm(part: .settings, schema: provider.settingsSchema).object(from: form, partial: false),
+            credentials: credentials
+        )
+        do {
+            let integration = try await service.create(workspaceID: session.workspaceId, provider: name, changes: changes)
+            return PageRenderer.redirect("/settings/integrations/\(integration.id)?done=created")
+        } catch {
+            let problem = APIError(explaining: error)
+            let drawer = pages.setupForm(provider: name, values: form, errors: problem.errors, error: problem.errors.isEmpty ? problem.detail : nil)
+            return try await pages.page(request, context, add: AddDrawerView(setup: drawer), status: problem.status)
+        }
+    }
+
+    @Sendable func update(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let session = try pages.session(context)
+        guard let integration = try await pages.integration(context), let provider = pages.catalogue.provider(integration.provider) else {
+            return pages.notFound()
+        }
+        let form = try await Self.form(request, context: context)
+        let credentials = provider.credentialsSchema.map { SchemaForm(part: .credentials, schema: $0).object(from: form, partial: true) }
+        let changes = IntegrationService.Changes(
+            label: form["label"],
+            settings: SchemaForm(part: .settings, schema: provider.settingsSchema).object(from: form, partial: true),
+            credentials: credentials?.isEmpty == false ? credentials : nil
+        )
+        do {
+            _ = try await service.update(workspaceID: session.workspaceId, id: integration.id, changes: changes)
+            return PageRenderer.redirect("/settings/integrations/\(integration.id)?done=saved")
+        } catch {
+            let problem = APIError(explaining: error)
+            let drawer = try await pages.manageDrawer(
+                integration,
+                context: context,
+                form: form,
+                errors: problem.errors,
+                error: problem.errors.isEmpty ? problem.detail : "Not saved: correct the fields below."
+            )
+            return try await pages.page(request, context, manage: drawer, status: problem.status)
+        }
+    }
+
+    @Sendable func confirmDelete(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let session = try pages.session(context)
+        guard let integration = try await pages.integration(context) else { return pages.notFound() }
+        let view = ConfirmDeleteView(
+            chrome: try await pages.chrome(request, session: session, title: "Delete \(integration.label)"),
+            label: integration.label,
+            providerName: pages.catalogue.displayName(integration.provider),
+            href: "/settings/integrations/\(integration.id)"
+        )
+        return pages.pages.page("confirm-delete", view)
+    }
+
+    /// The Manage drawer's buttons: pause, resume, finish, test, rotate-secret, delete.
+    @Sendable func act(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let session = try pages.session(context)
+        guard let integration = try await pages.integration(context) else { return pages.notFound() }
+        let form = try await Self.form(request, context: context)
+        let (workspace, id) = (session.workspaceId, integration.id)
+        let page = "/settings/integrations/\(id)"
+        do {
+            switch try context.parameters.require("action") {
+            case "pause":
+                _ = try await service.pause(workspaceID: workspace, id: id)
+                return PageRenderer.redirect(page + "?done=paused")
+            case "resume":
+                _ = try await service.resume(workspaceID: workspace, id: id)
+                return PageRenderer.redirect(page + "?done=resumed")
+            case "finish":
+                _ = try await service.completeSetup(workspaceID: workspace, id: id)
+                return PageRenderer.redirect(page + "?done=finished")
+            case "rotate-secret":
+                _ = try await service.rotateSigningSecret(workspaceID: workspace, id: id)
+                return PageRenderer.redirect(page + "?done=rotated#secret")
+            case "delete":
+                try await service.delete(workspaceID: workspace, id: id)
+                return PageRenderer.redirect("/settings/integrations?done=deleted")
+            case "test":
+                let type = form["notification_type"].flatMap { $0.isEmpty ? nil : $0 }
+                let outcome = try await service.test(workspaceID: workspace, id: id, notificationType: type)
+                let fresh = try await pages.integration(context) ?? integration
+                let drawer = try await pages.manageDrawer(fresh, context: context, testResult: TestResultView(outcome))
+                return try await pages.page(request, context, manage: drawer)
+            default:
+                return pages.pages.message(status: .notFound, title: "No such action", text: "Use the buttons of the integration.", back: page)
+            }
+        } catch {
+            let problem = APIError(explaining: error)
+            let fresh = try await pages.integration(context) ?? integration
+            let drawer = try await pages.manageDrawer(fresh, context: context, error: problem.detail)
+            return try await pages.page(request, context, manage: drawer, status: problem.status)
+        }
+    }
+
+    /// The submitted form (its body was read and checked by the session middleware; reading it again is cheap).
+    static func form(_ request: Request, context: SwitchboardRequestContext) async throws -> FormFields {
+        var request = request
+        return FormFields(urlEncoded: String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+    }
+}
+
+/// Delete's confirmation page (`confirm-delete.mustache`).
+struct ConfirmDeleteView: Sendable {
+    var chrome: Chrome
+    var label: String
+    var providerName: String
+    var href: String
+}
+
+extension TestResultView {
+    /// A test's attempt as the drawer shows it: the outcome, the endpoint's status and latency, and the start of its answer.
+    init(_ outcome: AttemptOutcome) {
+        let failure = outcome.refusal?.detail ?? outcome.errorMessage ?? outcome.statusCode.map { "The endpoint answered \($0)." } ?? "Failed."
+        self.init(
+            succeeded: outcome.succeeded,
+            summary: outcome.succeeded ? "Delivered." : failure,
+            statusCode: outcome.statusCode.map(String.init),
+            latency: "\(outcome.durationMilliseconds) ms",
+            excerpt: outcome.responseBody.map { String($0.prefix(300)) }.flatMap { $0.isEmpty ? nil : $0 }
+        )
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Hummingbird
+import SwitchboardDomain
+import SwitchboardEngine
+import SwitchboardHTTP
+
+/// `/sign-in` and `/sign-out`. A person signs in with an API key, or with a one-time link
+/// (`/sign-in?token=…`, printed by `switchboard demo` and `switchboard workspace sign-in-link`), which asks for a
+/// click before it is used, so that a link preview cannot spend it. The sign-in form carries a token that must match
+/// a SameSite=Strict cookie, so that another site cannot sign a browser in to a workspace of its choosing.
+struct SignInPages {
+    let signIn: SignInService
+    let pages: PageRenderer
+    /// Whether Switchboard is reached over https: cookies are then Secure.
+    let secure: Bool
+
+    static let formCookie = "sb_sign_in"
+
+    func register(on router: Router<SwitchboardRequestContext>) {
+        router.get("/sign-in", use: show)
+        router.post("/sign-in", use: submit)
+        router.post("/sign-out", use: signOut)
+    }
+
+    struct SignInView {
+        var title = "Sign in"
+        var assets = Assets.version
+        var token: String?
+        var next: String
+        var formToken: String
+        var error: String?
+    }
+
+    @Sendable func show(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let next = Self.safeNext(query.get("next"))
+        if let session = request.cookies[SessionCookie.name]?.value, !session.isEmpty, try await signIn.session(token: session) != nil,
+            query.get("token") == nil
+        {
+            return PageRenderer.redirect(next)
+        }
+        return signInPage(SignInView(token: query.get("token"), next: next, formToken: SecretToken.make(bytes: 18)))
+    }
+
+    @Sendable func submit(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        var request = request
+        let form = FormFields(urlEncoded: String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+        let next = Self.safeNext(form["next"])
+        let token = form["token"].flatMap { $0.isEmpty ? nil : $0 }
+        var view = SignInView(token: token, next: next, formToken: SecretToken.make(bytes: 18))
+        guard let expected = request.cookies[Self.formCookie]?.value, !expected.isEmpty, form["form_token"] == expected else {
+            view.error = "This sign-in form has expired or came from another site. Try again."
+            return signInPage(view, status: .forbidden)
+        }
+        let signedIn: SignInService.SignedIn?
+        if let token {
+            signedIn = try await signIn.redeem(link: token)
+            view.error = "This sign-in link is not valid: it was used already, has expired (links last an hour) or is mistyped. Ask for a new one."
+        } else {
+            let key = form["api_key"]?.trimmingCharacters(in: .whitespaces) ?? ""
+            signedIn = key.isEmpty ? nil : try await signIn.signIn(apiKey: key)
+            view.error = key.isEmpty ? "Enter an API key." : "This API key is not valid, or was revoked."
+        }
+        guard let signedIn else { return signInPage(view, status: .unauthorized) }
+        return PageRenderer.redirect(next, cookie: SessionCookie.signIn(signedIn.token, secure: secure))
+    }
+
+    @Sendable func signOut(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+        var request = request
+        let form = FormFields(urlEncoded: String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+        if let token = request.cookies[SessionCookie.name]?.value, SessionCookie.isValid(csrf: form["csrf"], session: token) {
+            try await signIn.signOut(token: token)
+        }
+        return PageRenderer.redirect("/sign-in", cookie: SessionCookie.signOut(secure: secure))
+    }
+
+    /// The sign-in page, with a fresh form cookie matching its hidden field.
+    private func signInPage(_ view: SignInView, status: HTTPResponse.Status = .ok) -> Response {
+        var response = pages.page("sign-in", view, status: status)
+        response.headers[.setCookie] =
+            Cookie(name: Self.formCookie, value: view.formToken, maxAge: 3600, path: "/sign-in", secure: secure, httpOnly: true, sameSite: .strict)
+            .description
+        return response
+    }
+
+    /// Where to go after signing in: a path of this site only (never `//elsewhere`), the integrations by default.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"), !next.hasPrefix("/sign-") else {
+            return "/settings/integrations"
+        }
+        return next
+    }
+}

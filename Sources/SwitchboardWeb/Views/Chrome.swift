@@ -1,0 +1,19 @@
+import SwitchboardStore
+
+/// What every signed-in page shows around its content (`layout.mustache`): the workspace, the sidebar, the
+/// notifications bell, who is signed in, and the CSRF token every form carries.
+struct Chrome: Sendable {
+    var title: String
+    var workspaceName: String
+    var isManager: Bool
+    var roleName: String
+    var unreadNotifications: Int
+    var csrf: String
+    /// A one-line message after an action ("Integration paused."), shown once.
+    var flash: String?
+    /// Which sidebar entry is current.
+    var integrationsCurrent = true
+    var hasUnread: Bool
+    /// The `?v=` of the stylesheet and script links.
+    let assets = Assets.version
+}
