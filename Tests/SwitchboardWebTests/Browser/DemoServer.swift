@@ -1,0 +1,49 @@
+import AsyncHTTPClient
+import Foundation
+import SwitchboardTestSupport
+
+/// A `switchboard demo` process, as a person starts it: the demo workspace with its integrations on the built-in
+/// emulators, and the one-time sign-in link it prints. Sample events are turned off (one an hour) so that what the
+/// tests see is what they did.
+struct DemoServer: Sendable {
+    let process: BackgroundProcess
+    let url: String
+    let signInLink: String
+    let apiKey: String
+    let emulatorPort: Int
+    let receiverPort: Int
+
+    /// Starts the demo on free ports, runs `body`, and stops it.
+    static func with<R: Sendable>(_ body: (DemoServer) async throws -> R) async throws -> R {
+        let (port, receiver, emulators) = (TestPorts.unused(), TestPorts.unused(), TestPorts.unused())
+        let log = FileManager.default.temporaryDirectory.appending(path: "switchboard-demo-\(port).log").path
+        let process = try BackgroundProcess(
+            [
+                try SwitchboardBinary.path(), "demo", "--port", "\(port)", "--receiver-port", "\(receiver)", "--emulator-ports", "\(emulators)",
+                "--interval", "3600",
+            ],
+            environment: [:],
+            logPath: log
+        )
+        defer { process.stop(signal: SIGTERM) }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline, !process.output.contains("API key:") {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let output = process.output
+        guard let link = output.firstMatch(of: /(http:\/\/\S+\/sign-in\?token=\S+)/)?.1,
+            let key = output.firstMatch(of: /API key:\s+(sb_mgr_\S+)/)?.1
+        else {
+            throw SwitchboardBinary.Missing(description: "switchboard demo printed no sign-in link: \(output.suffix(2000))")
+        }
+        let demo = DemoServer(
+            process: process,
+            url: "http://127.0.0.1:\(port)",
+            signInLink: String(link),
+            apiKey: String(key),
+            emulatorPort: emulators,
+            receiverPort: receiver
+        )
+        return try await body(demo)
+    }
+}
