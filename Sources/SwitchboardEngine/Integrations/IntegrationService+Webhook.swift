@@ -8,10 +8,14 @@ extension IntegrationService {
         if changes.credentials != nil {
             throw .invalid([FieldError(field: "credentials", message: "webhook integrations take no credentials")])
         }
-        var errors: [FieldError] = []
-        if changes.url == nil { errors.append(FieldError(field: "settings/url", message: "is required")) }
-        if changes.events == nil { errors.append(FieldError(field: "settings/events", message: "is required")) }
-        let settings = try await validatedSettings(url: changes.url ?? "", events: changes.events ?? [], label: changes.label, errors: errors)
+        var (url, events, errors) = Self.webhookFields(changes)
+        if url == nil && !errors.contains(where: { $0.field == "settings/url" }) {
+            errors.append(FieldError(field: "settings/url", message: "is required"))
+        }
+        if events == nil && !errors.contains(where: { $0.field == "settings/events" }) {
+            errors.append(FieldError(field: "settings/events", message: "is required"))
+        }
+        let settings = try await validatedSettings(url: url ?? "", events: events ?? [], label: changes.label, errors: errors)
         var integration = Integration(
             id: Identifier.make("int", at: now),
             workspaceId: workspaceID,
@@ -34,11 +38,12 @@ extension IntegrationService {
         let read = integration
         var integration = integration
         let current = try decodeSettings(integration)
+        let (url, events, errors) = Self.webhookFields(changes)
         let settings = try await validatedSettings(
-            url: changes.url ?? current.url,
-            events: changes.events ?? current.events.map(\.rawValue),
+            url: url ?? current.url,
+            events: events ?? current.events.map(\.rawValue),
             label: changes.label,
-            errors: []
+            errors: errors
         )
         if let label = changes.label { integration.label = label }
         integration.settings = JSONColumn.text(settings, fallback: "{}")
@@ -46,6 +51,31 @@ extension IntegrationService {
         integration.updatedAt = Timestamp.milliseconds(now)
         try await storeCall { [integration] in try await store.updateIntegration(integration, from: read) }
         return integration
+    }
+
+    /// A webhook's `url` and `events` from a change: the settings object as the API and the web UI send it, or the
+    /// typed fields of Swift callers (the demo). Null means not given; anything else is a field error.
+    static func webhookFields(_ changes: Changes) -> (url: String?, events: [String]?, errors: [FieldError]) {
+        var (url, events, errors) = (changes.url, changes.events, [FieldError]())
+        for (key, value) in (changes.settings ?? [:]).sorted(by: { $0.key < $1.key }) where value != .null {
+            switch key {
+            case "url":
+                guard let text = value.stringValue else {
+                    errors.append(FieldError(field: "settings/url", message: "must be a string"))
+                    continue
+                }
+                url = url ?? text
+            case "events":
+                guard let items = value.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
+                    errors.append(FieldError(field: "settings/events", message: "must be an array of strings"))
+                    continue
+                }
+                events = events ?? items.compactMap(\.stringValue)
+            default:
+                errors.append(FieldError(field: "settings/\(key)", message: "is not a webhook setting (url, events)"))
+            }
+        }
+        return (url, events, errors)
     }
 
     /// Resuming a webhook checks its endpoint again.

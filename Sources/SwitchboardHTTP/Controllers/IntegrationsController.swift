@@ -50,7 +50,7 @@ struct IntegrationsController {
         var reader = FieldReader(body)
         let provider = reader.string("provider")
         reader.refuseOthers(["provider", "label", "settings", "credentials"])
-        let changes = try readChanges(body, provider: provider, reader: &reader)
+        let changes = readChanges(&reader)
         if provider == nil && !reader.errors.contains(where: { $0.field == "provider" }) {
             reader.errors.append(FieldError(field: "provider", message: "is required"))
         }
@@ -85,7 +85,7 @@ struct IntegrationsController {
         let current = try await load(request, context: context)
         let body = try await request.jsonObject(context: context)
         var reader = FieldReader(body)
-        let changes = try readChanges(body, provider: current.provider, reader: &reader)
+        let changes = readChanges(&reader)
         reader.refuseOthers(["label", "settings", "credentials"], saying: "cannot be changed")
         // Another provider's fields are a conflict with this integration's provider (409) before they are field errors.
         try service.refuseAnotherProvidersFields(changes, for: current)
@@ -228,20 +228,8 @@ struct IntegrationsController {
         return integration
     }
 
-    private func readChanges(_ body: [String: JSONValue], provider: String?, reader: inout FieldReader) throws -> IntegrationService.Changes {
-        let label = reader.string("label")
-        let settings = reader.object("settings")
-        let credentials = reader.object("credentials")
-        var url: String?
-        var events: [String]?
-        if provider == ProviderCatalogue.webhook.provider {
-            // Webhook settings are read here; other providers read their own (`ContactSyncProvider.settings`).
-            var settingsReader = FieldReader(settings ?? [:], prefix: "settings/")
-            url = settingsReader.string("url")
-            events = settingsReader.strings("events")
-            settingsReader.refuseOthers(Set(ProviderCatalogue.webhook.settings), saying: "is not a webhook setting (url, events)")
-            reader.errors += settingsReader.errors
-        }
-        return IntegrationService.Changes(label: label, settings: settings, credentials: credentials, url: url, events: events)
+    private func readChanges(_ reader: inout FieldReader) -> IntegrationService.Changes {
+        // The settings and credentials objects are the provider's to read (the webhook's: `IntegrationService`).
+        IntegrationService.Changes(label: reader.string("label"), settings: reader.object("settings"), credentials: reader.object("credentials"))
     }
 }
