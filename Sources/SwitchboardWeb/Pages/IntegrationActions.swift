@@ -16,7 +16,10 @@ struct IntegrationActions {
         group.post("/settings/integrations/new/:provider", use: create)
         group.post("/settings/integrations/:id", use: update)
         group.get("/settings/integrations/:id/delete", use: confirmDelete)
-        group.post("/settings/integrations/:id/:action", use: act)
+        // Each action its own route: a parameter (`:action`) beside the constant `delete` would not be matched.
+        for action in Action.allCases {
+            group.post("/settings/integrations/:id/\(action.rawValue)") { request, context in try await act(action, request, context: context) }
+        }
     }
 
     @Sendable func create(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
@@ -80,38 +83,41 @@ struct IntegrationActions {
         return pages.pages.page("confirm-delete", view)
     }
 
-    /// The Manage drawer's buttons: pause, resume, finish, test, rotate-secret, delete.
-    @Sendable func act(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
+    /// The Manage drawer's buttons.
+    enum Action: String, CaseIterable, Sendable {
+        case pause, resume, finish, test, delete
+        case rotateSecret = "rotate-secret"
+    }
+
+    func act(_ action: Action, _ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let session = try pages.session(context)
         guard let integration = try await pages.integration(context) else { return pages.notFound() }
         let form = try await Self.form(request, context: context)
         let (workspace, id) = (session.workspaceId, integration.id)
         let page = "/settings/integrations/\(id)"
         do {
-            switch try context.parameters.require("action") {
-            case "pause":
+            switch action {
+            case .pause:
                 _ = try await service.pause(workspaceID: workspace, id: id)
                 return PageRenderer.redirect(page + "?done=paused")
-            case "resume":
+            case .resume:
                 _ = try await service.resume(workspaceID: workspace, id: id)
                 return PageRenderer.redirect(page + "?done=resumed")
-            case "finish":
+            case .finish:
                 _ = try await service.completeSetup(workspaceID: workspace, id: id)
                 return PageRenderer.redirect(page + "?done=finished")
-            case "rotate-secret":
+            case .rotateSecret:
                 _ = try await service.rotateSigningSecret(workspaceID: workspace, id: id)
                 return PageRenderer.redirect(page + "?done=rotated#secret")
-            case "delete":
+            case .delete:
                 try await service.delete(workspaceID: workspace, id: id)
                 return PageRenderer.redirect("/settings/integrations?done=deleted")
-            case "test":
+            case .test:
                 let type = form["notification_type"].flatMap { $0.isEmpty ? nil : $0 }
                 let outcome = try await service.test(workspaceID: workspace, id: id, notificationType: type)
                 let fresh = try await pages.integration(context) ?? integration
                 let drawer = try await pages.manageDrawer(fresh, context: context, testResult: TestResultView(outcome))
                 return try await pages.page(request, context, manage: drawer)
-            default:
-                return pages.pages.message(status: .notFound, title: "No such action", text: "Use the buttons of the integration.", back: page)
             }
         } catch {
             let problem = APIError(explaining: error)

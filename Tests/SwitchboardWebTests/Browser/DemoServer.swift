@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Foundation
+import NIOHTTP1
+import SwitchboardDomain
 import SwitchboardTestSupport
 
 /// A `switchboard demo` process, as a person starts it: the demo workspace with its integrations on the built-in
@@ -12,6 +14,11 @@ struct DemoServer: Sendable {
     let apiKey: String
     let emulatorPort: Int
     let receiverPort: Int
+
+    /// Calls the API with the demo's manager key; the answer's JSON.
+    func api(_ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> JSONValue {
+        try await SwitchboardBinary.call(client: .shared, method, url: url + path, key: apiKey, body: body).json
+    }
 
     /// Starts the demo on free ports, runs `body`, and stops it.
     static func with<R: Sendable>(_ body: (DemoServer) async throws -> R) async throws -> R {

@@ -190,8 +190,19 @@ final class WebDriver: Sendable {
     }
 
     /// Runs a script that calls its last argument (a callback) with the result.
-    func runAsync(_ script: String) async throws -> JSONValue {
-        try await command(.POST, "/execute/async", ["script": .string(script), "args": []])
+    func runAsync(_ script: String, _ arguments: [JSONValue] = []) async throws -> JSONValue {
+        try await command(.POST, "/execute/async", ["script": .string(script), "args": .array(arguments)])
+    }
+
+    /// The browser's cookies for the current page, as WebDriver reports them (name, value, httpOnly, sameSite…).
+    func cookies() async throws -> [JSONValue] {
+        try await command(.GET, "/cookie").arrayValue ?? []
+    }
+
+    /// Grants the page a permission (`clipboard-read`…), as a person answering the browser's prompt would
+    /// (WebDriver's permissions extension, https://www.w3.org/TR/permissions/#automation).
+    func grant(_ permission: String) async throws {
+        try await command(.POST, "/permissions", ["descriptor": ["name": .string(permission)], "state": "granted"])
     }
 
     /// A PNG of the viewport.
