@@ -230,7 +230,7 @@ let package = Package(
         .testTarget(
             name: "SwitchboardWebTests",
             dependencies: [
-                "SwitchboardWeb", "SwitchboardHTTP", "SwitchboardTestSupport",
+                "SwitchboardWeb", "SwitchboardHTTP", "SwitchboardTestSupport", "SwitchboardEmulators",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -29,5 +29,6 @@ public struct WebUI: Sendable {
         let integrations = IntegrationPages(dependencies: dependencies, pages: pages)
         integrations.register(on: signedIn)
         IntegrationActions(pages: integrations).register(on: signedIn)
+        JobPages(pages: integrations, workspaces: WorkspaceService(store: dependencies.store)).register(on: signedIn)
     }
 }

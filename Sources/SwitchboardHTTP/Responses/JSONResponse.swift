@@ -3,9 +3,9 @@ import Hummingbird
 import SwitchboardDomain
 
 /// Encodes API responses: UTF-8 JSON with stable key order.
-enum JSONResponse {
+public enum JSONResponse {
     /// A JSON response with the given status.
-    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    public static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try CompactJSON.encode(value)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -99,6 +99,8 @@ public final class HubSpotProvider: ContactSyncProvider {
         return ["lists": lists, "properties": properties]
     }
 
+    public var optionsBySetting: [String: String] { ["list_id": "lists", "attended_list_id": "lists"] }
+
     public func sync(_ activities: [ContactActivity], over connection: ProviderConnection) async -> [ProviderFailure?] {
         let client = client(connection)
         let settings = decode(connection.settings)

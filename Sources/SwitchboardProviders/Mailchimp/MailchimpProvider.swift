@@ -113,6 +113,8 @@ public struct MailchimpProvider: ContactSyncProvider {
         return options
     }
 
+    public var optionsBySetting: [String: String] { ["audience_id": "audiences"] }
+
     public func sync(_ activities: [ContactActivity], over connection: ProviderConnection) async -> [ProviderFailure?] {
         let client = client(connection)
         let settings = decode(connection.settings)

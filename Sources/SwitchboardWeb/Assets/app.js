@@ -43,3 +43,26 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// A running job's page: poll its progress once a second and move the bar; reload once it has ended, so that the
+// errors and the final figures show.
+document.addEventListener("DOMContentLoaded", () => {
+  const job = document.querySelector("[data-job]");
+  if (!job || !job.querySelector("[data-job-cancel]")) return;
+  const set = (name, value) => { const element = job.querySelector(`[data-job-${name}]`); if (element) element.textContent = value; };
+  const poll = async () => {
+    try {
+      const response = await fetch(job.dataset.job, { headers: { accept: "application/json" }, credentials: "same-origin" });
+      if (!response.ok) return setTimeout(poll, 2000);
+      const progress = await response.json();
+      job.querySelector("[data-job-bar]").value = progress.percent;
+      set("percent", progress.percent); set("done", progress.done); set("total", progress.total);
+      set("failed", progress.failed); set("status", progress.status);
+      if (progress.running) return setTimeout(poll, 1000);
+      window.location.reload();
+    } catch {
+      setTimeout(poll, 2000);
+    }
+  };
+  setTimeout(poll, 1000);
+});

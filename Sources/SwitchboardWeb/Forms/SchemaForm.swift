@@ -20,8 +20,14 @@ struct SchemaForm: Sendable {
             .sorted { ($0.required ? 0 : 1, $0.name) < ($1.required ? 0 : 1, $1.name) }
     }
 
-    /// The fields to draw: `current` fills them (settings as saved; credentials are never shown, only their hints).
-    func fields(current: [String: JSONValue], hints: [String: String] = [:], errors: [FieldError] = []) -> [FormFieldView] {
+    /// The fields to draw: `current` fills them (settings as saved; credentials are never shown, only their hints);
+    /// `choices` are the provider's options by setting (a list to pick from instead of an id to type).
+    func fields(
+        current: [String: JSONValue],
+        hints: [String: String] = [:],
+        choices: [String: [ProviderResource]] = [:],
+        errors: [FieldError] = []
+    ) -> [FormFieldView] {
         members.map { member in
             let path = "\(part.rawValue)/\(member.name)"
             var field = FormFieldView(
@@ -32,24 +38,37 @@ struct SchemaForm: Sendable {
                 error: errors.first { $0.field == path }?.message
             )
             let value = current[member.name]
+            let offered = choices[member.name]
             switch Kind(Self.plain(member.schema)) {
             case .choice(let values):
                 field.select = values.map { OptionView(value: $0, label: Self.words($0), selected: value?.stringValue == $0) }
             case .selection(let values):
                 let chosen = Set(value?.arrayValue?.compactMap(\.stringValue) ?? [])
-                field.checkboxes = values.map { OptionView(value: $0, label: $0, selected: chosen.contains($0)) }
+                let names = Dictionary((offered ?? []).map { ($0.id, $0.name) }) { first, _ in first }
+                field.checkboxes = values.map { OptionView(value: $0, label: names[$0] ?? $0, selected: chosen.contains($0)) }
             case .flag:
                 field.checkbox = true
                 field.checked = value == .bool(true)
             case .list:
                 field.text = true
                 field.value = value?.arrayValue?.compactMap(\.stringValue).joined(separator: ", ") ?? ""
-                field.help = field.help ?? "Separate several with commas."
+                field.help = (field.help ?? "Separate several with commas.") + Self.available(offered)
             case .mapping:
                 field.mapping = true
                 field.value = (value?.objectValue ?? [:]).sorted { $0.key < $1.key }
                     .map { "\($0.key) = \($0.value.stringValue ?? "")" }.joined(separator: "\n")
-                field.help = (field.help.map { $0 + ". " } ?? "") + "One per line: provider field = registrant field."
+                field.help =
+                    (field.help.map { $0 + ". " } ?? "")
+                    + "One per line: provider field = registrant field (email, first_name, last_name, company, custom_fields.…)."
+                    + Self.available(offered)
+            case .text where offered != nil:
+                let saved = value?.stringValue ?? value?.numberValue.map { String(Int($0)) }
+                var options = (offered ?? []).map { OptionView(value: $0.id, label: $0.name, selected: $0.id == saved) }
+                // A saved choice the provider no longer offers stays visible, so that saving other fields keeps it.
+                if let saved, !options.contains(where: { $0.selected }) {
+                    options.insert(OptionView(value: saved, label: "\(saved) (no longer offered)", selected: true), at: 0)
+                }
+                field.select = options
             case .text(let format):
                 field.text = true
                 field.secret = part == .credentials
@@ -70,7 +89,10 @@ struct SchemaForm: Sendable {
             let text = form[path]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             switch Kind(Self.plain(member.schema)) {
             case .selection:
-                object[member.name] = .array(form.all(path).map(JSONValue.string))
+                // Nothing ticked: a change asks for none (refused where one is needed); a new integration leaves it to
+                // the provider's default.
+                let chosen = form.all(path)
+                if !chosen.isEmpty || partial { object[member.name] = .array(chosen.map(JSONValue.string)) }
             case .flag:
                 object[member.name] = .bool(form[path] != nil)
             case .list:
@@ -92,6 +114,13 @@ struct SchemaForm: Sendable {
             }
         }
         return object
+    }
+
+    /// " Available: a, b, c." — the provider's choices for a field typed by hand, the first 30.
+    private static func available(_ offered: [ProviderResource]?) -> String {
+        guard let offered, !offered.isEmpty else { return "" }
+        let names = offered.prefix(30).map { $0.id == $0.name ? $0.id : "\($0.id) (\($0.name))" }
+        return " Available: " + names.joined(separator: ", ") + (offered.count > 30 ? ", …" : "") + "."
     }
 
     /// How a member is asked for.

@@ -85,7 +85,7 @@ struct IntegrationActions {
 
     /// The Manage drawer's buttons.
     enum Action: String, CaseIterable, Sendable {
-        case pause, resume, finish, test, delete
+        case pause, resume, finish, test, delete, resync
         case rotateSecret = "rotate-secret"
     }
 
@@ -109,6 +109,9 @@ struct IntegrationActions {
             case .rotateSecret:
                 _ = try await service.rotateSigningSecret(workspaceID: workspace, id: id)
                 return PageRenderer.redirect(page + "?done=rotated#secret")
+            case .resync:
+                let job = try await service.startResync(workspaceID: workspace, id: id, broadcasts: [])
+                return PageRenderer.redirect("/settings/jobs/\(job.id)")
             case .delete:
                 try await service.delete(workspaceID: workspace, id: id)
                 return PageRenderer.redirect("/settings/integrations?done=deleted")

@@ -135,7 +135,8 @@ struct IntegrationPages {
         guard let provider = catalogue.provider(name) else { return nil }
         let settings = SchemaForm(part: .settings, schema: provider.settingsSchema)
         let credentials = provider.credentialsSchema.map { SchemaForm(part: .credentials, schema: $0) }
-        let connects = catalogue.provider(name, as: (any ConnectedProvider).self)?.finishesSetupByHand ?? false
+        // A webhook is saved whole; a provider's API is connected first (its lists and channels come after).
+        let connects = catalogue.provider(name, as: (any ConnectedProvider).self) != nil
         let credentialFields = credentials?.fields(current: [:], errors: errors) ?? []
         return AddDrawerView.SetupForm(
             provider: name,
@@ -167,6 +168,16 @@ struct IntegrationPages {
         let saved = (try? JSONValue(json: integration.settings.utf8))?.objectValue ?? [:]
         let settingsForm = provider.map { SchemaForm(part: .settings, schema: $0.settingsSchema) }
         let current = form.flatMap { settingsForm?.object(from: $0, partial: false) } ?? saved
+        // The provider's lists, channels… fresh from its API on every view (the selector refresh is a reload).
+        var choices: [String: [ProviderResource]] = [:]
+        var optionsNote: String?
+        if let offers = catalogue.provider(integration.provider, as: (any OffersOptions).self) {
+            do {
+                choices = offers.choicesBySetting(try await service.options(workspaceID: session.workspaceId, id: integration.id))
+            } catch {
+                optionsNote = "Could not load the choices from \(catalogue.displayName(integration.provider)): \(APIError(explaining: error).detail)"
+            }
+        }
         let credentialFields =
             provider?.credentialsSchema.map {
                 SchemaForm(part: .credentials, schema: $0).fields(current: [:], hints: service.credentialHints(of: integration), errors: errors)
@@ -179,11 +190,15 @@ struct IntegrationPages {
             href: "/settings/integrations/\(integration.id)",
             labelError: errors.first { $0.field == "label" }?.message,
             credentialFields: credentialFields,
-            settingsFields: settingsForm?.fields(current: current, errors: errors) ?? [],
+            settingsFields: settingsForm?.fields(current: current, choices: choices, errors: errors) ?? [],
             hasCredentials: !credentialFields.isEmpty
         )
+        drawer.offersOptions = catalogue.provider(integration.provider, as: (any OffersOptions).self) != nil
+        drawer.optionsNote = optionsNote
         drawer.error = error
         drawer.testResult = testResult
+        drawer.canResync =
+            catalogue.provider(integration.provider, as: (any ContactSyncProvider).self) != nil && integration.status != .setupIncomplete
         drawer.canPause = integration.status != .paused
         drawer.canResume = integration.status == .paused
         if let setup = integration.setup.flatMap({ try? JSONDecoder().decode(SetupProgress.self, from: Data($0.utf8)) }) {

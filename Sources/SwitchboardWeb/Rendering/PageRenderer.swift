@@ -19,6 +19,7 @@ struct PageRenderer: Sendable {
         "add-integration": PackageResources.add_integration_mustache,
         "manage": PackageResources.manage_mustache,
         "confirm-delete": PackageResources.confirm_delete_mustache,
+        "job": PackageResources.job_mustache,
     ]
 
     init() throws {

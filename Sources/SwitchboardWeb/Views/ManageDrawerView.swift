@@ -10,6 +10,9 @@ struct ManageDrawerView: Sendable {
     var credentialFields: [FormFieldView]
     var settingsFields: [FormFieldView]
     var hasCredentials: Bool
+    /// Whether the provider offers choices (lists, channels…), and why they could not be loaded.
+    var offersOptions = false
+    var optionsNote: String?
     /// The setup tracker of a provider that needs Finish; nil when it has none.
     var setup: [SetupStep]? { didSet { hasSetup = setup != nil } }
     var hasSetup = false
@@ -21,6 +24,8 @@ struct ManageDrawerView: Sendable {
     /// The notification types a provider sends tests of (Slack).
     var testTypes: [OptionView] = []
     var hasTestTypes = false
+    /// Contact-sync providers: Resync Historical Contacts.
+    var canResync = false
     var canPause = false
     var canResume = false
     var deliveries: [DeliveryCount] = []

@@ -165,6 +165,9 @@ final class WebDriver: Sendable {
     func clear(_ selector: String) async throws { try await command(.POST, "/element/\(try await find(selector).id)/clear") }
     func text(_ element: Element) async throws -> String { try await command(.GET, "/element/\(element.id)/text").stringValue ?? "" }
     func text(_ selector: String) async throws -> String { try await text(try await find(selector)) }
+    func attribute(_ name: String, of element: Element) async throws -> String? {
+        try await command(.GET, "/element/\(element.id)/attribute/\(name)").stringValue
+    }
     func property(_ name: String, of element: Element) async throws -> JSONValue {
         try await command(.GET, "/element/\(element.id)/property/\(name)")
     }
@@ -208,6 +211,17 @@ final class WebDriver: Sendable {
     /// A PNG of the viewport.
     func screenshot() async throws -> Data {
         Data(base64Encoded: try await command(.GET, "/screenshot").stringValue ?? "") ?? Data()
+    }
+
+    /// Waits until the text of `selector` is `text` (a progress figure reaching its end).
+    func waitForText(_ selector: String, _ text: String, timeout: Duration = .seconds(10)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while (try? await self.text(selector)) != text {
+            guard ContinuousClock.now < deadline else {
+                throw Failure(description: "\(selector) stayed “\(try await self.text(selector))”, not “\(text)”")
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
     }
 
     /// Waits until the page's address contains `part`.
