@@ -29,6 +29,9 @@ public struct WebUI: Sendable {
         let integrations = IntegrationPages(dependencies: dependencies, pages: pages)
         integrations.register(on: signedIn)
         IntegrationActions(pages: integrations).register(on: signedIn)
-        JobPages(pages: integrations, workspaces: WorkspaceService(store: dependencies.store)).register(on: signedIn)
+        let workspaces = WorkspaceService(store: dependencies.store)
+        JobPages(pages: integrations, workspaces: workspaces).register(on: signedIn)
+        DeliveryPages(pages: integrations).register(on: signedIn)
+        NotificationPages(pages: integrations, workspaces: workspaces).register(on: signedIn)
     }
 }

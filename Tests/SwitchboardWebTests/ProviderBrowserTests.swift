@@ -61,7 +61,19 @@ struct ProviderBrowserTests {
                 let unread = notifications.filter { $0["read"] == .bool(false) }.count
                 #expect(try await browser.attribute("aria-label", of: try await browser.find(".bell")) == "Notifications: \(unread) unread")
 
+                // The bell leads to the notice, which leads to the integration; reading it lowers the count.
+                try await browser.click(".bell")
+                try await browser.waitForURL(containing: "/notifications")
+                _ = try await browser.find("[data-notification].unread", containing: "paused")
+                try await browser.click(try await browser.find("[data-notification].unread button", containing: "Mark read"))
+                try await browser.waitForURL(containing: "/notifications")
+                #expect(try await browser.attribute("aria-label", of: try await browser.find(".bell")) == "Notifications: \(unread - 1) unread")
+                try await browser.click(try await browser.find("[data-notification] a.button", containing: "Open the integration"))
+                try await browser.waitForURL(containing: "/settings/integrations/int_")
+                #expect(try await browser.text(".drawer .badge") == "Paused")
+
                 // Reconnect with a new token, then resume.
+                try await browser.open("\(served.url)/settings/integrations")
                 try await browser.click(try await browser.find("[data-integration='\(integration)'] a.button", containing: "Reconnect"))
                 try await browser.type(served.hubspot.issueToken(), into: "#f-credentials-access-token")
                 try await browser.click(try await browser.find(".drawer button", containing: "Save changes"))

@@ -116,3 +116,41 @@ extension Store {
         }
     }
 }
+
+/// Attempts of one period (an hour, a day): how many succeeded (a 2xx answer) and how many did not.
+public struct AttemptBucket: Sendable, Equatable {
+    /// The period's start, in milliseconds since 1970.
+    public var start: Int64
+    public var succeeded: Int
+    public var failed: Int
+
+    public init(start: Int64, succeeded: Int, failed: Int) {
+        self.start = start
+        self.succeeded = succeeded
+        self.failed = failed
+    }
+}
+
+extension Store {
+    /// An integration's attempts since `since`, counted per period of `bucket` milliseconds (periods without
+    /// attempts are left out), oldest first: the deliveries chart.
+    public func attemptCounts(workspaceID: String, integrationID: String, since: Date, bucket: Int64) async throws -> [AttemptBucket] {
+        let from = since.storeMilliseconds
+        let rows = try await database.withConnection { db in
+            try await db.raw(
+                """
+                SELECT a.attempted_at / \(bind: bucket) AS period,
+                    SUM(CASE WHEN a.status_code >= 200 AND a.status_code < 300 THEN 1 ELSE 0 END) AS succeeded, COUNT(*) AS total
+                FROM attempts AS a JOIN deliveries AS d ON d.id = a.delivery_id
+                WHERE d.workspace_id = \(bind: workspaceID) AND d.integration_id = \(bind: integrationID) AND a.attempted_at >= \(bind: from)
+                GROUP BY a.attempted_at / \(bind: bucket) ORDER BY period
+                """
+            ).all()
+        }
+        return try rows.map { row in
+            let total = try row.decode(column: "total", as: Int.self)
+            let succeeded = try row.decode(column: "succeeded", as: Int?.self) ?? 0
+            return AttemptBucket(start: try row.decode(column: "period", as: Int64.self) * bucket, succeeded: succeeded, failed: total - succeeded)
+        }
+    }
+}

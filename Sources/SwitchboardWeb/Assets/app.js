@@ -31,9 +31,11 @@ document.addEventListener("click", async (event) => {
 document.addEventListener("DOMContentLoaded", () => {
   const drawer = document.querySelector(".drawer");
   if (!drawer) return;
-  const first = drawer.querySelector("[autofocus], .alert, input:not([type=hidden]), select, textarea, button, a[href]");
-  if (first && !first.matches("[autofocus]")) {
-    if (!first.hasAttribute("tabindex") && first.matches(".alert")) first.setAttribute("tabindex", "-1");
+  // An error first (so that it is read out), else the field marked autofocus, else the first control.
+  const first = drawer.querySelector(".alert") || drawer.querySelector("[autofocus]")
+    || drawer.querySelector("input:not([type=hidden]), select, textarea, button, a[href]");
+  if (first) {
+    if (first.matches(".alert")) first.setAttribute("tabindex", "-1");
     first.focus();
   }
   document.addEventListener("keydown", (event) => {

@@ -112,6 +112,7 @@ struct IntegrationPages {
         "finished": "Setup finished: the integration is active.",
         "deleted": "Integration deleted.",
         "rotated": "A new signing secret is in use; the previous one keeps signing for 24 hours.",
+        "resent": "The delivery is queued to be sent again.",
     ]
 
     // MARK: Add Integration

@@ -20,6 +20,8 @@ struct PageRenderer: Sendable {
         "manage": PackageResources.manage_mustache,
         "confirm-delete": PackageResources.confirm_delete_mustache,
         "job": PackageResources.job_mustache,
+        "deliveries": PackageResources.deliveries_mustache,
+        "notifications": PackageResources.notifications_mustache,
     ]
 
     init() throws {

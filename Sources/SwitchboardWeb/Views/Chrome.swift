@@ -13,6 +13,7 @@ struct Chrome: Sendable {
     var flash: String?
     /// Which sidebar entry is current.
     var integrationsCurrent = true
+    var notificationsCurrent = false
     var hasUnread: Bool
     /// The `?v=` of the stylesheet and script links.
     let assets = Assets.version

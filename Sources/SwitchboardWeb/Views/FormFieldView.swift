@@ -3,9 +3,10 @@
 struct FormFieldView: Sendable {
     var name: String
     var label: String
-    var help: String? { didSet { describedBy = Self.describedBy(id: id, help: help, error: error) } }
+    var help: String? { didSet { describedBy = Self.describedBy(id: id, help: help, error: fieldError) } }
     var required: Bool
-    var error: String?
+    /// Why the submitted value was refused. (Not `error`: mustache would find the drawer's `error` when this is nil.)
+    var fieldError: String?
     /// The element id of the input, from its name (`settings/url` → `f-settings-url`).
     let id: String
     /// The ids of its help and error text, for `aria-describedby`.
@@ -33,7 +34,7 @@ struct FormFieldView: Sendable {
         self.label = label
         self.help = help
         self.required = required
-        self.error = error
+        self.fieldError = error
         self.id = "f-" + name.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
         self.describedBy = Self.describedBy(id: id, help: help, error: error)
     }

@@ -34,8 +34,12 @@ struct ServedSwitchboard: Sendable {
         return String(link)
     }
 
-    /// Starts the emulators and `switchboard serve` over a fresh SQLite file, runs `body`, and stops them.
-    static func with<R: Sendable>(_ body: @escaping @Sendable (ServedSwitchboard) async throws -> R) async throws -> R {
+    /// Starts the emulators and `switchboard serve` over a fresh SQLite file (its retry schedule shrunk by `retryScale`),
+    /// runs `body`, and stops them.
+    static func with<R: Sendable>(
+        retryScale: Double = 1,
+        _ body: @escaping @Sendable (ServedSwitchboard) async throws -> R
+    ) async throws -> R {
         let hubspot = HubSpotEmulator()
         let slack = SlackEmulator()
         return try await hubspot.run { hubspotURL in
@@ -51,6 +55,7 @@ struct ServedSwitchboard: Sendable {
                     "SWITCHBOARD_PUBLIC_URL": "http://127.0.0.1:\(port)",
                     "SWITCHBOARD_HUBSPOT_URL": hubspotURL,
                     "SWITCHBOARD_SLACK_URL": slackURL,
+                    "SWITCHBOARD_RETRY_SCALE": String(retryScale),
                 ]
                 let binary = try SwitchboardBinary.path()
                 let created = try spawnAndWait(

@@ -31,8 +31,14 @@ final class WebDriver: Sendable {
         self.client = client
     }
 
-    /// Starts chromedriver and a headless Chromium of `width`×`height`, runs `body`, and ends both.
-    static func withBrowser<R: Sendable>(width: Int = 1280, height: Int = 900, _ body: (WebDriver) async throws -> R) async throws -> R {
+    /// Starts chromedriver and a headless Chromium of `width`×`height` (a phone's screen and touch when `phone`), runs
+    /// `body`, and ends both.
+    static func withBrowser<R: Sendable>(
+        width: Int = 1280,
+        height: Int = 900,
+        phone: Bool = false,
+        _ body: (WebDriver) async throws -> R
+    ) async throws -> R {
         let chromedriver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let chromedriver else {
             throw Failure(description: "chromedriver is missing: apt-get install chromium chromium-driver (.ci/run installs them)")
@@ -45,20 +51,20 @@ final class WebDriver: Sendable {
         do {
             try await waitForDriver(client: client, base: base)
             let profile = FileManager.default.temporaryDirectory.appending(path: "chromium-\(UUID().uuidString.prefix(8))").path
-            let capabilities: JSONValue = [
-                "capabilities": [
-                    "alwaysMatch": [
-                        "browserName": "chrome",
-                        "goog:chromeOptions": [
-                            "binary": "/usr/bin/chromium",
-                            "args": [
-                                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                                .string("--window-size=\(width),\(height)"), .string("--user-data-dir=\(profile)"),
-                            ],
-                        ],
-                    ]
-                ]
+            var options: [String: JSONValue] = [
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                    .string("--window-size=\(width),\(height)"), .string("--user-data-dir=\(profile)"),
+                ],
             ]
+            if phone {
+                // A desktop window cannot be narrower than 500 px; a phone's screen is emulated instead.
+                options["mobileEmulation"] = [
+                    "deviceMetrics": ["width": .number(Double(width)), "height": .number(Double(height)), "pixelRatio": 2, "touch": true]
+                ]
+            }
+            let capabilities: JSONValue = ["capabilities": ["alwaysMatch": ["browserName": "chrome", "goog:chromeOptions": .object(options)]]]
             let created = try await send(client: client, .POST, "\(base)/session", capabilities)
             guard let session = created["sessionId"]?.stringValue else { throw Failure(description: "no WebDriver session: \(created)") }
             let browser = WebDriver(driver: driver, base: base, session: session, client: client)
