@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import SwitchboardEngine
 import SwitchboardHTTP
@@ -13,8 +14,15 @@ public struct WebUI: Sendable {
     public init(dependencies: AppDependencies) {
         self.dependencies = dependencies
         // The templates are part of the binary: one that does not parse is a build defect, caught by every UI test.
+        // Where "Connect with …" leads: the consent pages of the providers whose OAuth app the operator configured.
+        let consentOrigins = dependencies.catalogue.providerList.compactMap { provider -> String? in
+            guard let url = provider.configuredOAuth?.authorizationURL(state: "").flatMap(URL.init(string:)),
+                let scheme = url.scheme, let host = url.host()
+            else { return nil }
+            return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")"
+        }
         do {
-            self.pages = try PageRenderer()
+            self.pages = try PageRenderer(formTargets: consentOrigins)
         } catch {
             preconditionFailure("a template of the web UI does not parse: \(error)")
         }

@@ -85,6 +85,27 @@ struct ProviderBrowserTests {
         }
     }
 
+    @Test("HubSpot with OAuth: Connect with HubSpot, consent at HubSpot, back to the integration, authorized")
+    func hubspotOAuth() async throws {
+        try await ServedSwitchboard.with { served in
+            _ = served.hubspot.createList(named: "Webinar registrants")
+            let link = try served.signInLink()
+            try await WebDriver.withBrowser { browser in
+                try await browser.signIn(link: link)
+                try await browser.open("\(served.url)/settings/integrations/new/hubspot")
+                try await browser.click(try await browser.find("button[type=submit]", containing: "Connect with HubSpot"))
+                // Switchboard's start link, HubSpot's consent (the emulator grants at once), Switchboard's callback page.
+                try await browser.waitForURL(containing: "/v1/oauth/callback")
+                #expect(try await browser.text("h1") == "HubSpot connected")
+                try await browser.click(try await browser.find("a", containing: "Back to the integration"))
+                try await browser.waitForURL(containing: "/settings/integrations/int_")
+                #expect(try await browser.text(".drawer .tracker").contains("Connected to HubSpot"))
+                #expect(try await browser.findAll(".drawer .tracker li.done").count >= 1)
+                #expect(try await browser.findAll("#f-settings-list-id option").count >= 2, "the lists come from HubSpot with the OAuth token")
+            }
+        }
+    }
+
     @Test("Slack: connect, pick a channel, send a test notification; an archived channel shows channel_unavailable")
     func slack() async throws {
         try await ServedSwitchboard.with { served in

@@ -7,7 +7,7 @@ import SwitchboardEngine
 /// say who it is. `GET /v1/oauth/start/{flow}` is the link `authorize` hands out: it binds the connection to the
 /// browser that opens it first (an HttpOnly cookie) and redirects to the provider. `GET /v1/oauth/callback` is where
 /// the provider sends that browser back with a code and the state. Both answer with a short page on failure.
-struct OAuthController {
+public struct OAuthController: Sendable {
     let dependencies: AppDependencies
 
     func register(on router: Router<SwitchboardRequestContext>) {
@@ -16,7 +16,7 @@ struct OAuthController {
     }
 
     /// The start link of a flow.
-    static func startURL(publicURL: String, flow: String) -> String {
+    public static func startURL(publicURL: String, flow: String) -> String {
         "\(publicURL)/v1/oauth/start/\(flow)"
     }
 
@@ -79,7 +79,8 @@ struct OAuthController {
             var response = Self.page(
                 .ok,
                 "\(dependencies.catalogue.displayName(integration.provider)) connected",
-                "“\(integration.label)” is authorized. \(next)"
+                "“\(integration.label)” is authorized. \(next)",
+                back: "/settings/integrations/\(integration.id)"
             )
             // The flow is used up: its cookie goes too.
             response.headers[.setCookie] =
@@ -95,14 +96,16 @@ struct OAuthController {
         return page(problem.status, "Not connected", problem.errors.first.map { "The \($0.field) \($0.message)." } ?? problem.detail)
     }
 
-    static func page(_ status: HTTPResponse.Status, _ title: String, _ text: String) -> Response {
+    /// A short page; `back` links to the integration in the web UI (a navigation from this page, so the browser's
+    /// SameSite=Strict session goes with it, which the provider's redirect here did not carry).
+    static func page(_ status: HTTPResponse.Status, _ title: String, _ text: String, back: String? = nil) -> Response {
         func escape(_ value: String) -> String {
             value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
         }
         let html = """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>\(escape(title)) · Switchboard</title></head>
             <body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 4em auto"><h1>\(escape(title))</h1><p>\(escape(text))</p>
-            <p>You can close this tab and return to Switchboard.</p></body></html>
+            <p>\(back.map { "<a href=\"\(escape($0))\">Back to the integration</a>" } ?? "You can close this tab and return to Switchboard.")</p></body></html>
             """
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"

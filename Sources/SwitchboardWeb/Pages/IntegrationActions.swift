@@ -27,7 +27,10 @@ struct IntegrationActions {
         let name = try context.parameters.require("provider")
         let form = try await Self.form(request, context: context)
         guard let provider = pages.catalogue.provider(name) else { return pages.notFound() }
-        let credentials = provider.credentialsSchema.map { SchemaForm(part: .credentials, schema: $0).object(from: form, partial: false) }
+        // No credentials typed (or "Connect with …" pressed): none sent, so that OAuth, where configured, connects it.
+        let typed = provider.credentialsSchema.map { SchemaForm(part: .credentials, schema: $0).object(from: form, partial: false) }
+        let viaOAuth = form["connect"] == "oauth" && provider.configuredOAuth != nil
+        let credentials = viaOAuth || typed?.isEmpty == true ? nil : typed
         let changes = IntegrationService.Changes(
             label: form["label"].flatMap { $0.isEmpty ? nil : $0 },
             settings: SchemaForm(part: .settings, schema: provider.settingsSchema).object(from: form, partial: false),
@@ -35,6 +38,9 @@ struct IntegrationActions {
         )
         do {
             let integration = try await service.create(workspaceID: session.workspaceId, provider: name, changes: changes)
+            if credentials == nil && provider.configuredOAuth != nil {
+                return try await authorize(workspaceID: session.workspaceId, id: integration.id)
+            }
             return PageRenderer.redirect("/settings/integrations/\(integration.id)?done=created")
         } catch {
             let problem = APIError(explaining: error)
@@ -85,7 +91,7 @@ struct IntegrationActions {
 
     /// The Manage drawer's buttons.
     enum Action: String, CaseIterable, Sendable {
-        case pause, resume, finish, test, delete, resync
+        case pause, resume, finish, test, delete, resync, authorize
         case rotateSecret = "rotate-secret"
     }
 
@@ -109,6 +115,8 @@ struct IntegrationActions {
             case .rotateSecret:
                 _ = try await service.rotateSigningSecret(workspaceID: workspace, id: id)
                 return PageRenderer.redirect(page + "?done=rotated#secret")
+            case .authorize:
+                return try await authorize(workspaceID: workspace, id: id)
             case .resync:
                 let job = try await service.startResync(workspaceID: workspace, id: id, broadcasts: [])
                 return PageRenderer.redirect("/settings/jobs/\(job.id)")
@@ -128,6 +136,12 @@ struct IntegrationActions {
             let drawer = try await pages.manageDrawer(fresh, context: context, error: problem.detail)
             return try await pages.page(request, context, manage: drawer, status: problem.status)
         }
+    }
+
+    /// Off to the provider's consent page, through Switchboard's start link (which binds the flow to this browser).
+    private func authorize(workspaceID: String, id: String) async throws -> Response {
+        let flow = try await service.beginAuthorization(workspaceID: workspaceID, id: id)
+        return PageRenderer.redirect(OAuthController.startURL(publicURL: pages.dependencies.publicURL, flow: flow))
     }
 
     /// The submitted form (its body was read and checked by the session middleware; reading it again is cheap).

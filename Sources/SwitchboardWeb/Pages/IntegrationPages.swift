@@ -134,11 +134,11 @@ struct IntegrationPages {
     /// The setup form of a provider, filled from a submitted form (empty at first); nil for an unknown provider.
     func setupForm(provider name: String, values: FormFields, errors: [FieldError] = [], error: String? = nil) -> AddDrawerView.SetupForm? {
         guard let provider = catalogue.provider(name) else { return nil }
-        let settings = SchemaForm(part: .settings, schema: provider.settingsSchema)
         let credentials = provider.credentialsSchema.map { SchemaForm(part: .credentials, schema: $0) }
         // A webhook is saved whole; a provider's API is connected first (its lists and channels come after).
         let connects = catalogue.provider(name, as: (any ConnectedProvider).self) != nil
         let credentialFields = credentials?.fields(current: [:], errors: errors) ?? []
+        let settingsFields = settingsFieldsFor(provider, values, errors)
         return AddDrawerView.SetupForm(
             provider: name,
             providerName: provider.description.displayName,
@@ -146,11 +146,27 @@ struct IntegrationPages {
             label: values["label"] ?? "",
             labelError: errors.first { $0.field == "label" }?.message,
             credentialFields: credentialFields,
-            settingsFields: settings.fields(current: settings.object(from: values, partial: false), errors: errors),
+            settingsFields: settingsFields,
             submitLabel: connects ? "Connect" : "Save and Close",
-            error: error,
-            hasCredentials: !credentialFields.isEmpty
+            error: Self.message(error, unmatched: errors, fields: credentialFields + settingsFields),
+            hasCredentials: !credentialFields.isEmpty,
+            oauthName: provider.configuredOAuth.map { _ in provider.description.displayName }
         )
+    }
+
+    private func settingsFieldsFor(_ provider: any IntegrationProvider, _ values: FormFields, _ errors: [FieldError]) -> [FormFieldView] {
+        let settings = SchemaForm(part: .settings, schema: provider.settingsSchema)
+        return settings.fields(current: settings.object(from: values, partial: false), errors: errors)
+    }
+
+    /// The drawer's message: `error`, and the field errors no input shows (`credentials` as a whole, a removed setting).
+    static func message(_ error: String?, unmatched errors: [FieldError], fields: [FormFieldView]) -> String? {
+        let shown = Set(fields.map(\.name) + ["label"])
+        let rest = errors.filter { !shown.contains($0.field) }.map {
+            "\(SchemaForm.words($0.field.split(separator: "/").last.map(String.init) ?? $0.field)) \($0.message)."
+        }
+        let parts = (error.map { [$0] } ?? []) + rest
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
     }
 
     // MARK: Manage Integration
@@ -196,7 +212,8 @@ struct IntegrationPages {
         )
         drawer.offersOptions = catalogue.provider(integration.provider, as: (any OffersOptions).self) != nil
         drawer.optionsNote = optionsNote
-        drawer.error = error
+        drawer.error = Self.message(error, unmatched: errors, fields: drawer.credentialFields + drawer.settingsFields)
+        drawer.oauthName = provider?.configuredOAuth.map { _ in drawer.providerName }
         drawer.testResult = testResult
         drawer.canResync =
             catalogue.provider(integration.provider, as: (any ContactSyncProvider).self) != nil && integration.status != .setupIncomplete

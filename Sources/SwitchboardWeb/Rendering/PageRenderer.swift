@@ -7,6 +7,8 @@ import Mustache
 /// responses with the headers every page carries.
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
+    /// The Content-Security-Policy of every page.
+    let securityPolicy: String
 
     /// Every template, by the name pages and partials use.
     static let templates: [String: [UInt8]] = [
@@ -24,7 +26,12 @@ struct PageRenderer: Sendable {
         "notifications": PackageResources.notifications_mustache,
     ]
 
-    init() throws {
+    /// `formTargets`: the origins a form's redirect may lead to besides this one (providers' OAuth consent pages;
+    /// browsers apply `form-action` to the redirects that follow a form post).
+    init(formTargets: [String] = []) throws {
+        securityPolicy =
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            + "form-action \((["'self'"] + formTargets).joined(separator: " ")); frame-ancestors 'none'; base-uri 'none'"
         var library = MustacheLibrary()
         for (name, bytes) in Self.templates {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
@@ -35,7 +42,7 @@ struct PageRenderer: Sendable {
     /// The page `template` renders from `view`.
     func page(_ template: String, _ view: Any, status: HTTPResponse.Status = .ok) -> Response {
         let html = library.render(view, withTemplate: template) ?? "<!doctype html><title>Switchboard</title><p>Missing page \(template)."
-        return Self.html(html, status: status)
+        return self.html(html, status: status)
     }
 
     /// A page that says one thing and links back (errors, refusals).
@@ -45,12 +52,11 @@ struct PageRenderer: Sendable {
 
     /// HTML with the headers of every page: nothing from elsewhere runs or frames it, and nothing is cached, since
     /// pages show a signed-in workspace.
-    static func html(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+    func html(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        headers[.contentSecurityPolicy] =
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        headers[.contentSecurityPolicy] = securityPolicy
         headers[.xContentTypeOptions] = "nosniff"
         headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))

@@ -28,5 +28,7 @@ struct AddDrawerView: Sendable {
         var submitLabel: String
         var error: String?
         var hasCredentials: Bool
+        /// The provider's name when the operator configured its OAuth app: "Connect with HubSpot".
+        var oauthName: String? = nil
     }
 }

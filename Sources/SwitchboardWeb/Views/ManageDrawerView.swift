@@ -10,6 +10,8 @@ struct ManageDrawerView: Sendable {
     var credentialFields: [FormFieldView]
     var settingsFields: [FormFieldView]
     var hasCredentials: Bool
+    /// The provider's name when it can be (re)connected with OAuth.
+    var oauthName: String?
     /// Whether the provider offers choices (lists, channels…), and why they could not be loaded.
     var offersOptions = false
     var optionsNote: String?

@@ -41,6 +41,8 @@ struct ServedSwitchboard: Sendable {
         _ body: @escaping @Sendable (ServedSwitchboard) async throws -> R
     ) async throws -> R {
         let hubspot = HubSpotEmulator()
+        // The operator's HubSpot app, so that managers may also connect with OAuth.
+        hubspot.state.registerApp(clientID: "switchboard-ui-tests", secret: "ui-tests-secret")
         let slack = SlackEmulator()
         return try await hubspot.run { hubspotURL in
             try await slack.run { slackURL in
@@ -56,6 +58,8 @@ struct ServedSwitchboard: Sendable {
                     "SWITCHBOARD_HUBSPOT_URL": hubspotURL,
                     "SWITCHBOARD_SLACK_URL": slackURL,
                     "SWITCHBOARD_RETRY_SCALE": String(retryScale),
+                    "SWITCHBOARD_HUBSPOT_CLIENT_ID": "switchboard-ui-tests",
+                    "SWITCHBOARD_HUBSPOT_CLIENT_SECRET": "ui-tests-secret",
                 ]
                 let binary = try SwitchboardBinary.path()
                 let created = try spawnAndWait(
