@@ -33,7 +33,9 @@ public struct WebUI: Sendable {
     public func register(on router: Router<SwitchboardRequestContext>) {
         Assets.register(on: router)
         SignInPages(signIn: signIn, pages: pages, secure: dependencies.publicURL.hasPrefix("https://")).register(on: router)
-        let signedIn = router.group().add(middleware: SessionMiddleware(signIn: signIn, pages: pages))
+        let signedIn = router.group().add(middleware: PageErrorMiddleware(pages: pages)).add(
+            middleware: SessionMiddleware(signIn: signIn, pages: pages)
+        )
         let integrations = IntegrationPages(dependencies: dependencies, pages: pages)
         integrations.register(on: signedIn)
         IntegrationActions(pages: integrations).register(on: signedIn)

@@ -2,41 +2,43 @@ import Foundation
 import SwitchboardTestSupport
 import Testing
 
-@Suite("The web UI by keyboard alone", .serialized)
-struct KeyboardBrowserTests {
-    @Test("Add Integration from the first Tab to Save and Close, with Tab, Space, Enter and typing only")
-    func addIntegrationByKeyboard() async throws {
-        try await TestReceiver().run { receiver in
-            try await DemoServer.with { demo in
-                try await WebDriver.withBrowser { browser in
-                    try await browser.signIn(link: demo.signInLink)
-                    #expect(try await browser.tab(to: "Skip to content", within: 1), "the first Tab reaches the skip link")
-                    #expect(try await browser.tab(to: "Add integration"))
-                    try await browser.press(WebDriver.Key.enter)
-                    try await browser.waitForURL(containing: "/settings/integrations/new")
-                    #expect(try await browser.tab(to: "Webhooks & Connectors"))
-                    try await browser.press(WebDriver.Key.enter)
-                    try await browser.waitForURL(containing: "category=")
-                    #expect(try await browser.tab(to: "Webhook"))
-                    try await browser.press(WebDriver.Key.enter)
-                    try await browser.waitForURL(containing: "/new/webhook")
+extension BrowserTests {
+    @Suite("The web UI by keyboard alone")
+    struct KeyboardBrowserTests {
+        @Test("Add Integration from the first Tab to Save and Close, with Tab, Space, Enter and typing only")
+        func addIntegrationByKeyboard() async throws {
+            try await TestReceiver().run { receiver in
+                try await DemoServer.with { demo in
+                    try await WebDriver.withBrowser { browser in
+                        try await browser.signIn(link: demo.signInLink)
+                        #expect(try await browser.tab(to: "Skip to content", within: 1), "the first Tab reaches the skip link")
+                        #expect(try await browser.tab(to: "Add integration"))
+                        try await browser.press(WebDriver.Key.enter)
+                        try await browser.waitForURL(containing: "/settings/integrations/new")
+                        #expect(try await browser.tab(to: "Webhooks & Connectors"))
+                        try await browser.press(WebDriver.Key.enter)
+                        try await browser.waitForURL(containing: "category=")
+                        #expect(try await browser.tab(to: "Webhook"))
+                        try await browser.press(WebDriver.Key.enter)
+                        try await browser.waitForURL(containing: "/new/webhook")
 
-                    // The label has focus as the drawer opens; then each field in order.
-                    #expect(try await browser.attribute("id", of: try await browser.focused()) == "f-label")
-                    try await browser.press("Keyboard bridge")
-                    #expect(try await browser.tab(toField: "settings/events"))
-                    try await browser.press(WebDriver.Key.space)
-                    #expect(try await browser.tab(toField: "settings/url"))
-                    try await browser.press("\(receiver.url)/keyboard")
-                    #expect(try await browser.tab(to: "Save and Close"))
-                    try await browser.press(WebDriver.Key.enter)
-                    try await browser.waitForURL(containing: "done=created")
-                    #expect(try await browser.text(".drawer h2") == "Keyboard bridge")
+                        // The label has focus as the drawer opens; then each field in order.
+                        #expect(try await browser.attribute("id", of: try await browser.focused()) == "f-label")
+                        try await browser.press("Keyboard bridge")
+                        #expect(try await browser.tab(toField: "settings/events"))
+                        try await browser.press(WebDriver.Key.space)
+                        #expect(try await browser.tab(toField: "settings/url"))
+                        try await browser.press("\(receiver.url)/keyboard")
+                        #expect(try await browser.tab(to: "Save and Close"))
+                        try await browser.press(WebDriver.Key.enter)
+                        try await browser.waitForURL(containing: "done=created")
+                        #expect(try await browser.text(".drawer h2") == "Keyboard bridge")
 
-                    // Escape closes the drawer.
-                    try await browser.press(WebDriver.Key.escape)
-                    try await browser.waitForURL(containing: "/settings/integrations")
-                    #expect(try await browser.findAll(".drawer").isEmpty)
+                        // Escape closes the drawer.
+                        try await browser.press(WebDriver.Key.escape)
+                        try await browser.waitForURL(containing: "/settings/integrations")
+                        #expect(try await browser.findAll(".drawer").isEmpty)
+                    }
                 }
             }
         }

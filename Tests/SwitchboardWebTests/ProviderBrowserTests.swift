@@ -2,145 +2,149 @@ import Foundation
 import SwitchboardDomain
 import Testing
 
-@Suite("Providers from the browser", .serialized)
-struct ProviderBrowserTests {
-    @Test("HubSpot: connect, pick a list, Finish, resync to 100%; a revoked token pauses it with a notification; reconnect and resume")
-    func hubspot() async throws {
-        try await ServedSwitchboard.with { served in
-            let token = served.hubspot.issueToken()
-            _ = served.hubspot.createList(named: "Webinar registrants")
-            let registrations = (1...30).map { index in
-                #"{"type":"registration.created","idempotency_key":"r\#(index)","data":{"broadcast":{"id":"brd_1","title":"Launch"},"registrant":{"email":"person\#(index)@example.com","first_name":"P\#(index)"}}}"#
-            }
-            _ = try await served.api(.POST, "/v1/events", #"{"events":[\#(registrations.joined(separator: ","))]}"#)
-            let link = try served.signInLink()
-            try await WebDriver.withBrowser { browser in
-                try await browser.signIn(link: link)
-                try await browser.click(try await browser.find("a.button", containing: "Add integration"))
-                try await browser.click(try await browser.find("a.choice", containing: "CRM & Email"))
-                try await browser.click(try await browser.find("a.choice", containing: "HubSpot"))
-                try await browser.type(token, into: "#f-credentials-access-token")
-                try await browser.click(try await browser.find("button[type=submit]", containing: "Connect"))
-                try await browser.waitForURL(containing: "done=created")
-                #expect(try await browser.text(".drawer .badge") == "Setup incomplete")
+extension BrowserTests {
+    @Suite("Providers from the browser")
+    struct ProviderBrowserTests {
+        @Test("HubSpot: connect, pick a list, Finish, resync to 100%; a revoked token pauses it with a notification; reconnect and resume")
+        func hubspot() async throws {
+            try await ServedSwitchboard.with { served in
+                let token = served.hubspot.issueToken()
+                _ = served.hubspot.createList(named: "Webinar registrants")
+                let registrations = (1...30).map { index in
+                    #"{"type":"registration.created","idempotency_key":"r\#(index)","data":{"broadcast":{"id":"brd_1","title":"Launch"},"registrant":{"email":"person\#(index)@example.com","first_name":"P\#(index)"}}}"#
+                }
+                _ = try await served.api(.POST, "/v1/events", #"{"events":[\#(registrations.joined(separator: ","))]}"#)
+                let link = try served.signInLink()
+                try await WebDriver.withBrowser { browser in
+                    try await browser.signIn(link: link)
+                    try await browser.click(try await browser.find("a.button", containing: "Add integration"))
+                    try await browser.click(try await browser.find("a.choice", containing: "CRM & Email"))
+                    try await browser.click(try await browser.find("a.choice", containing: "HubSpot"))
+                    try await browser.type(token, into: "#f-credentials-access-token")
+                    try await browser.click(try await browser.find("button[type=submit]", containing: "Connect"))
+                    try await browser.waitForURL(containing: "done=created")
+                    #expect(try await browser.text(".drawer .badge") == "Setup incomplete")
 
-                // The list comes from HubSpot; Finish makes it active.
-                try await browser.click(try await browser.find("#f-settings-list-id option", containing: "Webinar registrants"))
-                try await browser.click(try await browser.find(".drawer button", containing: "Save changes"))
-                try await browser.waitForURL(containing: "done=saved")
-                try await browser.click(try await browser.find(".drawer button", containing: "Finish"))
-                try await browser.waitForURL(containing: "done=finished")
-                #expect(try await browser.text(".drawer .badge") == "Active")
+                    // The list comes from HubSpot; Finish makes it active.
+                    try await browser.click(try await browser.find("#f-settings-list-id option", containing: "Webinar registrants"))
+                    try await browser.click(try await browser.find(".drawer button", containing: "Save changes"))
+                    try await browser.waitForURL(containing: "done=saved")
+                    try await browser.click(try await browser.find(".drawer button", containing: "Finish"))
+                    try await browser.waitForURL(containing: "done=finished")
+                    #expect(try await browser.text(".drawer .badge") == "Active")
 
-                // Resync: the bar reaches 100% while the page is open.
-                try await browser.click(try await browser.find(".drawer button", containing: "Resync historical contacts"))
-                try await browser.waitForURL(containing: "/settings/jobs/")
-                try await browser.waitForText("[data-job-percent]", "100", timeout: .seconds(60))
-                #expect(try await browser.text("[data-job-status]") == "succeeded")
-                #expect(served.hubspot.contactsByEmail.count >= 30)
+                    // Resync: the bar reaches 100% while the page is open.
+                    try await browser.click(try await browser.find(".drawer button", containing: "Resync historical contacts"))
+                    try await browser.waitForURL(containing: "/settings/jobs/")
+                    try await browser.waitForText("[data-job-percent]", "100", timeout: .seconds(60))
+                    #expect(try await browser.text("[data-job-status]") == "succeeded")
+                    #expect(served.hubspot.contactsByEmail.count >= 30)
 
-                // HubSpot revokes the token: the next delivery pauses the integration and tells the managers.
-                served.hubspot.revoke(token)
-                let integration = try #require(try await served.api(.GET, "/v1/integrations")["data"]?.arrayValue?.first?["id"]?.stringValue)
-                _ = try await served.api(
-                    .POST,
-                    "/v1/events",
-                    #"{"type":"registration.created","data":{"broadcast":{"id":"brd_1"},"registrant":{"email":"late@example.com"}}}"#
-                )
-                try await served.waitForStatus(integration, "paused")
-                try await browser.open("\(served.url)/settings/integrations")
-                let card = try await browser.text("[data-integration='\(integration)']")
-                #expect(card.contains("Paused"))
-                #expect(card.contains("rejected the credentials"), "\(card)")
-                let notifications = try await served.api(.GET, "/v1/notifications")["data"]?.arrayValue ?? []
-                #expect(
-                    notifications.contains {
-                        $0["integration_id"]?.stringValue == integration && $0["title"]?.stringValue?.contains("paused") == true
-                    }
-                )
-                let unread = notifications.filter { $0["read"] == .bool(false) }.count
-                #expect(try await browser.attribute("aria-label", of: try await browser.find(".bell")) == "Notifications: \(unread) unread")
+                    // HubSpot revokes the token: the next delivery pauses the integration and tells the managers.
+                    served.hubspot.revoke(token)
+                    let integration = try #require(try await served.api(.GET, "/v1/integrations")["data"]?.arrayValue?.first?["id"]?.stringValue)
+                    _ = try await served.api(
+                        .POST,
+                        "/v1/events",
+                        #"{"type":"registration.created","data":{"broadcast":{"id":"brd_1"},"registrant":{"email":"late@example.com"}}}"#
+                    )
+                    try await served.waitForStatus(integration, "paused")
+                    try await browser.open("\(served.url)/settings/integrations")
+                    let card = try await browser.text("[data-integration='\(integration)']")
+                    #expect(card.contains("Paused"))
+                    #expect(card.contains("rejected the credentials"), "\(card)")
+                    let notifications = try await served.api(.GET, "/v1/notifications")["data"]?.arrayValue ?? []
+                    #expect(
+                        notifications.contains {
+                            $0["integration_id"]?.stringValue == integration && $0["title"]?.stringValue?.contains("paused") == true
+                        }
+                    )
+                    let unread = notifications.filter { $0["read"] == .bool(false) }.count
+                    #expect(try await browser.attribute("aria-label", of: try await browser.find(".bell")) == "Notifications: \(unread) unread")
 
-                // The bell leads to the notice, which leads to the integration; reading it lowers the count.
-                try await browser.click(".bell")
-                try await browser.waitForURL(containing: "/notifications")
-                _ = try await browser.find("[data-notification].unread", containing: "paused")
-                try await browser.click(try await browser.find("[data-notification].unread button", containing: "Mark read"))
-                try await browser.waitForURL(containing: "/notifications")
-                #expect(try await browser.attribute("aria-label", of: try await browser.find(".bell")) == "Notifications: \(unread - 1) unread")
-                try await browser.click(try await browser.find("[data-notification] a.button", containing: "Open the integration"))
-                try await browser.waitForURL(containing: "/settings/integrations/int_")
-                #expect(try await browser.text(".drawer .badge") == "Paused")
+                    // The bell leads to the notice, which leads to the integration; reading it lowers the count.
+                    try await browser.click(".bell")
+                    try await browser.waitForURL(containing: "/notifications")
+                    _ = try await browser.find("[data-notification].unread", containing: "paused")
+                    try await browser.click(try await browser.find("[data-notification].unread button", containing: "Mark read"))
+                    try await browser.waitForURL(containing: "/notifications")
+                    #expect(try await browser.attribute("aria-label", of: try await browser.find(".bell")) == "Notifications: \(unread - 1) unread")
+                    try await browser.click(try await browser.find("[data-notification] a.button", containing: "Open the integration"))
+                    try await browser.waitForURL(containing: "/settings/integrations/int_")
+                    #expect(try await browser.text(".drawer .badge") == "Paused")
 
-                // Reconnect with a new token, then resume.
-                try await browser.open("\(served.url)/settings/integrations")
-                try await browser.click(try await browser.find("[data-integration='\(integration)'] a.button", containing: "Reconnect"))
-                try await browser.type(served.hubspot.issueToken(), into: "#f-credentials-access-token")
-                try await browser.click(try await browser.find(".drawer button", containing: "Save changes"))
-                try await browser.waitForURL(containing: "done=saved")
-                try await browser.click(try await browser.find(".drawer button", containing: "Resume"))
-                try await browser.waitForURL(containing: "done=resumed")
-                #expect(try await browser.text(".drawer .badge") == "Active")
-            }
-        }
-    }
-
-    @Test("HubSpot with OAuth: Connect with HubSpot, consent at HubSpot, back to the integration, authorized")
-    func hubspotOAuth() async throws {
-        try await ServedSwitchboard.with { served in
-            _ = served.hubspot.createList(named: "Webinar registrants")
-            let link = try served.signInLink()
-            try await WebDriver.withBrowser { browser in
-                try await browser.signIn(link: link)
-                try await browser.open("\(served.url)/settings/integrations/new/hubspot")
-                try await browser.click(try await browser.find("button[type=submit]", containing: "Connect with HubSpot"))
-                // Switchboard's start link, HubSpot's consent (the emulator grants at once), Switchboard's callback page.
-                try await browser.waitForURL(containing: "/v1/oauth/callback")
-                #expect(try await browser.text("h1") == "HubSpot connected")
-                try await browser.click(try await browser.find("a", containing: "Back to the integration"))
-                try await browser.waitForURL(containing: "/settings/integrations/int_")
-                #expect(try await browser.text(".drawer .tracker").contains("Connected to HubSpot"))
-                #expect(try await browser.findAll(".drawer .tracker li.done").count >= 1)
-                #expect(try await browser.findAll("#f-settings-list-id option").count >= 2, "the lists come from HubSpot with the OAuth token")
+                    // Reconnect with a new token, then resume.
+                    try await browser.open("\(served.url)/settings/integrations")
+                    try await browser.click(try await browser.find("[data-integration='\(integration)'] a.button", containing: "Reconnect"))
+                    try await browser.type(served.hubspot.issueToken(), into: "#f-credentials-access-token")
+                    try await browser.click(try await browser.find(".drawer button", containing: "Save changes"))
+                    try await browser.waitForURL(containing: "done=saved")
+                    try await browser.click(try await browser.find(".drawer button", containing: "Resume"))
+                    try await browser.waitForURL(containing: "done=resumed")
+                    #expect(try await browser.text(".drawer .badge") == "Active")
+                }
             }
         }
-    }
 
-    @Test("Slack: connect, pick a channel, send a test notification; an archived channel shows channel_unavailable")
-    func slack() async throws {
-        try await ServedSwitchboard.with { served in
-            let token = served.slack.issueToken()
-            let channel = served.slack.createChannel(named: "launch")
-            let link = try served.signInLink()
-            try await WebDriver.withBrowser { browser in
-                try await browser.signIn(link: link)
-                try await browser.open("\(served.url)/settings/integrations/new/slack")
-                try await browser.type(token, into: "#f-credentials-bot-token")
-                try await browser.click(try await browser.find("button[type=submit]", containing: "Connect"))
-                try await browser.waitForURL(containing: "done=created")
-                try await browser.click(try await browser.find("#f-settings-channel-id option", containing: "launch"))
-                try await browser.click(try await browser.find(".drawer button", containing: "Save changes"))
-                try await browser.waitForURL(containing: "done=saved")
-                #expect(try await browser.text(".drawer .badge") == "Active")
+        @Test("HubSpot with OAuth: Connect with HubSpot, consent at HubSpot, back to the integration, authorized")
+        func hubspotOAuth() async throws {
+            try await ServedSwitchboard.with { served in
+                _ = served.hubspot.createList(named: "Webinar registrants")
+                let link = try served.signInLink()
+                try await WebDriver.withBrowser { browser in
+                    try await browser.signIn(link: link)
+                    try await browser.open("\(served.url)/settings/integrations/new/hubspot")
+                    try await browser.click(try await browser.find("button[type=submit]", containing: "Connect with HubSpot"))
+                    // Switchboard's start link, HubSpot's consent (the emulator grants at once), Switchboard's callback page.
+                    try await browser.waitForURL(containing: "/v1/oauth/callback")
+                    #expect(try await browser.text("h1") == "HubSpot connected")
+                    try await browser.click(try await browser.find("a", containing: "Back to the integration"))
+                    try await browser.waitForURL(containing: "/settings/integrations/int_")
+                    #expect(try await browser.text(".drawer .tracker").contains("Connected to HubSpot"))
+                    #expect(try await browser.findAll(".drawer .tracker li.done").count >= 1)
+                    #expect(try await browser.findAll("#f-settings-list-id option").count >= 2, "the lists come from HubSpot with the OAuth token")
+                }
+            }
+        }
 
-                try await browser.click(try await browser.find(".drawer button", containing: "Send test notification"))
-                #expect(try await browser.text("#test-result").contains("Test delivered"))
-                #expect(served.slack.messages(in: channel).count == 1)
+        @Test("Slack: connect, pick a channel, send a test notification; an archived channel shows channel_unavailable")
+        func slack() async throws {
+            try await ServedSwitchboard.with { served in
+                let token = served.slack.issueToken()
+                let channel = served.slack.createChannel(named: "launch")
+                let link = try served.signInLink()
+                try await WebDriver.withBrowser { browser in
+                    try await browser.signIn(link: link)
+                    // A new workspace: the empty state says what to connect.
+                    #expect(try await browser.text(".empty h2") == "No integrations yet")
+                    try await browser.open("\(served.url)/settings/integrations/new/slack")
+                    try await browser.type(token, into: "#f-credentials-bot-token")
+                    try await browser.click(try await browser.find("button[type=submit]", containing: "Connect"))
+                    try await browser.waitForURL(containing: "done=created")
+                    try await browser.click(try await browser.find("#f-settings-channel-id option", containing: "launch"))
+                    try await browser.click(try await browser.find(".drawer button", containing: "Save changes"))
+                    try await browser.waitForURL(containing: "done=saved")
+                    #expect(try await browser.text(".drawer .badge") == "Active")
 
-                // The channel is archived in Slack: the next message pauses the integration, saying which channel.
-                served.slack.archive(channel)
-                let integration = try #require(try await served.api(.GET, "/v1/integrations")["data"]?.arrayValue?.first?["id"]?.stringValue)
-                _ = try await served.api(
-                    .POST,
-                    "/v1/events",
-                    #"{"type":"registration.created","data":{"broadcast":{"id":"brd_1"},"registrant":{"email":"late@example.com"}}}"#
-                )
-                try await served.waitForStatus(integration, "paused")
-                #expect(try await served.api(.GET, "/v1/integrations/\(integration)")["pause_reason"] == "channel_unavailable")
-                try await browser.open("\(served.url)/settings/integrations")
-                let card = try await browser.text("[data-integration='\(integration)']")
-                #expect(card.contains("#launch"), "\(card)")
-                #expect(card.contains("Choose another channel"))
+                    try await browser.click(try await browser.find(".drawer button", containing: "Send test notification"))
+                    #expect(try await browser.text("#test-result").contains("Test delivered"))
+                    #expect(served.slack.messages(in: channel).count == 1)
+
+                    // The channel is archived in Slack: the next message pauses the integration, saying which channel.
+                    served.slack.archive(channel)
+                    let integration = try #require(try await served.api(.GET, "/v1/integrations")["data"]?.arrayValue?.first?["id"]?.stringValue)
+                    _ = try await served.api(
+                        .POST,
+                        "/v1/events",
+                        #"{"type":"registration.created","data":{"broadcast":{"id":"brd_1"},"registrant":{"email":"late@example.com"}}}"#
+                    )
+                    try await served.waitForStatus(integration, "paused")
+                    #expect(try await served.api(.GET, "/v1/integrations/\(integration)")["pause_reason"] == "channel_unavailable")
+                    try await browser.open("\(served.url)/settings/integrations")
+                    let card = try await browser.text("[data-integration='\(integration)']")
+                    #expect(card.contains("#launch"), "\(card)")
+                    #expect(card.contains("Choose another channel"))
+                }
             }
         }
     }
