@@ -21,8 +21,13 @@ public struct WebUI: Sendable {
             else { return nil }
             return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")"
         }
+        // And Switchboard's own public address, where "Connect with …" starts, when browsers reach it by another name.
+        let publicOrigin = URL(string: dependencies.publicURL).flatMap { url -> String? in
+            guard let scheme = url.scheme, let host = url.host() else { return nil }
+            return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")"
+        }
         do {
-            self.pages = try PageRenderer(formTargets: consentOrigins)
+            self.pages = try PageRenderer(formTargets: consentOrigins + (publicOrigin.map { [$0] } ?? []))
         } catch {
             preconditionFailure("a template of the web UI does not parse: \(error)")
         }
@@ -32,7 +37,7 @@ public struct WebUI: Sendable {
     /// Adds the UI's routes: assets and sign-in for everyone, the rest behind a session.
     public func register(on router: Router<SwitchboardRequestContext>) {
         Assets.register(on: router)
-        SignInPages(signIn: signIn, pages: pages, secure: dependencies.publicURL.hasPrefix("https://")).register(on: router)
+        SignInPages(signIn: signIn, pages: pages, secure: dependencies.publicURL.lowercased().hasPrefix("https://")).register(on: router)
         let signedIn = router.group().add(middleware: PageErrorMiddleware(pages: pages)).add(
             middleware: SessionMiddleware(signIn: signIn, pages: pages)
         )

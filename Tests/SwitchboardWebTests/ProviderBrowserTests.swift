@@ -42,13 +42,7 @@ extension BrowserTests {
 
                     // HubSpot revokes the token: the next delivery pauses the integration and tells the managers.
                     served.hubspot.revoke(token)
-                    let integration = try #require(try await served.api(.GET, "/v1/integrations")["data"]?.arrayValue?.first?["id"]?.stringValue)
-                    _ = try await served.api(
-                        .POST,
-                        "/v1/events",
-                        #"{"type":"registration.created","data":{"broadcast":{"id":"brd_1"},"registrant":{"email":"late@example.com"}}}"#
-                    )
-                    try await served.waitForStatus(integration, "paused")
+                    let integration = try await served.pausedByNextRegistration()
                     try await browser.open("\(served.url)/settings/integrations")
                     let card = try await browser.text("[data-integration='\(integration)']")
                     #expect(card.contains("Paused"))
@@ -132,13 +126,7 @@ extension BrowserTests {
 
                     // The channel is archived in Slack: the next message pauses the integration, saying which channel.
                     served.slack.archive(channel)
-                    let integration = try #require(try await served.api(.GET, "/v1/integrations")["data"]?.arrayValue?.first?["id"]?.stringValue)
-                    _ = try await served.api(
-                        .POST,
-                        "/v1/events",
-                        #"{"type":"registration.created","data":{"broadcast":{"id":"brd_1"},"registrant":{"email":"late@example.com"}}}"#
-                    )
-                    try await served.waitForStatus(integration, "paused")
+                    let integration = try await served.pausedByNextRegistration()
                     #expect(try await served.api(.GET, "/v1/integrations/\(integration)")["pause_reason"] == "channel_unavailable")
                     try await browser.open("\(served.url)/settings/integrations")
                     let card = try await browser.text("[data-integration='\(integration)']")
@@ -151,6 +139,15 @@ extension BrowserTests {
 }
 
 extension ServedSwitchboard {
+    /// Posts a registration and waits until it has paused the workspace's only integration; returns its id.
+    func pausedByNextRegistration() async throws -> String {
+        let integration = try #require(try await api(.GET, "/v1/integrations")["data"]?.arrayValue?.first?["id"]?.stringValue)
+        let event = #"{"type":"registration.created","data":{"broadcast":{"id":"brd_1"},"registrant":{"email":"late@example.com"}}}"#
+        _ = try await api(.POST, "/v1/events", event)
+        try await waitForStatus(integration, "paused")
+        return integration
+    }
+
     /// Waits until the integration's status is `status`.
     func waitForStatus(_ id: String, _ status: String, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout

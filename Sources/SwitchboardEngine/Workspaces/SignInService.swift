@@ -38,6 +38,11 @@ public struct SignInService: Sendable {
         return token
     }
 
+    /// Where a link signs in (workspace name and role), without using it; nil when it is unknown, used or expired.
+    public func target(of link: String, now: Date = Date()) async throws -> (workspaceName: String, role: APIKeyRole)? {
+        try await store.signInLinkTarget(tokenHash: SecretToken.hash(link), now: now)
+    }
+
     /// Signs in with a one-time link: nil when it is unknown, used or expired.
     public func redeem(link token: String, now: Date = Date()) async throws -> SignedIn? {
         let sessionToken = Self.newSessionToken()
@@ -61,6 +66,11 @@ public struct SignInService: Sendable {
     /// The live session of a cookie's token, or nil.
     public func session(token: String, now: Date = Date()) async throws -> WebSession? {
         try await store.webSession(tokenHash: SecretToken.hash(token), now: now)
+    }
+
+    /// A workspace's name, or nil.
+    public func workspaceName(_ id: String) async throws -> String? {
+        try await store.workspace(id: id)?.name
     }
 
     /// Ends the session of this token.

@@ -143,7 +143,7 @@ extension Store {
                     SUM(CASE WHEN a.status_code >= 200 AND a.status_code < 300 THEN 1 ELSE 0 END) AS succeeded, COUNT(*) AS total
                 FROM attempts AS a JOIN deliveries AS d ON d.id = a.delivery_id
                 WHERE d.workspace_id = \(bind: workspaceID) AND d.integration_id = \(bind: integrationID) AND a.attempted_at >= \(bind: from)
-                GROUP BY a.attempted_at / \(bind: bucket) ORDER BY period
+                GROUP BY period ORDER BY period
                 """
             ).all()
         }

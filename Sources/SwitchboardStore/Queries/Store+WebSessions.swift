@@ -10,6 +10,22 @@ extension Store {
         }
     }
 
+    /// The workspace name and role of an unused, unexpired link, without using it: what the sign-in page states
+    /// before the person presses Continue.
+    public func signInLinkTarget(tokenHash: String, now: Date = Date()) async throws -> (workspaceName: String, role: APIKeyRole)? {
+        try await database.withConnection { db in
+            guard
+                let row = try await db.raw(
+                    """
+                    SELECT w.name AS name, l.role AS role FROM sign_in_links AS l JOIN workspaces AS w ON w.id = l.workspace_id
+                    WHERE l.token_hash = \(bind: tokenHash) AND l.used_at IS NULL AND l.expires_at > \(bind: now.storeMilliseconds)
+                    """
+                ).first()
+            else { return nil }
+            return (try row.decode(column: "name", as: String.self), APIKeyRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .member)
+        }
+    }
+
     /// Uses the link with this token hash, if it is unused and unexpired, and saves `session` for its workspace and
     /// role, in one transaction: a link signs in once. Nil when the link is unknown, used or expired.
     public func redeemSignInLink(

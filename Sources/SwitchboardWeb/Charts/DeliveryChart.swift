@@ -22,6 +22,11 @@ struct DeliveryChart: Sendable {
         self.periodName = periodName
     }
 
+    /// The figures behind the bars, for a table screen readers read (the bars' tooltips need a mouse).
+    var rows: [ChartRow] {
+        periods.map { ChartRow(period: label(Date(timeIntervalSince1970: Double($0.start) / 1000)), succeeded: $0.succeeded, failed: $0.failed) }
+    }
+
     var totals: (succeeded: Int, failed: Int) {
         (periods.map(\.succeeded).reduce(0, +), periods.map(\.failed).reduce(0, +))
     }
@@ -74,4 +79,11 @@ struct DeliveryChart: Sendable {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
             .replacingOccurrences(of: "\"", with: "&quot;")
     }
+}
+
+/// One period of the chart as a table row.
+struct ChartRow: Sendable {
+    var period: String
+    var succeeded: Int
+    var failed: Int
 }

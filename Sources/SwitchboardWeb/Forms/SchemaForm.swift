@@ -100,8 +100,12 @@ struct SchemaForm: Sendable {
                 if !items.isEmpty { object[member.name] = .array(items.map(JSONValue.string)) } else if partial { object[member.name] = .null }
             case .mapping:
                 var mapping: [String: JSONValue] = [:]
-                for line in text.split(whereSeparator: \.isNewline) {
-                    let sides = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                // Blank lines are skipped; anything else goes to the provider as typed (an empty side included), so that
+                // its reader, not this form, says what is wrong with it.
+                for line in text.split(whereSeparator: \.isNewline) where !line.allSatisfy(\.isWhitespace) {
+                    let sides = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {
+                        $0.trimmingCharacters(in: .whitespaces)
+                    }
                     mapping[sides[0]] = .string(sides.count > 1 ? sides[1] : "")
                 }
                 if !mapping.isEmpty { object[member.name] = .object(mapping) } else if partial { object[member.name] = .null }

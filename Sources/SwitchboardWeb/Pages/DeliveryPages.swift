@@ -39,9 +39,16 @@ struct DeliveryPages {
         let chart = try await chart(session: session, integration: integration, weekly: weekly, now: now)
         var next: String?
         if let cursor = page.nextCursor {
-            var parts = ["cursor=\(cursor)"]
-            for name in ["status", "event_type", "since", "range"] { if let value = query.get(name) { parts.append("\(name)=\(value)") } }
-            next = "?" + parts.joined(separator: "&")
+            // Only values the page understood, encoded: nothing from the address goes back into a link as it came.
+            let kept: [(String, String?)] = [
+                ("cursor", cursor), ("status", filter.status?.rawValue), ("event_type", filter.eventType?.rawValue),
+                ("since", since == nil ? nil : query.get("since")), ("range", weekly ? "7d" : nil),
+            ]
+            next =
+                "?"
+                + kept.compactMap { name, value in
+                    value.flatMap { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) }.map { "\(name)=\($0)" }
+                }.joined(separator: "&")
         }
         let href = "/settings/integrations/\(integration.id)"
         let view = DeliveriesPageView(
@@ -51,6 +58,7 @@ struct DeliveryPages {
             action: href + "/deliveries",
             chart: chart.svg,
             chartSummary: "\(chart.totals.succeeded) succeeded, \(chart.totals.failed) failed",
+            chartRows: chart.rows,
             ranges: [
                 OptionView(value: "24h", label: "Last 24 hours", selected: !weekly), OptionView(value: "7d", label: "Last 7 days", selected: weekly),
             ],

@@ -77,8 +77,10 @@ struct IntegrationPages {
             )
         }
         let title = manage.map { "\($0.label) · Integrations" } ?? (add != nil ? "Add integration" : "Integrations")
+        var chrome = try await chrome(request, session: session, title: title)
+        chrome.drawerOpen = add != nil || manage != nil
         let view = IntegrationsPageView(
-            chrome: try await chrome(request, session: session, title: title),
+            chrome: chrome,
             categories: categories,
             addDrawer: add,
             manageDrawer: manage

@@ -3,6 +3,7 @@ import Hummingbird
 import SwitchboardDomain
 import SwitchboardEngine
 import SwitchboardHTTP
+import SwitchboardStore
 
 /// `/sign-in` and `/sign-out`. A person signs in with an API key, or with a one-time link
 /// (`/sign-in?token=…`, printed by `switchboard demo` and `switchboard workspace sign-in-link`), which asks for a
@@ -29,17 +30,33 @@ struct SignInPages {
         var next: String
         var formToken: String
         var error: String?
+        /// What a link signs in to: "Acme Webinars", "manager".
+        var workspaceName: String? = nil
+        var roleName: String? = nil
+        /// The workspace this browser is signed in to now, which continuing would leave.
+        var currentWorkspace: String? = nil
     }
 
     @Sendable func show(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
         let next = Self.safeNext(query.get("next"))
-        if let session = request.cookies[SessionCookie.name]?.value, !session.isEmpty, try await signIn.session(token: session) != nil,
-            query.get("token") == nil
-        {
-            return PageRenderer.redirect(next)
+        var current: WebSession?
+        if let cookie = request.cookies[SessionCookie.name]?.value, !cookie.isEmpty { current = try await signIn.session(token: cookie) }
+        guard let token = query.get("token"), !token.isEmpty else {
+            if current != nil { return PageRenderer.redirect(next) }
+            return signInPage(SignInView(token: nil, next: next, formToken: SecretToken.make(bytes: 18)))
         }
-        return signInPage(SignInView(token: query.get("token"), next: next, formToken: SecretToken.make(bytes: 18)))
+        // A link states where it signs in before it is used, so that nobody is signed in to a workspace unawares.
+        var view = SignInView(token: token, next: next, formToken: SecretToken.make(bytes: 18))
+        guard let target = try await signIn.target(of: token) else {
+            view.token = nil
+            view.error = Self.spentLink
+            return signInPage(view, status: .unauthorized)
+        }
+        view.workspaceName = target.workspaceName
+        view.roleName = target.role == .manager ? "manager" : "member (read only)"
+        if let current { view.currentWorkspace = try await signIn.workspaceName(current.workspaceId) }
+        return signInPage(view)
     }
 
     @Sendable func submit(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
@@ -55,7 +72,8 @@ struct SignInPages {
         let signedIn: SignInService.SignedIn?
         if let token {
             signedIn = try await signIn.redeem(link: token)
-            view.error = "This sign-in link is not valid: it was used already, has expired (links last an hour) or is mistyped. Ask for a new one."
+            view.token = nil
+            view.error = Self.spentLink
         } else {
             let key = form["api_key"]?.trimmingCharacters(in: .whitespaces) ?? ""
             signedIn = key.isEmpty ? nil : try await signIn.signIn(apiKey: key)
@@ -68,11 +86,23 @@ struct SignInPages {
     @Sendable func signOut(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         var request = request
         let form = FormFields(urlEncoded: String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
-        if let token = request.cookies[SessionCookie.name]?.value, SessionCookie.isValid(csrf: form["csrf"], session: token) {
+        if let token = request.cookies[SessionCookie.name]?.value, !token.isEmpty {
+            // Another site cannot sign a person out: the form must carry the session's token.
+            guard SessionCookie.isValid(csrf: form["csrf"], session: token) else {
+                return pages.message(
+                    status: .forbidden,
+                    title: "Not signed out",
+                    text: "The sign-out form did not carry this session's security token. Reload the page and try again.",
+                    back: "/settings/integrations"
+                )
+            }
             try await signIn.signOut(token: token)
         }
         return PageRenderer.redirect("/sign-in", cookie: SessionCookie.signOut(secure: secure))
     }
+
+    static let spentLink =
+        "This sign-in link is not valid: it was used already, has expired (links last an hour) or is mistyped. Ask for a new one, or sign in with an API key."
 
     /// The sign-in page, with a fresh form cookie matching its hidden field.
     private func signInPage(_ view: SignInView, status: HTTPResponse.Status = .ok) -> Response {
@@ -85,7 +115,9 @@ struct SignInPages {
 
     /// Where to go after signing in: a path of this site only (never `//elsewhere`), the integrations by default.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"), !next.hasPrefix("/sign-") else {
+        // A path of plain characters only: no `//host`, no backslash, no tab or other character a browser would drop
+        // (`/\t/evil.example` becomes `//evil.example`).
+        guard let next, next.wholeMatch(of: /\/(?!\/)[A-Za-z0-9\/_.~%?=&-]*/) != nil, !next.hasPrefix("/sign-") else {
             return "/settings/integrations"
         }
         return next

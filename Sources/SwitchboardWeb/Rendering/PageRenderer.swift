@@ -77,4 +77,5 @@ struct MessageView: Sendable {
     var title: String
     var text: String
     var back: String
+    let assets = Assets.version
 }

@@ -19,7 +19,8 @@ struct SessionMiddleware: RouterMiddleware {
         var context = context
         context.webSession = session
         context.logger[metadataKey: "workspace"] = "\(session.workspaceId)"
-        guard request.method == .post else { return try await next(request, context) }
+        // Reading is free; anything else (a POST today, any method tomorrow) needs the token and a manager.
+        guard request.method != .get && request.method != .head else { return try await next(request, context) }
 
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)

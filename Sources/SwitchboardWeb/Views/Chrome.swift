@@ -15,6 +15,9 @@ struct Chrome: Sendable {
     var integrationsCurrent = true
     var notificationsCurrent = false
     var hasUnread: Bool
+    /// A drawer is open over the page: the rest of the page is inert (keyboard and screen reader stay in the drawer),
+    /// and the message after an action shows inside the drawer.
+    var drawerOpen = false
     /// The `?v=` of the stylesheet and script links.
     let assets = Assets.version
 }

@@ -7,6 +7,7 @@ struct DeliveriesPageView: Sendable {
     /// The chart's SVG (built and escaped by `DeliveryChart`).
     var chart: String
     var chartSummary: String
+    var chartRows: [ChartRow]
     var ranges: [OptionView]
     var statuses: [OptionView]
     var eventTypes: [OptionView]
