@@ -52,4 +52,15 @@ struct FormAndRedirectTests {
             ]
         )
     }
+
+    @Test("a field shows its own errors and its parts' (a mapping's keys), and no other field's")
+    func fieldErrors() {
+        let errors = [
+            FieldError(field: "settings/merge_fields/LNAME", message: "must name a registrant field"),
+            FieldError(field: "settings/merge_fields", message: "is too long"),
+            FieldError(field: "settings/merge_fields_extra", message: "is not a setting"),
+        ]
+        #expect(SchemaForm.errors(errors, at: "settings/merge_fields") == "LNAME must name a registrant field; is too long")
+        #expect(SchemaForm.errors(errors, at: "settings/tags") == nil)
+    }
 }

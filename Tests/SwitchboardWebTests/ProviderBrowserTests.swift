@@ -161,3 +161,56 @@ extension ServedSwitchboard {
 struct SwitchboardTimeout: Error, CustomStringConvertible {
     let description: String
 }
+
+extension BrowserTests {
+    @Suite("Mailchimp from the browser")
+    struct MailchimpBrowserTests {
+        @Test("Mailchimp: connect with a key, choose the audience, tags and merge fields, Finish; a slow resync is cancelled from its page")
+        func mailchimp() async throws {
+            try await ServedSwitchboard.with { served in
+                let key = served.mailchimp.issueKey()
+                let audience = served.mailchimp.createAudience(named: "Webinar audience", mergeFields: ["FNAME": "First name", "LNAME": "Last name"])
+                let registrations = (1...200).map { index in
+                    #"{"type":"registration.created","idempotency_key":"m\#(index)","data":{"broadcast":{"id":"brd_1"},"registrant":{"email":"m\#(index)@example.com","first_name":"M\#(index)"}}}"#
+                }
+                _ = try await served.api(.POST, "/v1/events", #"{"events":[\#(registrations.joined(separator: ","))]}"#)
+                let link = try served.signInLink()
+                try await WebDriver.withBrowser { browser in
+                    try await browser.signIn(link: link)
+                    try await browser.open("\(served.url)/settings/integrations/new/mailchimp")
+                    try await browser.type(key, into: "#f-credentials-api-key")
+                    try await browser.click(try await browser.find("button[type=submit]", containing: "Connect"))
+                    try await browser.waitForURL(containing: "done=created")
+                    try await browser.click(try await browser.find("#f-settings-audience-id option", containing: "Webinar audience"))
+                    try await browser.click(try await browser.find(".drawer button", containing: "Save changes"))
+                    try await browser.waitForURL(containing: "done=saved")
+
+                    // With the audience chosen, its merge fields and tags are offered.
+                    #expect(try await browser.text("#f-settings-merge-fields-help").contains("FNAME"))
+                    try await browser.clear("#f-settings-tags")
+                    try await browser.type("webinar, launch", into: "#f-settings-tags")
+                    try await browser.clear("#f-settings-merge-fields")
+                    try await browser.type("FNAME = first_name", into: "#f-settings-merge-fields")
+                    try await browser.click(try await browser.find(".drawer button", containing: "Save changes"))
+                    try await browser.waitForURL(containing: "done=saved")
+                    try await browser.click(try await browser.find(".drawer button", containing: "Finish"))
+                    try await browser.waitForURL(containing: "done=finished")
+                    #expect(try await browser.text(".drawer .badge") == "Active")
+                    let saved = try await served.api(.GET, "/v1/integrations")["data"]?.arrayValue?.first?["settings"]
+                    #expect(saved?["tags"] == ["webinar", "launch"])
+                    #expect(saved?["merge_fields"] == ["FNAME": "first_name"])
+                    #expect(saved?["audience_id"]?.stringValue == audience)
+
+                    // Mailchimp slows down: the resync is under way when the manager cancels it.
+                    served.mailchimp.delayResponses(by: .milliseconds(400))
+                    try await browser.click(try await browser.find(".drawer button", containing: "Resync historical contacts"))
+                    try await browser.waitForURL(containing: "/settings/jobs/")
+                    try await browser.click(try await browser.find("[data-job-cancel] button", containing: "Cancel"))
+                    try await browser.waitForText("[data-job-status]", "cancelled", timeout: .seconds(30))
+                    let done = Int(try await browser.text("[data-job-done]")) ?? -1
+                    #expect(done < 200, "cancelled before the end: \(done) of 200")
+                }
+            }
+        }
+    }
+}

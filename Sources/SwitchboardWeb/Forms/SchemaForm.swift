@@ -35,7 +35,7 @@ struct SchemaForm: Sendable {
                 label: Self.words(member.name),
                 help: Self.plain(member.schema)["description"]?.stringValue,
                 required: member.required && hints[member.name] == nil,
-                error: errors.first { $0.field == path }?.message
+                error: Self.errors(errors, at: path)
             )
             let value = current[member.name]
             let offered = choices[member.name]
@@ -118,6 +118,16 @@ struct SchemaForm: Sendable {
             }
         }
         return object
+    }
+
+    /// The errors of a field and of its parts (`settings/merge_fields/LNAME` → "LNAME must name …"), as one sentence.
+    static func errors(_ errors: [FieldError], at path: String) -> String? {
+        let found = errors.compactMap { error -> String? in
+            if error.field == path { return error.message }
+            guard error.field.hasPrefix(path + "/") else { return nil }
+            return "\(error.field.dropFirst(path.count + 1)) \(error.message)"
+        }
+        return found.isEmpty ? nil : found.joined(separator: "; ")
     }
 
     /// " Available: a, b, c." — the provider's choices for a field typed by hand, the first 30.

@@ -163,8 +163,8 @@ struct IntegrationPages {
 
     /// The drawer's message: `error`, and the field errors no input shows (`credentials` as a whole, a removed setting).
     static func message(_ error: String?, unmatched errors: [FieldError], fields: [FormFieldView]) -> String? {
-        let shown = Set(fields.map(\.name) + ["label"])
-        let rest = errors.filter { !shown.contains($0.field) }.map {
+        let shown = fields.map(\.name) + ["label"]
+        let rest = errors.filter { error in !shown.contains { error.field == $0 || error.field.hasPrefix($0 + "/") } }.map {
             "\(SchemaForm.words($0.field.split(separator: "/").last.map(String.init) ?? $0.field)) \($0.message)."
         }
         let parts = (error.map { [$0] } ?? []) + rest
