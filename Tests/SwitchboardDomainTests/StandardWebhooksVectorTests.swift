@@ -2,7 +2,7 @@ import Foundation
 import SwitchboardDomain
 import Testing
 
-/// The vectors of `shared/vectors/standard-webhooks.json`, made with the reference library.
+/// The Standard Webhooks test vectors (`Tests/Vectors/standard-webhooks.json`), made with the reference library.
 struct WebhookVectors: Decodable {
     struct Sign: Decodable, CustomTestStringConvertible {
         let name, secret, msg_id, payload, signature: String
@@ -18,16 +18,11 @@ struct WebhookVectors: Decodable {
     let sign: [Sign]
     let verify: [Verify]
 
-    /// The shared contract's copy when it sits beside the repository, else the copy kept in `Tests/Vectors`.
+    /// The copy kept in the repository (`Tests/Vectors`): the tests read nothing outside it.
     static let all: WebhookVectors = {
         let repository = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let candidates = [
-            repository.deletingLastPathComponent().appending(path: "shared/vectors/standard-webhooks.json"),
-            repository.appending(path: "Tests/Vectors/standard-webhooks.json"),
-        ]
-        for url in candidates {
-            if let data = try? Data(contentsOf: url), let vectors = try? JSONDecoder().decode(WebhookVectors.self, from: data) { return vectors }
-        }
+        let url = repository.appending(path: "Tests/Vectors/standard-webhooks.json")
+        if let data = try? Data(contentsOf: url), let vectors = try? JSONDecoder().decode(WebhookVectors.self, from: data) { return vectors }
         return WebhookVectors(sign: [], verify: [])
     }()
 }
