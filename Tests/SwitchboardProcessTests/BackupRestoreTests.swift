@@ -21,12 +21,14 @@ struct BackupRestoreTests {
             // Retries within seconds (the whole schedule in about 100 s), so that what the backup holds is sent soon after the restore.
             "SWITCHBOARD_RETRY_SCALE": "0.001",
         ]
-        @Sendable func run(_ arguments: [String]) throws -> String {
-            let result = try spawnAndWait(["/usr/bin/env"] + environment.map { "\($0.key)=\($0.value)" } + [binary] + arguments)
+        @Sendable func run(_ arguments: [String]) async throws -> String {
+            let result = try await spawnAndWaitOffPool(["/usr/bin/env"] + environment.map { "\($0.key)=\($0.value)" } + [binary] + arguments)
             #expect(result.status == 0, "\(arguments): \(result.output)")
             return result.output
         }
-        let created = try JSONValue(json: (try run(["workspace", "create", "--name", "Backup", "--json"]).split(separator: "\n").last ?? "").utf8)
+        let created = try JSONValue(
+            json: (try await run(["workspace", "create", "--name", "Backup", "--json"]).split(separator: "\n").last ?? "").utf8
+        )
         let key = try #require(created["api_key"]?.stringValue)
         // The endpoint is down while the backup is taken: everything sent so far stays pending.
         let accepting = Mutex(false)
@@ -60,13 +62,15 @@ struct BackupRestoreTests {
             let load = Task {
                 for batch in 10..<40 { try await post(batch) }
             }
-            let output = try run(["backup", "--to", backup])
+            let output = try await run(["backup", "--to", backup])
             #expect(output.contains("key file"))
             try await load.value
             #expect(FileManager.default.fileExists(atPath: backup + ".key"))
-            let refused = try spawnAndWait(["/usr/bin/env"] + environment.map { "\($0.key)=\($0.value)" } + [binary, "backup", "--to", backup])
+            let refused = try await spawnAndWaitOffPool(
+                ["/usr/bin/env"] + environment.map { "\($0.key)=\($0.value)" } + [binary, "backup", "--to", backup]
+            )
             #expect(refused.status != 0, "an existing file is never overwritten")
-            server.stop(signal: SIGTERM)
+            await server.stopOffPool(signal: SIGTERM)
 
             // Restore: the backup (and its key file) take the database's place; the endpoint is back.
             for suffix in ["", "-wal", "-shm", ".key"] { try? FileManager.default.removeItem(atPath: live + suffix) }

@@ -69,3 +69,23 @@ public final class BackgroundProcess: Sendable {
     /// What it printed so far.
     public var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 }
+
+/// `spawnAndWait` on a thread of its own: waiting for a process must never hold one of the few threads Swift
+/// concurrency runs every test on (two on a 2-core machine), or unrelated tests stall meanwhile.
+public func spawnAndWaitOffPool(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try spawnAndWait(arguments) }) }
+    }
+}
+
+extension BackgroundProcess {
+    /// `stop(signal:)` on a thread of its own (a graceful stop can take seconds): see `spawnAndWaitOffPool`.
+    public func stopOffPool(signal: Int32 = SIGKILL) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                self.stop(signal: signal)
+                continuation.resume()
+            }
+        }
+    }
+}

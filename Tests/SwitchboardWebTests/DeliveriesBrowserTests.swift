@@ -29,7 +29,7 @@ extension BrowserTests {
                     }
                     try await served.waitForDeliveries(integration, status: "failed", count: 3)
                     failing.withLock { $0 = false }
-                    let link = try served.signInLink()
+                    let link = try await served.signInLink()
                     try await WebDriver.withBrowser { browser in
                         try await browser.signIn(link: link)
                         try await browser.open("\(served.url)/settings/integrations/\(integration)")

@@ -30,7 +30,7 @@ extension BrowserTests {
 
         @Test("every main page has no serious accessibility violation and weighs under 150 KB, on a desktop and on a phone")
         func mainPages() async throws {
-            let axe = try AxeCheck.source()
+            let axe = try await AxeCheck.source()
             try await DemoServer.with { demo in
                 // Some history for the log, the chart and the bell.
                 for index in 1...12 {

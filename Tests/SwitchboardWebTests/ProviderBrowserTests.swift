@@ -14,7 +14,7 @@ extension BrowserTests {
                     #"{"type":"registration.created","idempotency_key":"r\#(index)","data":{"broadcast":{"id":"brd_1","title":"Launch"},"registrant":{"email":"person\#(index)@example.com","first_name":"P\#(index)"}}}"#
                 }
                 _ = try await served.api(.POST, "/v1/events", #"{"events":[\#(registrations.joined(separator: ","))]}"#)
-                let link = try served.signInLink()
+                let link = try await served.signInLink()
                 try await WebDriver.withBrowser { browser in
                     try await browser.signIn(link: link)
                     try await browser.click(try await browser.find("a.button", containing: "Add integration"))
@@ -84,7 +84,7 @@ extension BrowserTests {
         func hubspotOAuth() async throws {
             try await ServedSwitchboard.with { served in
                 _ = served.hubspot.createList(named: "Webinar registrants")
-                let link = try served.signInLink()
+                let link = try await served.signInLink()
                 try await WebDriver.withBrowser { browser in
                     try await browser.signIn(link: link)
                     try await browser.open("\(served.url)/settings/integrations/new/hubspot")
@@ -106,7 +106,7 @@ extension BrowserTests {
             try await ServedSwitchboard.with { served in
                 let token = served.slack.issueToken()
                 let channel = served.slack.createChannel(named: "launch")
-                let link = try served.signInLink()
+                let link = try await served.signInLink()
                 try await WebDriver.withBrowser { browser in
                     try await browser.signIn(link: link)
                     // A new workspace: the empty state says what to connect.
@@ -174,7 +174,7 @@ extension BrowserTests {
                     #"{"type":"registration.created","idempotency_key":"m\#(index)","data":{"broadcast":{"id":"brd_1"},"registrant":{"email":"m\#(index)@example.com","first_name":"M\#(index)"}}}"#
                 }
                 _ = try await served.api(.POST, "/v1/events", #"{"events":[\#(registrations.joined(separator: ","))]}"#)
-                let link = try served.signInLink()
+                let link = try await served.signInLink()
                 try await WebDriver.withBrowser { browser in
                     try await browser.signIn(link: link)
                     try await browser.open("\(served.url)/settings/integrations/new/mailchimp")

@@ -10,8 +10,8 @@ enum AxeCheck {
     }
 
     /// The source of axe.min.js.
-    static func source() throws -> String {
-        let (status, output) = try spawnAndWait([
+    static func source() async throws -> String {
+        let (status, output) = try await spawnAndWaitOffPool([
             "/usr/bin/env", "python3", "-c",
             "import axe_selenium_python, os; print(os.path.join(os.path.dirname(axe_selenium_python.__file__), 'node_modules', 'axe-core', 'axe.min.js'))",
         ])

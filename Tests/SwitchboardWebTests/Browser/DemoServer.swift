@@ -32,15 +32,19 @@ struct DemoServer: Sendable {
             environment: [:],
             logPath: log
         )
-        defer { process.stop(signal: SIGTERM) }
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline, !process.output.contains("API key:") {
             try await Task.sleep(for: .milliseconds(100))
         }
         let output = process.output
+        guard output.contains("API key:") else {
+            await process.stopOffPool(signal: SIGTERM)
+            throw SwitchboardBinary.Missing(description: "switchboard demo did not start: \(output.suffix(2000))")
+        }
         guard let link = output.firstMatch(of: /(http:\/\/\S+\/sign-in\?token=\S+)/)?.1,
             let key = output.firstMatch(of: /API key:\s+(sb_mgr_\S+)/)?.1
         else {
+            await process.stopOffPool(signal: SIGTERM)
             throw SwitchboardBinary.Missing(description: "switchboard demo printed no sign-in link: \(output.suffix(2000))")
         }
         let demo = DemoServer(
@@ -51,6 +55,13 @@ struct DemoServer: Sendable {
             emulatorPort: emulators,
             receiverPort: receiver
         )
-        return try await body(demo)
+        do {
+            let result = try await body(demo)
+            await process.stopOffPool(signal: SIGTERM)
+            return result
+        } catch {
+            await process.stopOffPool(signal: SIGTERM)
+            throw error
+        }
     }
 }

@@ -24,8 +24,8 @@ struct ServedSwitchboard: Sendable {
     }
 
     /// A fresh one-time sign-in link, from `switchboard workspace sign-in-link`.
-    func signInLink(role: String = "manager") throws -> String {
-        let (status, output) = try spawnAndWait(
+    func signInLink(role: String = "manager") async throws -> String {
+        let (status, output) = try await spawnAndWaitOffPool(
             ["/usr/bin/env"] + environment.map { "\($0.key)=\($0.value)" }
                 + [try SwitchboardBinary.path(), "workspace", "sign-in-link", "--workspace", workspaceID, "--role", role]
         )
@@ -66,7 +66,7 @@ struct ServedSwitchboard: Sendable {
                         "SWITCHBOARD_HUBSPOT_CLIENT_SECRET": "ui-tests-secret",
                     ]
                     let binary = try SwitchboardBinary.path()
-                    let created = try spawnAndWait(
+                    let created = try await spawnAndWaitOffPool(
                         ["/usr/bin/env"] + environment.map { "\($0.key)=\($0.value)" } + [
                             binary, "workspace", "create", "--name", "Acme Webinars", "--json",
                         ]
@@ -80,19 +80,24 @@ struct ServedSwitchboard: Sendable {
                         environment: environment,
                         logPath: directory.appending(path: "serve.log").path
                     )
-                    defer { server.stop(signal: SIGTERM) }
-                    try await SwitchboardBinary.waitUntilHealthy(client: .shared, api: "http://127.0.0.1:\(port)", server: server)
-                    return try await body(
-                        ServedSwitchboard(
-                            url: "http://127.0.0.1:\(port)",
-                            apiKey: key,
-                            workspaceID: workspace,
-                            hubspot: hubspot.state,
-                            slack: slack.state,
-                            mailchimp: mailchimp.state,
-                            environment: environment
-                        )
+                    let served = ServedSwitchboard(
+                        url: "http://127.0.0.1:\(port)",
+                        apiKey: key,
+                        workspaceID: workspace,
+                        hubspot: hubspot.state,
+                        slack: slack.state,
+                        mailchimp: mailchimp.state,
+                        environment: environment
                     )
+                    do {
+                        try await SwitchboardBinary.waitUntilHealthy(client: .shared, api: served.url, server: server)
+                        let result = try await body(served)
+                        await server.stopOffPool(signal: SIGTERM)
+                        return result
+                    } catch {
+                        await server.stopOffPool(signal: SIGTERM)
+                        throw error
+                    }
                 }
             }
         }

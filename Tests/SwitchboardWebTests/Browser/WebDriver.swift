@@ -71,7 +71,7 @@ final class WebDriver: Sendable {
             do {
                 let result = try await body(browser)
                 _ = try? await send(client: client, .DELETE, "\(base)/session/\(session)", nil)
-                driver.stop()
+                await driver.stopOffPool()
                 try await client.shutdown()
                 return result
             } catch {
@@ -79,7 +79,7 @@ final class WebDriver: Sendable {
                 throw error
             }
         } catch {
-            driver.stop()
+            await driver.stopOffPool()
             try? await client.shutdown()
             throw error
         }
