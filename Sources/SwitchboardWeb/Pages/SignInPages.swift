@@ -54,7 +54,7 @@ struct SignInPages {
             return signInPage(view, status: .unauthorized)
         }
         view.workspaceName = target.workspaceName
-        view.roleName = target.role == .manager ? "manager" : "member (read only)"
+        view.roleName = Self.roleName(target.role)
         if let current { view.currentWorkspace = try await signIn.workspaceName(current.workspaceId) }
         return signInPage(view)
     }
@@ -67,6 +67,11 @@ struct SignInPages {
         var view = SignInView(token: token, next: next, formToken: SecretToken.make(bytes: 18))
         guard let expected = request.cookies[Self.formCookie]?.value, !expected.isEmpty, form["form_token"] == expected else {
             view.error = "This sign-in form has expired or came from another site. Try again."
+            if let token, let target = try await signIn.target(of: token) {
+                (view.workspaceName, view.roleName) = (target.workspaceName, Self.roleName(target.role))
+            } else {
+                view.token = nil
+            }
             return signInPage(view, status: .forbidden)
         }
         let signedIn: SignInService.SignedIn?
@@ -99,6 +104,11 @@ struct SignInPages {
             try await signIn.signOut(token: token)
         }
         return PageRenderer.redirect("/sign-in", cookie: SessionCookie.signOut(secure: secure))
+    }
+
+    /// A role as the link page names it.
+    static func roleName(_ role: APIKeyRole) -> String {
+        role == .manager ? "manager" : "member (read only)"
     }
 
     static let spentLink =
