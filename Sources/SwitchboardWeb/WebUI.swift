@@ -13,25 +13,23 @@ public struct WebUI: Sendable {
 
     public init(dependencies: AppDependencies) {
         self.dependencies = dependencies
+        // Where "Connect with …" leads: the consent pages of the providers whose OAuth app the operator configured,
+        // and Switchboard's own public address, where it starts, when browsers reach it by another name.
+        let consentURLs = dependencies.catalogue.providerList.compactMap { $0.configuredOAuth?.authorizationURL(state: "") }
+        let formTargets = (consentURLs + [dependencies.publicURL]).compactMap(Self.origin)
         // The templates are part of the binary: one that does not parse is a build defect, caught by every UI test.
-        // Where "Connect with …" leads: the consent pages of the providers whose OAuth app the operator configured.
-        let consentOrigins = dependencies.catalogue.providerList.compactMap { provider -> String? in
-            guard let url = provider.configuredOAuth?.authorizationURL(state: "").flatMap(URL.init(string:)),
-                let scheme = url.scheme, let host = url.host()
-            else { return nil }
-            return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")"
-        }
-        // And Switchboard's own public address, where "Connect with …" starts, when browsers reach it by another name.
-        let publicOrigin = URL(string: dependencies.publicURL).flatMap { url -> String? in
-            guard let scheme = url.scheme, let host = url.host() else { return nil }
-            return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")"
-        }
         do {
-            self.pages = try PageRenderer(formTargets: consentOrigins + (publicOrigin.map { [$0] } ?? []))
+            self.pages = try PageRenderer(formTargets: formTargets)
         } catch {
             preconditionFailure("a template of the web UI does not parse: \(error)")
         }
         self.signIn = SignInService(store: dependencies.store)
+    }
+
+    /// `scheme://host[:port]` of a URL, as a Content-Security-Policy source; nil when it has none.
+    static func origin(of url: String) -> String? {
+        guard let url = URL(string: url), let scheme = url.scheme, let host = url.host() else { return nil }
+        return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")"
     }
 
     /// Adds the UI's routes: assets and sign-in for everyone, the rest behind a session.

@@ -79,6 +79,18 @@ public func spawnAndWaitOffPool(_ arguments: [String]) async throws -> (status: 
 }
 
 extension BackgroundProcess {
+    /// Runs `body`, then stops the process (off the pool) however `body` ended.
+    public func stopping<R>(signal: Int32 = SIGKILL, after body: () async throws -> R) async throws -> R {
+        do {
+            let result = try await body()
+            await stopOffPool(signal: signal)
+            return result
+        } catch {
+            await stopOffPool(signal: signal)
+            throw error
+        }
+    }
+
     /// `stop(signal:)` on a thread of its own (a graceful stop can take seconds): see `spawnAndWaitOffPool`.
     public func stopOffPool(signal: Int32 = SIGKILL) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -140,11 +140,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
                 }
                 return token
             }
-            // Where browsers reach Switchboard, as `serve` reads it.
-            let publicURL = (Environment.value("SWITCHBOARD_PUBLIC_URL") ?? "http://127.0.0.1:8080").trimmingCharacters(
-                in: CharacterSet(charactersIn: "/")
-            )
-            print("\(publicURL)/sign-in?token=\(token)")
+            print("\(Environment.publicURL)/sign-in?token=\(token)")
         }
     }
 }

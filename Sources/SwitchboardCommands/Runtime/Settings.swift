@@ -67,9 +67,7 @@ struct EngineOptions: ParsableArguments {
             leaseSeconds: leaseSeconds ?? Environment.value("SWITCHBOARD_LEASE_SECONDS").flatMap(Double.init)
         )
         // OAuth apps send managers back to <public URL>/v1/oauth/callback.
-        let publicURL = (Environment.value("SWITCHBOARD_PUBLIC_URL") ?? "http://127.0.0.1:8080").trimmingCharacters(
-            in: CharacterSet(charactersIn: "/")
-        )
+        let publicURL = Environment.publicURL
         settings.publicURL = publicURL
         settings.providers = ProviderSettings(providerValues(), publicURL: publicURL)
         settings.smtpURL = smtpURL ?? Environment.value("SWITCHBOARD_SMTP_URL")
@@ -152,6 +150,12 @@ enum Environment {
 
     static func flag(_ name: String) -> Bool {
         ["1", "true", "yes", "on"].contains(value(name)?.lowercased() ?? "")
+    }
+
+    /// Where browsers reach Switchboard (`SWITCHBOARD_PUBLIC_URL`, without a trailing slash): OAuth redirects and
+    /// sign-in links start with it.
+    static var publicURL: String {
+        (value("SWITCHBOARD_PUBLIC_URL") ?? "http://127.0.0.1:8080").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
     }
 }
 

@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import SwitchboardHTTP
 
 /// The fields of an `application/x-www-form-urlencoded` body, in order; a name may repeat (a group of checkboxes).
 struct FormFields: Sendable {
@@ -29,5 +31,12 @@ struct FormFields: Sendable {
     /// Whether the form has a field of this name, even an empty one.
     func has(_ name: String) -> Bool {
         pairs.contains { $0.name == name }
+    }
+}
+
+extension FormFields {
+    /// The form a request posted (its body, up to the context's limit); the body stays readable after.
+    init(posted request: inout Request, context: SwitchboardRequestContext) async throws {
+        self.init(urlEncoded: String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
     }
 }

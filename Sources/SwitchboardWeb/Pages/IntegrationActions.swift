@@ -147,7 +147,7 @@ struct IntegrationActions {
     /// The submitted form (its body was read and checked by the session middleware; reading it again is cheap).
     static func form(_ request: Request, context: SwitchboardRequestContext) async throws -> FormFields {
         var request = request
-        return FormFields(urlEncoded: String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+        return try await FormFields(posted: &request, context: context)
     }
 }
 

@@ -190,7 +190,8 @@ struct IntegrationPages {
         // The provider's lists, channels… fresh from its API on every view (the selector refresh is a reload).
         var choices: [String: [ProviderResource]] = [:]
         var optionsNote: String?
-        if let offers = catalogue.provider(integration.provider, as: (any OffersOptions).self) {
+        let offers = catalogue.provider(integration.provider, as: (any OffersOptions).self)
+        if let offers {
             do {
                 choices = offers.choicesBySetting(try await service.options(workspaceID: session.workspaceId, id: integration.id))
             } catch {
@@ -212,7 +213,7 @@ struct IntegrationPages {
             settingsFields: settingsForm?.fields(current: current, choices: choices, errors: errors) ?? [],
             hasCredentials: !credentialFields.isEmpty
         )
-        drawer.offersOptions = catalogue.provider(integration.provider, as: (any OffersOptions).self) != nil
+        drawer.offersOptions = offers != nil
         drawer.optionsNote = optionsNote
         drawer.error = Self.message(error, unmatched: errors, fields: drawer.credentialFields + drawer.settingsFields)
         drawer.oauthName = provider?.configuredOAuth.map { _ in drawer.providerName }

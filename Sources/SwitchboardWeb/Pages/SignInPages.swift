@@ -61,7 +61,7 @@ struct SignInPages {
 
     @Sendable func submit(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         var request = request
-        let form = FormFields(urlEncoded: String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+        let form = try await FormFields(posted: &request, context: context)
         let next = Self.safeNext(form["next"])
         let token = form["token"].flatMap { $0.isEmpty ? nil : $0 }
         var view = SignInView(token: token, next: next, formToken: SecretToken.make(bytes: 18))
@@ -90,7 +90,7 @@ struct SignInPages {
 
     @Sendable func signOut(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         var request = request
-        let form = FormFields(urlEncoded: String(buffer: try await request.collectBody(upTo: context.maxUploadSize)))
+        let form = try await FormFields(posted: &request, context: context)
         if let token = request.cookies[SessionCookie.name]?.value, !token.isEmpty {
             // Another site cannot sign a person out: the form must carry the session's token.
             guard SessionCookie.isValid(csrf: form["csrf"], session: token) else {

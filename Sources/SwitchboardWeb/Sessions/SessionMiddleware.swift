@@ -23,8 +23,7 @@ struct SessionMiddleware: RouterMiddleware {
         guard request.method != .get && request.method != .head else { return try await next(request, context) }
 
         var request = request
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
-        let form = FormFields(urlEncoded: String(buffer: body))
+        let form = try await FormFields(posted: &request, context: context)
         guard SessionCookie.isValid(csrf: form["csrf"], session: token) else {
             return pages.message(
                 status: .forbidden,

@@ -32,36 +32,26 @@ struct DemoServer: Sendable {
             environment: [:],
             logPath: log
         )
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline, !process.output.contains("API key:") {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let output = process.output
-        guard output.contains("API key:") else {
-            await process.stopOffPool(signal: SIGTERM)
-            throw SwitchboardBinary.Missing(description: "switchboard demo did not start: \(output.suffix(2000))")
-        }
-        guard let link = output.firstMatch(of: /(http:\/\/\S+\/sign-in\?token=\S+)/)?.1,
-            let key = output.firstMatch(of: /API key:\s+(sb_mgr_\S+)/)?.1
-        else {
-            await process.stopOffPool(signal: SIGTERM)
-            throw SwitchboardBinary.Missing(description: "switchboard demo printed no sign-in link: \(output.suffix(2000))")
-        }
-        let demo = DemoServer(
-            process: process,
-            url: "http://127.0.0.1:\(port)",
-            signInLink: String(link),
-            apiKey: String(key),
-            emulatorPort: emulators,
-            receiverPort: receiver
-        )
-        do {
-            let result = try await body(demo)
-            await process.stopOffPool(signal: SIGTERM)
-            return result
-        } catch {
-            await process.stopOffPool(signal: SIGTERM)
-            throw error
+        return try await process.stopping(signal: SIGTERM) {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline, !process.output.contains("API key:") {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let output = process.output
+            guard let link = output.firstMatch(of: /(http:\/\/\S+\/sign-in\?token=\S+)/)?.1,
+                let key = output.firstMatch(of: /API key:\s+(sb_mgr_\S+)/)?.1
+            else {
+                throw SwitchboardBinary.Missing(description: "switchboard demo printed no sign-in link: \(output.suffix(2000))")
+            }
+            let demo = DemoServer(
+                process: process,
+                url: "http://127.0.0.1:\(port)",
+                signInLink: String(link),
+                apiKey: String(key),
+                emulatorPort: emulators,
+                receiverPort: receiver
+            )
+            return try await body(demo)
         }
     }
 }

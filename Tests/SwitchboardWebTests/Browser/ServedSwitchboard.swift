@@ -89,14 +89,9 @@ struct ServedSwitchboard: Sendable {
                         mailchimp: mailchimp.state,
                         environment: environment
                     )
-                    do {
+                    return try await server.stopping(signal: SIGTERM) {
                         try await SwitchboardBinary.waitUntilHealthy(client: .shared, api: served.url, server: server)
-                        let result = try await body(served)
-                        await server.stopOffPool(signal: SIGTERM)
-                        return result
-                    } catch {
-                        await server.stopOffPool(signal: SIGTERM)
-                        throw error
+                        return try await body(served)
                     }
                 }
             }
