@@ -230,6 +230,17 @@ final class WebDriver: Sendable {
         }
     }
 
+    /// Waits until the attribute `name` of `selector` is `value`, reading it afresh each time (the page may be replaced
+    /// meanwhile, as after a form post that lands on the same address).
+    func waitForAttribute(_ selector: String, _ name: String, _ value: String, timeout: Duration = .seconds(10)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let element = try? await find(selector, timeout: .zero), (try? await attribute(name, of: element)) == value { return }
+            guard ContinuousClock.now < deadline else { throw Failure(description: "\(selector)'s \(name) never became “\(value)”") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
     /// Waits until the page's address contains `part`.
     func waitForURL(containing part: String, timeout: Duration = .seconds(10)) async throws {
         let deadline = ContinuousClock.now + timeout
