@@ -34,9 +34,11 @@ struct DemoServer: Sendable {
         )
         return try await process.stopping(signal: SIGTERM) {
             let deadline = ContinuousClock.now + .seconds(60)
-            while ContinuousClock.now < deadline, !process.output.contains("API key:") {
+            // The whole banner (its last line), then the API answering: the banner is printed before the server listens.
+            while ContinuousClock.now < deadline, !process.output.contains("Ctrl-C stops.") {
                 try await Task.sleep(for: .milliseconds(100))
             }
+            try await SwitchboardBinary.waitUntilHealthy(client: .shared, api: "http://127.0.0.1:\(port)", server: process)
             let output = process.output
             guard let link = output.firstMatch(of: /(http:\/\/\S+\/sign-in\?token=\S+)/)?.1,
                 let key = output.firstMatch(of: /API key:\s+(sb_mgr_\S+)/)?.1
