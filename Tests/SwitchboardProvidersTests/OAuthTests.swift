@@ -2,11 +2,12 @@ import AsyncHTTPClient
 import Foundation
 import SwitchboardDomain
 import SwitchboardEmulators
-import SwitchboardEngine
 import SwitchboardProviders
 import SwitchboardStore
 import SwitchboardTestSupport
 import Testing
+
+@testable import SwitchboardEngine
 
 /// Connecting through the providers' OAuth 2 authorization-code flow against the emulators: the consent
 /// redirect, the code exchange, syncing with the token, refreshing it, and a refused refresh pausing.
@@ -82,6 +83,53 @@ struct OAuthTests {
                 }
                 #expect(paused?.pauseReason == .expiredCredentials)
                 #expect(paused?.statusDetail?.contains("BAD_REFRESH_TOKEN") == true)
+            }
+        }
+    }
+
+    @Test(
+        "two processes refreshing one rotating Slack grant at once: one refresh wins, both use its tokens, nothing pauses",
+        arguments: StoreEngine.allCases
+    )
+    func rotationRace(engine: StoreEngine) async throws {
+        let emulator = SlackEmulator()
+        emulator.state.registerApp(clientID: Self.app.id, secret: Self.app.secret, rotation: true)
+        let channel = emulator.state.createChannel(named: "launch")
+        try await emulator.run { url in
+            let oauth = OAuthApp(clientID: Self.app.id, clientSecret: Self.app.secret, redirectURI: Self.app.redirect)
+            try await withEngine(
+                engine,
+                catalogue: { Providers.catalogue(http: $0, settings: .emulated(["SWITCHBOARD_SLACK_URL": url], oauth: oauth, as: "SLACK")) }
+            ) { harness in
+                let workspace = harness.workspace.id
+                let created = try await harness.integrations.create(
+                    workspaceID: workspace,
+                    provider: "slack",
+                    changes: .init(settings: ["channel_id": .string(channel), "notification_types": .array([.string("registration")])])
+                )
+                let (code, state, browser) = try await Self.authorize(harness, created.id)
+                _ = try await harness.integrations.completeAuthorization(state: state, code: code, browserSecret: browser)
+                let stored = try #require(try await harness.store.integration(workspaceID: workspace, id: created.id))
+                #expect(stored.status == .active)
+                let issued = try stored.openCredentials(harness.secrets)
+
+                // Two processes (a sessions object each, one store) find the 12-hour token due at once. A refresh
+                // token is good once: Slack answers the second refresh invalid_refresh_token. Slack is slowed so
+                // that both refreshes are out before it answers either.
+                let due = Date().addingTimeInterval(12 * 3600 - 60)
+                emulator.state.slowDown("oauth.v2.access", by: .milliseconds(500))
+                let provider = SlackProvider(http: .shared, baseURL: url, oauth: oauth)
+                let (one, other) = (ProviderSessions(), ProviderSessions())
+                async let first = one.connection(for: stored, provider: provider, secrets: harness.secrets, store: harness.store, now: due)
+                async let second = other.connection(for: stored, provider: provider, secrets: harness.secrets, store: harness.store, now: due)
+                let (won, lost) = try await (first, second)
+                #expect(emulator.state.calls(of: "oauth.v2.access") == 3, "the exchange, then both refreshes")
+                #expect(won.credentials == lost.credentials, "the refused process takes the tokens the other one saved")
+                #expect(won.credentials["refresh_token"] != issued["refresh_token"])
+                let saved = try #require(try await harness.store.integration(workspaceID: workspace, id: created.id))
+                #expect(try saved.openCredentials(harness.secrets) == won.credentials)
+                #expect(saved.status == .active)
+                #expect(try await provider.validate(won) == nil, "the saved tokens work")
             }
         }
     }

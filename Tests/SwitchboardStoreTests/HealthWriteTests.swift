@@ -50,6 +50,21 @@ struct HealthWriteTests {
         }
     }
 
+    @Test("a refreshed token is saved only over the credentials it was refreshed from", arguments: StoreEngine.allCases)
+    func refreshNeverOverwritesNewerCredentials(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            var read = try await storedWebhook(in: store)
+            read.credentials = "sealed-granted"
+            try await store.updateIntegration(read, from: try await current(read, in: store))
+
+            #expect(try await store.updateCredentials(integrationID: read.id, sealed: "sealed-refreshed", replacing: "sealed-granted"))
+            #expect(try await current(read, in: store).credentials == "sealed-refreshed")
+            // Another process refreshing the same grant, or a manager's reconnect, saved meanwhile: left as it is.
+            #expect(try await !store.updateCredentials(integrationID: read.id, sealed: "sealed-late", replacing: "sealed-granted"))
+            #expect(try await current(read, in: store).credentials == "sealed-refreshed")
+        }
+    }
+
     private func storedWebhook(in store: Store) async throws -> Integration {
         let workspace = try await store.createWorkspace(name: "Acme")
         return try await current(try await Fixtures.webhook(in: store, workspaceID: workspace.id), in: store)

@@ -35,7 +35,11 @@ public struct SlackEmulator: Sendable {
 
     /// One Web API call: its arguments read as Slack reads them, then the method.
     func call(_ request: Request, method: String) async -> Response {
-        state.workspace.withLock { $0.calls[method, default: 0] += 1 }
+        let delay = state.workspace.withLock { workspace in
+            workspace.calls[method, default: 0] += 1
+            return workspace.latency[method]
+        }
+        if let delay { try? await Task.sleep(for: delay) }
         var arguments: [String: Any] = [:]
         for (name, value) in request.uri.queryParameters { arguments[String(name)] = String(value) }
         if request.method == .post {

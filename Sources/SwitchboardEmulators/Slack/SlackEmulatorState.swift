@@ -50,6 +50,8 @@ public final class SlackEmulatorState: Sendable {
         var lastTS: Double = 0
         var throttled = 0
         var calls: [String: Int] = [:]
+        /// How long a method takes to answer (a slow or overloaded Slack), by method name.
+        var latency: [String: Duration] = [:]
     }
 
     let workspace = Mutex(Workspace())
@@ -73,6 +75,11 @@ public final class SlackEmulatorState: Sendable {
         let token = "xoxb-1111111111-2222222222-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(24)
         workspace.withLock { $0.tokens[token] = Token(scopes: scopes) }
         return token
+    }
+
+    /// `method` answers only after `delay` from now on (zero: at once again).
+    public func slowDown(_ method: String, by delay: Duration) {
+        workspace.withLock { $0.latency[method] = delay == .zero ? nil : delay }
     }
 
     /// The app was uninstalled: its token answers `token_revoked`.

@@ -47,6 +47,10 @@ public final class ProviderSessions: Sendable {
     /// The connection of a stored integration: its credentials opened, and an OAuth access token that is
     /// about to expire refreshed first (once, however many callers ask at the same time) and saved sealed.
     /// A refresh the provider refuses throws `.refused(.expiredCredentials)`.
+    ///
+    /// Several processes may find the same token due at once. Each refreshes from the newest credentials in the store,
+    /// saves only over the credentials it refreshed, and when the provider refuses its refresh (Slack's refresh tokens
+    /// are good once: another process's refresh spent it) takes the tokens that process saves.
     public func connection(
         for integration: Integration,
         provider: any ConnectedProvider,
@@ -65,19 +69,31 @@ public final class ProviderSessions: Sendable {
             if let running = inFlight[integration.id] { return running }
             let task = Task<[String: String], any Error> {
                 defer { _ = self.refreshes.withLock { $0.removeValue(forKey: integration.id) } }
-                // Another process may have refreshed the same grant already: then its fresh tokens are used.
-                let stored = try await store.integration(workspaceID: integration.workspaceId, id: integration.id)
-                if let stored, stored.credentials != integration.credentials, let theirs = try? stored.openCredentials(secrets),
-                    theirs["refresh_token"] == current.credentials["refresh_token"], !oauth.needsRefresh(theirs, now: now)
+                // Credentials being validated before they are saved are typed or just exchanged, never due: what
+                // is due here was read from the store, and the store may hold newer credentials by now.
+                var (base, sealed) = (current.credentials, integration.credentials)
+                if let stored = try await store.integration(workspaceID: integration.workspaceId, id: integration.id),
+                    let theirs = stored.credentials, theirs != sealed, let opened = try? stored.openCredentials(secrets)
                 {
+                    if !oauth.needsRefresh(opened, now: now) { return opened }
+                    (base, sealed) = (opened, theirs)
+                }
+                do {
+                    let fresh = try await oauth.refresh(base)
+                    if let sealed {
+                        try await store.updateCredentials(
+                            integrationID: integration.id,
+                            sealed: integration.sealedCredentials(fresh, with: secrets),
+                            replacing: sealed
+                        )
+                    }
+                    return fresh
+                } catch ProviderFailure.refused(let failure) {
+                    guard let sealed, let theirs = try await refreshed(integration, since: sealed, secrets: secrets, store: store) else {
+                        throw ProviderFailure.refused(failure)
+                    }
                     return theirs
                 }
-                let fresh = try await oauth.refresh(current.credentials)
-                // Saved only when these are the stored credentials (not new ones still being validated).
-                if stored?.credentials == integration.credentials {
-                    try await store.updateCredentials(integrationID: integration.id, sealed: integration.sealedCredentials(fresh, with: secrets))
-                }
-                return fresh
             }
             inFlight[integration.id] = task
             return task
@@ -89,6 +105,24 @@ public final class ProviderSessions: Sendable {
             budget: budget,
             memory: current.memory
         )
+    }
+
+    /// How long a refused refresh waits for another process's refreshed tokens to reach the store: that process saves
+    /// them as soon as the provider answers it, which was about when it refused this one.
+    let refreshSettling: Duration = .seconds(5)
+
+    /// The credentials saved over `sealed` within `refreshSettling`, opened; nil when none were.
+    private func refreshed(_ integration: Integration, since sealed: String, secrets: SecretBox, store: Store) async throws -> [String: String]? {
+        let deadline = ContinuousClock.now + refreshSettling
+        while true {
+            if let stored = try await store.integration(workspaceID: integration.workspaceId, id: integration.id),
+                let theirs = stored.credentials, theirs != sealed
+            {
+                return try stored.openCredentials(secrets)
+            }
+            guard ContinuousClock.now < deadline else { return nil }
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     private let refreshes = Mutex<[String: Task<[String: String], any Error>]>([:])

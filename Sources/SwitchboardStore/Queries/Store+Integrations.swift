@@ -59,10 +59,17 @@ extension Store {
     }
 
     /// Replaces an integration's sealed credentials only (an OAuth refresh), leaving its status and
-    /// `updated_at` (which marks a manager's changes) alone.
-    public func updateCredentials(integrationID: String, sealed: String) async throws {
+    /// `updated_at` (which marks a manager's changes) alone; only while they are still `previous`, so that a refresh
+    /// never overwrites what another process or a manager saved meanwhile. Whether they were replaced.
+    @discardableResult
+    public func updateCredentials(integrationID: String, sealed: String, replacing previous: String) async throws -> Bool {
         try await database.withConnection { db in
-            try await db.raw("UPDATE integrations SET credentials = \(bind: sealed) WHERE id = \(bind: integrationID)").run()
+            try await db.raw(
+                """
+                UPDATE integrations SET credentials = \(bind: sealed)
+                WHERE id = \(bind: integrationID) AND credentials = \(bind: previous) RETURNING id
+                """
+            ).all().count == 1
         }
     }
 
