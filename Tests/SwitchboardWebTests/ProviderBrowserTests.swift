@@ -124,6 +124,16 @@ extension BrowserTests {
                     #expect(try await browser.text("#test-result").contains("Test delivered"))
                     #expect(served.slack.messages(in: channel).count == 1)
 
+                    // Slack is slow to list channels: the drawer does not wait for it (its HTTP timeout is 30 s) but
+                    // shows the saved channel with a note.
+                    served.slack.slowDown("conversations.list", by: .seconds(60))
+                    let opened = ContinuousClock.now
+                    try await browser.open("\(served.url)/settings/integrations/\(try await served.onlyIntegration())")
+                    #expect(ContinuousClock.now - opened < .seconds(25), "the drawer waited for Slack")
+                    #expect(try await browser.text(".drawer .alert").contains("did not send its choices within 4 seconds"))
+                    #expect(try await browser.attribute("value", of: try await browser.find("#f-settings-channel-id")) == channel)
+                    served.slack.slowDown("conversations.list", by: .zero)
+
                     // The channel is archived in Slack: the next message pauses the integration, saying which channel.
                     served.slack.archive(channel)
                     let integration = try await served.pausedByNextRegistration()
@@ -139,9 +149,14 @@ extension BrowserTests {
 }
 
 extension ServedSwitchboard {
+    /// The id of the workspace's only (or first) integration.
+    func onlyIntegration() async throws -> String {
+        try #require(try await api(.GET, "/v1/integrations")["data"]?.arrayValue?.first?["id"]?.stringValue)
+    }
+
     /// Posts a registration and waits until it has paused the workspace's only integration; returns its id.
     func pausedByNextRegistration() async throws -> String {
-        let integration = try #require(try await api(.GET, "/v1/integrations")["data"]?.arrayValue?.first?["id"]?.stringValue)
+        let integration = try await onlyIntegration()
         let event = #"{"type":"registration.created","data":{"broadcast":{"id":"brd_1"},"registrant":{"email":"late@example.com"}}}"#
         _ = try await api(.POST, "/v1/events", event)
         try await waitForStatus(integration, "paused")

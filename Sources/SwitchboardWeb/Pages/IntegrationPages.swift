@@ -173,6 +173,9 @@ struct IntegrationPages {
 
     // MARK: Manage Integration
 
+    /// How long the Manage drawer waits for the provider's lists and channels.
+    static let choicesWait: Duration = .seconds(4)
+
     /// The Manage drawer of an integration; `form` and `errors` refill it after a refused change.
     func manageDrawer(
         _ integration: Integration,
@@ -187,15 +190,23 @@ struct IntegrationPages {
         let saved = (try? JSONValue(json: integration.settings.utf8))?.objectValue ?? [:]
         let settingsForm = provider.map { SchemaForm(part: .settings, schema: $0.settingsSchema) }
         let current = form.flatMap { settingsForm?.object(from: $0, partial: false) } ?? saved
-        // The provider's lists, channels… fresh from its API on every view (the selector refresh is a reload).
+        // The provider's lists, channels… fresh from its API on every view (the selector refresh is a reload), waited
+        // for a few seconds only: a slow provider leaves the saved choices to show and edit, not a page that hangs.
         var choices: [String: [ProviderResource]] = [:]
         var optionsNote: String?
         let offers = catalogue.provider(integration.provider, as: (any OffersOptions).self)
         if let offers {
+            let providerName = catalogue.displayName(integration.provider)
             do {
-                choices = offers.choicesBySetting(try await service.options(workspaceID: session.workspaceId, id: integration.id))
+                let (service, workspaceID, id) = (service, session.workspaceId, integration.id)
+                if let options = try await result(within: Self.choicesWait, of: { try await service.options(workspaceID: workspaceID, id: id) }) {
+                    choices = offers.choicesBySetting(options)
+                } else {
+                    optionsNote =
+                        "\(providerName) did not send its choices within \(Self.choicesWait.components.seconds) seconds: the saved settings are shown as they are. Refresh the choices to ask again."
+                }
             } catch {
-                optionsNote = "Could not load the choices from \(catalogue.displayName(integration.provider)): \(APIError(explaining: error).detail)"
+                optionsNote = "Could not load the choices from \(providerName): \(APIError(explaining: error).detail)"
             }
         }
         let credentialFields =
