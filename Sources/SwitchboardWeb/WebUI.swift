@@ -46,5 +46,6 @@ public struct WebUI: Sendable {
         JobPages(pages: integrations, workspaces: workspaces).register(on: signedIn)
         DeliveryPages(pages: integrations).register(on: signedIn)
         NotificationPages(pages: integrations, workspaces: workspaces).register(on: signedIn)
+        router.add(middleware: NotFoundPageMiddleware(pages: pages))
     }
 }
