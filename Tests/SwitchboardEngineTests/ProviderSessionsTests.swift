@@ -31,7 +31,8 @@ struct ProviderSessionsTests {
 
     @Test("without contention, what arrives while a call is out goes together in the next call")
     func batchesBehindARunningCall() async throws {
-        let provider = RecordingProvider(callTime: .milliseconds(200), concurrentCalls: 1)
+        // A call long enough for the three deliveries below to join the queue behind it on a loaded machine.
+        let provider = RecordingProvider(callTime: .seconds(2), concurrentCalls: 1)
         let sessions = ProviderSessions(contendedGather: .seconds(60))
         let connection = ProviderConnection(
             integrationID: "int_1",
@@ -55,9 +56,10 @@ struct ProviderSessionsTests {
             let provider = RecordingProvider(callTime: .zero)
             // Two processes: sessions and sharing of their own, one database.
             let (resyncing, live) = (ProviderSessions(), ProviderSessions())
+            // Rounds a minute apart (so "recent" is 3 minutes), against a loaded machine taking seconds between the steps.
             let sharing = [
-                RateBudgetSharing(store: store, sessions: resyncing, workerID: "w1", logger: testLogger),
-                RateBudgetSharing(store: store, sessions: live, workerID: "w2", logger: testLogger),
+                RateBudgetSharing(store: store, sessions: resyncing, workerID: "w1", interval: .seconds(60), logger: testLogger),
+                RateBudgetSharing(store: store, sessions: live, workerID: "w2", interval: .seconds(60), logger: testLogger),
             ]
             let budgets = [resyncing.budget(for: "int_1", provider: provider), live.budget(for: "int_1", provider: provider)]
             // Not used yet: nothing to share.
@@ -72,7 +74,7 @@ struct ProviderSessionsTests {
             #expect(budgets.map(\.allowance) == [88, 12])
             #expect(budgets[1].contended, "beside a resync elsewhere, live sync gathers more per call")
             // w1's resync ends and it goes quiet: once its last round is older than `recent`, w2 has the whole limit again.
-            await sharing[1].round(now: Date().addingTimeInterval(60))
+            await sharing[1].round(now: Date().addingTimeInterval(600))
             #expect(budgets[1].allowance == 100)
             #expect(!budgets[1].contended)
         }

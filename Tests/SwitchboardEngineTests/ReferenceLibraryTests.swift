@@ -61,7 +61,7 @@ struct ReferenceLibraryTests {
         let script = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appending(
             path: "Scripts/verify_standard_webhooks.py"
         )
-        let result = try spawnAndWait(["/usr/bin/env", "python3", script.path, file.path])
+        let result = try await spawnAndWaitOffPool(["/usr/bin/env", "python3", script.path, file.path])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("verified 28 cases"))
     }

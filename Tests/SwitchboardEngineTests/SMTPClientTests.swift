@@ -147,7 +147,7 @@ struct SMTPClientTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let (cert, key) = (directory.appending(path: "cert.pem").path, directory.appending(path: "key.pem").path)
-        let made = try spawnAndWait([
+        let made = try await spawnAndWaitOffPool([
             "/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
         ])

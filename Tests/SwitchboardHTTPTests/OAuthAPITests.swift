@@ -63,7 +63,7 @@ struct OAuthAPITests {
     /// Follows the provider's consent URL up to its redirect; the path and query of the callback it names.
     static func consent(_ url: String) async throws -> String {
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-        let answer = try? await client.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+        let answer = try? await client.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
         try await client.shutdown()
         let location = try #require(answer?.headers.first(name: "location"))
         let components = try #require(URLComponents(string: location))

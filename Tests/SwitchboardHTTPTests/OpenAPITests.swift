@@ -73,16 +73,8 @@ struct OpenAPIValidationTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-openapi-\(UUID().uuidString).json")
         try Data(document.text.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-m", "openapi_spec_validator", file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        process.waitUntilExit()
-        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(said)")
+        let validated = try await spawnAndWaitOffPool(["/usr/bin/env", "python3", "-m", "openapi_spec_validator", file.path])
+        #expect(validated.status == 0, "\(validated.output)")
         // Every provider's settings reach the document: the request body of a creation names each provider.
         for provider in ["webhook", "hubspot", "mailchimp"] { #expect(document.text.contains(#""const":"\#(provider)""#)) }
     }

@@ -28,7 +28,7 @@ struct CrashSafetyTests {
             "SWITCHBOARD_LEASE_SECONDS": "25",
             "SWITCHBOARD_LOG_LEVEL": "warning",
         ]
-        let created = try spawnAndWait(
+        let created = try await spawnAndWaitOffPool(
             ["/usr/bin/env"] + environment.map { "\($0.key)=\($0.value)" } + [binary, "workspace", "create", "--name", "Crash", "--json"]
         )
         #expect(created.status == 0, "\(created.output)")

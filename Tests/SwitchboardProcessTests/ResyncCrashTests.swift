@@ -32,7 +32,7 @@ struct ResyncCrashTests {
                 "SWITCHBOARD_HUBSPOT_URL": hubspot,
                 "SWITCHBOARD_LOG_LEVEL": "warning",
             ]
-            let created = try spawnAndWait(
+            let created = try await spawnAndWaitOffPool(
                 ["/usr/bin/env"] + environment.map { "\($0.key)=\($0.value)" } + [binary, "workspace", "create", "--name", "Resync", "--json"]
             )
             let json = try JSONDecoder().decode(

@@ -162,10 +162,16 @@ struct ContactSyncEngineTests {
         let emulator = HubSpotEmulator()
         let token = emulator.state.issueToken()
         try await emulator.run { url in
-            try await withEngine(.sqlite, catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url])) }) {
+            // Retries after 1 s and 2 s: failed_sync lasts long enough to be seen by a poll on a loaded machine.
+            let schedule = RetrySchedule(delays: [1, 2], jitter: 0)
+            try await withEngine(
+                .sqlite,
+                schedule: schedule,
+                catalogue: { Providers.catalogue(http: $0, settings: .init(["SWITCHBOARD_HUBSPOT_URL": url])) }
+            ) {
                 harness in
                 let id = try await connectHubSpot(harness, token: token, settings: ["overwrite_names": true])
-                // Fails the upsert and the first retry; the fast schedule retries after 50 ms and 100 ms.
+                // Fails the upsert and the first retry.
                 emulator.state.failNext(2, status: 503)
                 var seen: [IntegrationStatus] = []
                 try await harness.ingest([registration("ada@example.com", role: "CTO")])

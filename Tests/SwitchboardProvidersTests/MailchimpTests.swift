@@ -166,7 +166,7 @@ struct MailchimpTests {
             #expect(fields.first { $0.tag == "COMPANY" }?.required == true && fields.first { $0.tag == "SCORE" }?.type == "number")
             var request = HTTPClientRequest(url: "\(url)/3.0/lists/\(audience)/merge-fields?offset=4")
             request.headers.add(name: "authorization", value: "Bearer \(key)")
-            let page = try await HTTPClient.shared.execute(request, timeout: .seconds(5)).body.collect(upTo: 1 << 16)
+            let page = try await HTTPClient.shared.execute(request, timeout: .seconds(30)).body.collect(upTo: 1 << 16)
             let json = try #require(try JSONSerialization.jsonObject(with: Data(page.readableBytesView)) as? [String: Any])
             #expect((json["merge_fields"] as? [[String: Any]])?.count == 2)
             #expect(json["total_items"] as? Int == 6)
@@ -177,7 +177,8 @@ struct MailchimpTests {
     func connectionLimit() async throws {
         let emulator = MailchimpEmulator()
         let key = emulator.state.issueKey()
-        emulator.state.delayResponses(by: .seconds(3))
+        // Long enough for all 14 connections to open on a loaded machine before the first is answered.
+        emulator.state.delayResponses(by: .seconds(8))
         // A pool wide enough to open 14 connections at once (the shared client's stops at 8 per host).
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(5), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
@@ -219,7 +220,7 @@ struct MailchimpEmulatorContractTests {
                 request.method = .POST
                 request.headers.add(name: "authorization", value: "Bearer \(key)")
                 request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
-                return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(5)).status.code)
+                return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code)
             }
             #expect(try await post("ada@example.com", ["name": "webinar_registered", "occurred_at": "2026-11-24T16:00:00Z"]) == 204)
             #expect(try await post("ada@example.com", ["name": "webinar registered"]) == 400)

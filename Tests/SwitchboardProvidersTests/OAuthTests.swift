@@ -18,7 +18,7 @@ struct OAuthTests {
     /// Follows the authorization URL as a browser would, up to the provider's redirect; returns code and state.
     static func consent(_ url: String) async throws -> (code: String, state: String) {
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-        let answer = try? await client.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+        let answer = try? await client.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
         try await client.shutdown()
         let response = try #require(answer)
         #expect(response.status == .found)
@@ -74,7 +74,7 @@ struct OAuthTests {
 
                 emulator.state.uninstallApps()
                 try await harness.ingest([Self.registration("grace@example.com")])
-                let deadline = ContinuousClock.now + .seconds(10)
+                let deadline = ContinuousClock.now + .seconds(60)
                 var paused: Integration?
                 while ContinuousClock.now < deadline {
                     paused = try await harness.store.integration(workspaceID: workspace, id: id)

@@ -33,7 +33,7 @@ public struct EngineHarness: Sendable {
 
     /// Waits until every delivery of the workspace has left `pending`, or the deadline passes.
     @discardableResult
-    public func settle(timeout: Duration = .seconds(30)) async throws -> Bool {
+    public func settle(timeout: Duration = .seconds(90)) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let pending = try await store.deliveries(workspaceID: workspace.id, filter: DeliveryFilter(status: .pending), limit: 1, cursor: nil)

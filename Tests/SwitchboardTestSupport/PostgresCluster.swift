@@ -9,8 +9,8 @@ public actor PostgresCluster {
     /// The cluster of this test process.
     public static let shared = PostgresCluster()
 
-    private var baseURL: String?
-    private var startError: String?
+    /// The cluster's start, made once: its URL, or why it could not start.
+    private var starting: Task<String, any Error>?
 
     /// Why a cluster could not be had.
     public struct Unavailable: Error, CustomStringConvertible {
@@ -18,27 +18,21 @@ public actor PostgresCluster {
     }
 
     /// A URL to a new, empty database of its own.
-    public func makeDatabase() throws -> String {
-        let base = try start()
+    public func makeDatabase() async throws -> String {
+        let base = try await start()
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
-        try run(Self.binary("psql"), ["\(base)/postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c", "CREATE DATABASE \(name)"])
+        try await Self.run(Self.binary("psql"), ["\(base)/postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c", "CREATE DATABASE \(name)"])
         return "\(base)/\(name)"
     }
 
-    private func start() throws -> String {
-        if let baseURL { return baseURL }
-        if let startError { throw Unavailable(description: startError) }
-        do {
-            let url = try launch()
-            baseURL = url
-            return url
-        } catch {
-            startError = "\(error)"
-            throw error
-        }
+    private func start() async throws -> String {
+        if let starting { return try await starting.value }
+        let task = Task { try await Self.launch() }
+        starting = task
+        return try await task.value
     }
 
-    private func launch() throws -> String {
+    private static func launch() async throws -> String {
         if let url = ProcessInfo.processInfo.environment["SWITCHBOARD_TEST_POSTGRES_URL"] {
             return url.split(separator: "/").dropLast().joined(separator: "/")
         }
@@ -46,15 +40,15 @@ public actor PostgresCluster {
         let data = directory.appending(path: "data").path
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let owner = getuid() == 0 ? Self.unprivilegedUser() : nil
-        if let owner { try run("/bin/chown", ["-R", owner, directory.path]) }
-        let asOwner: (String, [String]) throws -> Void = { tool, arguments in
+        if let owner { try await run("/bin/chown", ["-R", owner, directory.path]) }
+        let asOwner: (String, [String]) async throws -> Void = { tool, arguments in
             if let owner {
-                try self.run("/usr/sbin/runuser", ["-u", owner, "--", tool] + arguments)
+                try await run("/usr/sbin/runuser", ["-u", owner, "--", tool] + arguments)
             } else {
-                try self.run(tool, arguments)
+                try await run(tool, arguments)
             }
         }
-        try asOwner(Self.binary("initdb"), ["-D", data, "-U", "switchboard", "--auth=trust", "--locale=C", "-E", "UTF8", "--no-sync"])
+        try await asOwner(binary("initdb"), ["-D", data, "-U", "switchboard", "--auth=trust", "--locale=C", "-E", "UTF8", "--no-sync"])
         // A port another server takes meanwhile makes the start fail at once ("Address already in use"): another is tried.
         var failure: (any Error)?
         for _ in 0..<5 {
@@ -62,15 +56,15 @@ public actor PostgresCluster {
             let options =
                 "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
             do {
-                try asOwner(
-                    Self.binary("pg_ctl"),
+                try await asOwner(
+                    binary("pg_ctl"),
                     ["-D", data, "-o", options, "-l", directory.appending(path: "server.log").path, "-w", "-t", "60", "start"]
                 )
             } catch {
                 failure = error
                 continue
             }
-            PostgresClusterCleanup.register(pgCtl: Self.binary("pg_ctl"), directory: directory.path, dataDirectory: data, owner: owner)
+            PostgresClusterCleanup.register(pgCtl: binary("pg_ctl"), directory: directory.path, dataDirectory: data, owner: owner)
             return "postgres://switchboard@127.0.0.1:\(port)"
         }
         throw failure ?? Unavailable(description: "PostgreSQL did not start")
@@ -88,9 +82,14 @@ public actor PostgresCluster {
         getpwnam("postgres") != nil ? "postgres" : "nobody"
     }
 
-    private nonisolated func run(_ tool: String, _ arguments: [String]) throws {
+    /// Runs a PostgreSQL tool off Swift concurrency's threads (initdb and a start take seconds).
+    private static func run(_ tool: String, _ arguments: [String]) async throws {
         let result: (status: Int32, output: String)
-        do { result = try spawnAndWait([tool] + arguments) } catch { throw Unavailable(description: "\(error) — is PostgreSQL installed?") }
+        do {
+            result = try await spawnAndWaitOffPool([tool] + arguments)
+        } catch {
+            throw Unavailable(description: "\(error) — is PostgreSQL installed?")
+        }
         guard result.status == 0 else {
             throw Unavailable(description: "\(tool) \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.output)")
         }

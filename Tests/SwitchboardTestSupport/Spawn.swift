@@ -7,7 +7,8 @@ import Glibc
 /// Runs a program to completion with posix_spawn, its output going to a file.
 ///
 /// Not Foundation's `Process`: its exit monitoring can miss a child whose own child (a database
-/// server) lives on, which hung the tests.
+/// server) lives on, which hung the tests. Not from async code: waiting would hold one of Swift concurrency's threads.
+@available(*, noasync, message: "waiting holds one of Swift concurrency's few threads: use spawnAndWaitOffPool")
 public func spawnAndWait(_ arguments: [String]) throws -> (status: Int32, output: String) {
     let log = FileManager.default.temporaryDirectory.appending(path: "switchboard-spawn-\(UUID().uuidString).log").path
     defer { unlink(log) }

@@ -93,7 +93,7 @@ public final class TestReceiver: Sendable {
 
     /// Waits until `condition` holds of the received requests, or the deadline passes.
     @discardableResult
-    public func wait(timeout: Duration = .seconds(20), until condition: ([Received]) -> Bool) async -> Bool {
+    public func wait(timeout: Duration = .seconds(90), until condition: ([Received]) -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if condition(received) { return true }

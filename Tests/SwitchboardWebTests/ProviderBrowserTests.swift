@@ -218,7 +218,7 @@ extension BrowserTests {
                     #expect(saved?["audience_id"]?.stringValue == audience)
 
                     // Mailchimp slows down: the resync is under way when the manager cancels it.
-                    served.mailchimp.delayResponses(by: .milliseconds(400))
+                    served.mailchimp.delayResponses(by: .seconds(2))
                     try await browser.click(try await browser.find(".drawer button", containing: "Resync historical contacts"))
                     try await browser.waitForURL(containing: "/settings/jobs/")
                     try await browser.click(try await browser.find("[data-job-cancel] button", containing: "Cancel"))

@@ -129,7 +129,7 @@ final class WebDriver: Sendable {
     }
 
     /// The first element matching a CSS selector, waiting up to `timeout` for it to appear.
-    func find(_ selector: String, timeout: Duration = .seconds(10)) async throws -> Element {
+    func find(_ selector: String, timeout: Duration = .seconds(30)) async throws -> Element {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let found = try? await command(.POST, "/element", ["using": "css selector", "value": .string(selector)]),
@@ -151,7 +151,7 @@ final class WebDriver: Sendable {
     }
 
     /// The first element of `selector` whose text contains `text`.
-    func find(_ selector: String, containing text: String, timeout: Duration = .seconds(10)) async throws -> Element {
+    func find(_ selector: String, containing text: String, timeout: Duration = .seconds(30)) async throws -> Element {
         let deadline = ContinuousClock.now + timeout
         while true {
             for element in try await findAll(selector) where try await self.text(element).contains(text) { return element }
@@ -220,7 +220,7 @@ final class WebDriver: Sendable {
     }
 
     /// Waits until the text of `selector` is `text` (a progress figure reaching its end).
-    func waitForText(_ selector: String, _ text: String, timeout: Duration = .seconds(10)) async throws {
+    func waitForText(_ selector: String, _ text: String, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while (try? await self.text(selector)) != text {
             guard ContinuousClock.now < deadline else {
@@ -232,7 +232,7 @@ final class WebDriver: Sendable {
 
     /// Waits until the attribute `name` of `selector` is `value`, reading it afresh each time (the page may be replaced
     /// meanwhile, as after a form post that lands on the same address).
-    func waitForAttribute(_ selector: String, _ name: String, _ value: String, timeout: Duration = .seconds(10)) async throws {
+    func waitForAttribute(_ selector: String, _ name: String, _ value: String, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let element = try? await find(selector, timeout: .zero), (try? await attribute(name, of: element)) == value { return }
@@ -242,7 +242,7 @@ final class WebDriver: Sendable {
     }
 
     /// Waits until the page's address contains `part`.
-    func waitForURL(containing part: String, timeout: Duration = .seconds(10)) async throws {
+    func waitForURL(containing part: String, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while try await !currentURL().contains(part) {
             guard ContinuousClock.now < deadline else { throw Failure(description: "the address stayed \(try await currentURL()), not …\(part)…") }
