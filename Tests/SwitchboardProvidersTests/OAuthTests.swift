@@ -111,25 +111,54 @@ struct OAuthTests {
                 _ = try await harness.integrations.completeAuthorization(state: state, code: code, browserSecret: browser)
                 let stored = try #require(try await harness.store.integration(workspaceID: workspace, id: created.id))
                 #expect(stored.status == .active)
-                let issued = try stored.openCredentials(harness.secrets)
-
-                // Two processes (a sessions object each, one store) find the 12-hour token due at once. A refresh
-                // token is good once: Slack answers the second refresh invalid_refresh_token. Slack is slowed so
-                // that both refreshes are out before it answers either.
-                let due = Date().addingTimeInterval(12 * 3600 - 60)
-                emulator.state.slowDown("oauth.v2.access", by: .milliseconds(500))
                 let provider = SlackProvider(http: .shared, baseURL: url, oauth: oauth)
+
+                // The 12-hour token is due (it expires within five minutes), as saved.
+                var issued = try stored.openCredentials(harness.secrets)
+                issued["expires_at"] = String(Int(Date().timeIntervalSince1970) + 60)
+                let due = try #require(stored.credentials)
+                var snapshot = stored
+                snapshot.credentials = stored.sealedCredentials(issued, with: harness.secrets)
+                try #require(try await harness.store.updateCredentials(integrationID: stored.id, sealed: snapshot.credentials!, replacing: due))
+
+                // Two processes (a sessions object each, one store) find it due at once. A refresh token is good once:
+                // Slack answers the second refresh invalid_refresh_token. Slack is slowed so that both refreshes are
+                // out before it answers either.
+                emulator.state.slowDown("oauth.v2.access", by: .seconds(1))
                 let (one, other) = (ProviderSessions(), ProviderSessions())
-                async let first = one.connection(for: stored, provider: provider, secrets: harness.secrets, store: harness.store, now: due)
-                async let second = other.connection(for: stored, provider: provider, secrets: harness.secrets, store: harness.store, now: due)
-                let (won, lost) = try await (first, second)
+                async let first = one.connection(for: snapshot, provider: provider, secrets: harness.secrets, store: harness.store)
+                async let second = other.connection(for: snapshot, provider: provider, secrets: harness.secrets, store: harness.store)
+                // Neither throws: the process Slack refused does not pause the integration.
+                let (a, b) = try await (first, second)
                 #expect(emulator.state.calls(of: "oauth.v2.access") == 3, "the exchange, then both refreshes")
-                #expect(won.credentials == lost.credentials, "the refused process takes the tokens the other one saved")
-                #expect(won.credentials["refresh_token"] != issued["refresh_token"])
+                #expect(a.credentials == b.credentials, "the refused process takes the tokens the other one saved")
+                #expect(a.credentials["refresh_token"] != issued["refresh_token"])
                 let saved = try #require(try await harness.store.integration(workspaceID: workspace, id: created.id))
-                #expect(try saved.openCredentials(harness.secrets) == won.credentials)
-                #expect(saved.status == .active)
-                #expect(try await provider.validate(won) == nil, "the saved tokens work")
+                #expect(try saved.openCredentials(harness.secrets) == a.credentials)
+                #expect(try await provider.validate(a) == nil, "the saved tokens work")
+                emulator.state.slowDown("oauth.v2.access", by: .zero)
+
+                // A third process still holding the old snapshot takes the saved tokens without asking Slack.
+                let late = try await ProviderSessions().connection(for: snapshot, provider: provider, secrets: harness.secrets, store: harness.store)
+                #expect(late.credentials == a.credentials)
+                #expect(emulator.state.calls(of: "oauth.v2.access") == 3)
+
+                // A reconnect's new credentials, due and not saved yet, are refreshed as they are: never swapped for the
+                // stored ones, which stay as saved.
+                var reconnect = try await provider.exchange(code: try await Self.consent(try #require(provider.authorizationURL(state: "s"))).code)
+                reconnect["expires_at"] = String(Int(Date().timeIntervalSince1970) + 60)
+                var candidate = saved
+                candidate.credentials = saved.sealedCredentials(reconnect, with: harness.secrets)
+                let checked = try await ProviderSessions().connection(
+                    for: candidate,
+                    provider: provider,
+                    secrets: harness.secrets,
+                    store: harness.store,
+                    saved: false
+                )
+                #expect(checked.credentials["refresh_token"] != reconnect["refresh_token"], "refreshed")
+                #expect(checked.credentials["refresh_token"] != a.credentials["refresh_token"], "from the reconnect's grant")
+                #expect(try await harness.store.integration(workspaceID: workspace, id: created.id)?.credentials == saved.credentials)
             }
         }
     }

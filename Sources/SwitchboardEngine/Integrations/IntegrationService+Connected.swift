@@ -72,7 +72,7 @@ extension IntegrationService {
             var candidate = integration
             candidate.settings = JSONColumn.text(settings, fallback: "{}")
             if let newCredentials { candidate.credentials = candidate.sealedCredentials(newCredentials, with: secrets) }
-            let check = await storedCheck(candidate, provider: provider)
+            let check = await storedCheck(candidate, provider: provider, saved: newCredentials == nil)
             try Self.refuseUnusableSettings(check)
             if integration.status == .setupIncomplete {
                 recordSetup(check, finished: false, settings: settings, provider: provider, in: &integration)
@@ -143,21 +143,27 @@ extension IntegrationService {
 
     // MARK: - Helpers
 
-    /// Validation of an integration as stored (or about to be): its credentials, refreshed when an OAuth
-    /// token is about to expire, against its settings.
-    func storedCheck(_ integration: Integration, provider: any ConnectedProvider) async -> Check {
+    /// Validation of an integration as stored (or about to be: `saved` false while its credentials are new): its
+    /// credentials, refreshed when an OAuth token is about to expire, against its settings.
+    func storedCheck(_ integration: Integration, provider: any ConnectedProvider, saved: Bool = true) async -> Check {
         guard integration.credentials != nil else { return .notConnected }
         do {
-            return try await provider.validate(try await storedConnection(integration, provider: provider)).map(Check.refused) ?? .passed
+            return try await provider.validate(try await storedConnection(integration, provider: provider, saved: saved)).map(Check.refused)
+                ?? .passed
         } catch {
             return Self.check(after: error)
         }
     }
 
-    /// The provider connection of a stored integration, its OAuth token refreshed when needed.
-    func storedConnection(_ integration: Integration, provider: any ConnectedProvider) async throws(ProviderFailure) -> ProviderConnection {
+    /// The provider connection of a stored integration (or of new credentials not saved yet: `saved` false), its OAuth
+    /// token refreshed when needed.
+    func storedConnection(
+        _ integration: Integration,
+        provider: any ConnectedProvider,
+        saved: Bool = true
+    ) async throws(ProviderFailure) -> ProviderConnection {
         do {
-            return try await sessions.connection(for: integration, provider: provider, secrets: secrets, store: store)
+            return try await sessions.connection(for: integration, provider: provider, secrets: secrets, store: store, saved: saved)
         } catch let failure as ProviderFailure {
             throw failure
         } catch {

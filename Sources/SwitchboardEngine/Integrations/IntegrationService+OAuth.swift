@@ -101,7 +101,7 @@ extension IntegrationService {
         integration.credentials = integration.sealedCredentials(credentials, with: secrets)
         // What the new credentials must pass depends on what else the provider does.
         if case .connected(let provider) = try capability(of: integration) {
-            let check = await storedCheck(integration, provider: provider)
+            let check = await storedCheck(integration, provider: provider, saved: false)
             if integration.status == .setupIncomplete {
                 recordSetup(check, finished: false, settings: try currentSettings(of: integration), provider: provider, in: &integration)
             } else {

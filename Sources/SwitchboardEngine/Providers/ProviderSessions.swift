@@ -44,18 +44,17 @@ public final class ProviderSessions: Sendable {
         return await batcher.submit(event, over: connection, gather: entry.budget.contended ? contendedGather : nil)
     }
 
-    /// The connection of a stored integration: its credentials opened, and an OAuth access token that is
-    /// about to expire refreshed first (once, however many callers ask at the same time) and saved sealed.
-    /// A refresh the provider refuses throws `.refused(.expiredCredentials)`.
-    ///
-    /// Several processes may find the same token due at once. Each refreshes from the newest credentials in the store,
-    /// saves only over the credentials it refreshed, and when the provider refuses its refresh (Slack's refresh tokens
-    /// are good once: another process's refresh spent it) takes the tokens that process saves.
+    /// The connection of an integration: its credentials opened, and an OAuth access token that is about to expire
+    /// refreshed first. `saved` says whether its credentials are the stored ones: those are refreshed once however many
+    /// callers ask at the same time, and the refreshed ones saved sealed; credentials still being validated before they
+    /// are saved (a reconnect) are refreshed for this connection only. A refresh the provider refuses throws
+    /// `.refused(.expiredCredentials)`.
     public func connection(
         for integration: Integration,
         provider: any ConnectedProvider,
         secrets: SecretBox,
         store: Store,
+        saved: Bool = true,
         now: Date = Date()
     ) async throws -> ProviderConnection {
         let budget = budget(for: integration.id, provider: provider)
@@ -65,60 +64,87 @@ public final class ProviderSessions: Sendable {
             memory: ProviderMemory(store: store, integrationID: integration.id)
         )
         guard let oauth = provider as? any OAuthConnecting, oauth.needsRefresh(current.credentials, now: now) else { return current }
-        let refreshing = refreshes.withLock { inFlight in
-            if let running = inFlight[integration.id] { return running }
-            let task = Task<[String: String], any Error> {
-                defer { _ = self.refreshes.withLock { $0.removeValue(forKey: integration.id) } }
-                // Credentials being validated before they are saved are typed or just exchanged, never due: what
-                // is due here was read from the store, and the store may hold newer credentials by now.
-                var (base, sealed) = (current.credentials, integration.credentials)
-                if let stored = try await store.integration(workspaceID: integration.workspaceId, id: integration.id),
-                    let theirs = stored.credentials, theirs != sealed, let opened = try? stored.openCredentials(secrets)
-                {
-                    if !oauth.needsRefresh(opened, now: now) { return opened }
-                    (base, sealed) = (opened, theirs)
+        let credentials: [String: String]
+        if saved, let sealed = integration.credentials {
+            let refreshing = refreshes.withLock { inFlight in
+                if let running = inFlight[integration.id] { return running }
+                let task = Task<[String: String], any Error> {
+                    defer { _ = self.refreshes.withLock { $0.removeValue(forKey: integration.id) } }
+                    return try await Self.refreshSaved(
+                        integration,
+                        sealed: sealed,
+                        opened: current.credentials,
+                        oauth: oauth,
+                        secrets: secrets,
+                        store: store,
+                        now: now
+                    )
                 }
-                do {
-                    let fresh = try await oauth.refresh(base)
-                    if let sealed {
-                        try await store.updateCredentials(
-                            integrationID: integration.id,
-                            sealed: integration.sealedCredentials(fresh, with: secrets),
-                            replacing: sealed
-                        )
-                    }
-                    return fresh
-                } catch ProviderFailure.refused(let failure) {
-                    guard let sealed, let theirs = try await refreshed(integration, since: sealed, secrets: secrets, store: store) else {
-                        throw ProviderFailure.refused(failure)
-                    }
-                    return theirs
-                }
+                inFlight[integration.id] = task
+                return task
             }
-            inFlight[integration.id] = task
-            return task
+            credentials = try await refreshing.value
+        } else {
+            credentials = try await oauth.refresh(current.credentials)
         }
         return ProviderConnection(
             integrationID: integration.id,
-            credentials: try await refreshing.value,
+            credentials: credentials,
             settings: current.settings,
             budget: budget,
             memory: current.memory
         )
     }
 
-    /// How long a refused refresh waits for another process's refreshed tokens to reach the store: that process saves
-    /// them as soon as the provider answers it, which was about when it refused this one.
-    let refreshSettling: Duration = .seconds(5)
+    /// Refreshes an integration's saved credentials, `sealed` as the caller read them.
+    ///
+    /// Several processes may find the same token due at once. Each refreshes from the newest credentials in the store,
+    /// saves only over the credentials it refreshed, and when the provider refuses a single-use refresh token (another
+    /// process's refresh spent it a moment before) takes the tokens that process saves.
+    private static func refreshSaved(
+        _ integration: Integration,
+        sealed: String,
+        opened: [String: String],
+        oauth: any OAuthConnecting,
+        secrets: SecretBox,
+        store: Store,
+        now: Date
+    ) async throws -> [String: String] {
+        var (base, sealed) = (opened, sealed)
+        // Since the caller read them, another process may have refreshed the grant, or a manager reconnected.
+        if let stored = try await store.integration(workspaceID: integration.workspaceId, id: integration.id),
+            let theirs = stored.credentials, theirs != sealed, let newer = try? stored.openCredentials(secrets)
+        {
+            if !oauth.needsRefresh(newer, now: now) { return newer }
+            (base, sealed) = (newer, theirs)
+        }
+        do {
+            let fresh = try await oauth.refresh(base)
+            try await store.updateCredentials(
+                integrationID: integration.id,
+                sealed: integration.sealedCredentials(fresh, with: secrets),
+                replacing: sealed
+            )
+            return fresh
+        } catch ProviderFailure.refused(let failure) {
+            guard oauth.refreshTokensAreSingleUse, let theirs = try await saved(over: sealed, of: integration, secrets: secrets, store: store)
+            else { throw ProviderFailure.refused(failure) }
+            return theirs
+        }
+    }
 
-    /// The credentials saved over `sealed` within `refreshSettling`, opened; nil when none were.
-    private func refreshed(_ integration: Integration, since sealed: String, secrets: SecretBox, store: Store) async throws -> [String: String]? {
+    /// How long a refused single-use refresh waits for another process's refreshed tokens to reach the store: that
+    /// process saves them as soon as the provider answers it, which was about when it refused this one.
+    static let refreshSettling: Duration = .seconds(5)
+
+    /// Credentials saved over `sealed` within `refreshSettling`, opened; nil when none were.
+    private static func saved(over sealed: String, of integration: Integration, secrets: SecretBox, store: Store) async throws -> [String: String]? {
         let deadline = ContinuousClock.now + refreshSettling
         while true {
             if let stored = try await store.integration(workspaceID: integration.workspaceId, id: integration.id),
-                let theirs = stored.credentials, theirs != sealed
+                let theirs = stored.credentials, theirs != sealed, let newer = try? stored.openCredentials(secrets)
             {
-                return try stored.openCredentials(secrets)
+                return newer
             }
             guard ContinuousClock.now < deadline else { return nil }
             try await Task.sleep(for: .milliseconds(100))

@@ -17,6 +17,10 @@ extension SlackProvider: ExpiringOAuth {
         )
     }
 
+    /// With token rotation, a refresh "is then revoked, and a new refresh token is used" for the next one
+    /// (https://docs.slack.dev/authentication/using-token-rotation).
+    public var refreshTokensAreSingleUse: Bool { true }
+
     public func exchange(code: String) async throws(ProviderFailure) -> [String: String] {
         try await grant(["code": code, "redirect_uri": oauth?.redirectURI ?? ""])
     }

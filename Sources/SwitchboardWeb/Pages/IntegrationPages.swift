@@ -174,7 +174,8 @@ struct IntegrationPages {
     // MARK: Manage Integration
 
     /// How long the Manage drawer waits for the provider's lists and channels.
-    static let choicesWait: Duration = .seconds(4)
+    static let choicesWaitSeconds = 4
+    static let choicesWait: Duration = .seconds(choicesWaitSeconds)
 
     /// The Manage drawer of an integration; `form` and `errors` refill it after a refused change.
     func manageDrawer(
@@ -199,11 +200,11 @@ struct IntegrationPages {
             let providerName = catalogue.displayName(integration.provider)
             do {
                 let (service, workspaceID, id) = (service, session.workspaceId, integration.id)
-                if let options = try await result(within: Self.choicesWait, of: { try await service.options(workspaceID: workspaceID, id: id) }) {
-                    choices = offers.choicesBySetting(options)
-                } else {
+                switch try await withTimeLimit(Self.choicesWait, { try await service.options(workspaceID: workspaceID, id: id) }) {
+                case .finished(let options): choices = offers.choicesBySetting(options)
+                case .timedOut:
                     optionsNote =
-                        "\(providerName) did not send its choices within \(Self.choicesWait.components.seconds) seconds: the saved settings are shown as they are. Refresh the choices to ask again."
+                        "\(providerName) did not send its choices within \(Self.choicesWaitSeconds) seconds: the settings are shown as they stand. Refresh the choices to ask again."
                 }
             } catch {
                 optionsNote = "Could not load the choices from \(providerName): \(APIError(explaining: error).detail)"

@@ -13,12 +13,16 @@ public protocol OAuthConnecting: IntegrationProvider {
     func needsRefresh(_ credentials: [String: String], now: Date) -> Bool
     /// Fresh credentials from the refresh token; one the provider refuses is `.refused(.expiredCredentials)`.
     func refresh(_ credentials: [String: String]) async throws(ProviderFailure) -> [String: String]
+    /// Whether a refresh token is good once (Slack's token rotation): a refresh may then be refused because another
+    /// process refreshed the same grant a moment before, not because the grant was revoked.
+    var refreshTokensAreSingleUse: Bool { get }
 }
 
 extension OAuthConnecting {
     /// Tokens that never expire (Mailchimp's) need no refresh.
     public func needsRefresh(_ credentials: [String: String], now: Date) -> Bool { false }
     public func refresh(_ credentials: [String: String]) async throws(ProviderFailure) -> [String: String] { credentials }
+    public var refreshTokensAreSingleUse: Bool { false }
 }
 
 /// OAuth whose access tokens expire and come with a refresh token (HubSpot's, Slack's with token rotation): the
