@@ -35,11 +35,12 @@ public struct WebUI: Sendable {
     /// Adds the UI's routes: assets and sign-in for everyone, the rest behind a session.
     public func register(on router: Router<SwitchboardRequestContext>) {
         Assets.register(on: router)
-        SignInPages(signIn: signIn, pages: pages, secure: dependencies.publicURL.lowercased().hasPrefix("https://")).register(on: router)
+        let cookies = SessionCookie(secure: dependencies.publicURL.lowercased().hasPrefix("https://"))
+        SignInPages(signIn: signIn, pages: pages, cookies: cookies).register(on: router)
         let signedIn = router.group().add(middleware: PageErrorMiddleware(pages: pages)).add(
-            middleware: SessionMiddleware(signIn: signIn, pages: pages)
+            middleware: SessionMiddleware(signIn: signIn, pages: pages, cookies: cookies)
         )
-        let integrations = IntegrationPages(dependencies: dependencies, pages: pages)
+        let integrations = IntegrationPages(dependencies: dependencies, pages: pages, cookies: cookies)
         integrations.register(on: signedIn)
         IntegrationActions(pages: integrations).register(on: signedIn)
         let workspaces = WorkspaceService(store: dependencies.store)

@@ -21,6 +21,23 @@ struct FormAndRedirectTests {
         #expect(SignInPages.safeNext(given) == followed)
     }
 
+    @Test("over https the session cookie is Secure and __Host- (this host, every path, no domain); over http it keeps its plain name")
+    func cookieNames() {
+        let https = SessionCookie(secure: true)
+        let header = https.signIn("token").description
+        #expect(header.hasPrefix("__Host-sb_session=token"), "\(header)")
+        for part in ["Secure", "HttpOnly", "Path=/", "SameSite=Strict"] { #expect(header.contains(part), "\(header)") }
+        #expect(!header.lowercased().contains("domain"), "a __Host- cookie names no domain")
+        #expect(https.signOut().description.hasPrefix("__Host-sb_session=;"))
+        #expect(https.form("f").description.hasPrefix("__Secure-sb_sign_in=f"))
+        #expect(https.form("f").description.contains("Secure"))
+
+        let http = SessionCookie(secure: false)
+        #expect(http.signIn("token").description.hasPrefix("sb_session=token"))
+        #expect(!http.signIn("token").description.contains("Secure"), "a browser drops a Secure cookie sent over http")
+        #expect(http.form("f").description.hasPrefix("sb_sign_in=f"))
+    }
+
     @Test("a form gives the object the API takes: typed values, lists, mappings, ticks; a change empties what was cleared")
     func schemaForms() {
         let schema: JSONValue = [

@@ -11,6 +11,7 @@ import SwitchboardStore
 struct IntegrationPages {
     let dependencies: AppDependencies
     let pages: PageRenderer
+    let cookies: SessionCookie
     var store: Store { dependencies.store }
     var service: IntegrationService { dependencies.integrations }
     var catalogue: ProviderCatalogue { dependencies.catalogue }
@@ -91,7 +92,7 @@ struct IntegrationPages {
     /// What surrounds every page: workspace, role, bell, the CSRF token, and a message after an action.
     func chrome(_ request: Request, session: WebSession, title: String) async throws -> Chrome {
         let workspace = try await store.workspace(id: session.workspaceId)
-        let token = request.cookies[SessionCookie.name]?.value ?? ""
+        let token = cookies.session(of: request) ?? ""
         let unread = try await store.unreadNotificationCount(workspaceID: session.workspaceId)
         return Chrome(
             title: title,

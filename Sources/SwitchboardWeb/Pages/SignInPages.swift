@@ -12,10 +12,7 @@ import SwitchboardStore
 struct SignInPages {
     let signIn: SignInService
     let pages: PageRenderer
-    /// Whether Switchboard is reached over https: cookies are then Secure.
-    let secure: Bool
-
-    static let formCookie = "sb_sign_in"
+    let cookies: SessionCookie
 
     func register(on router: Router<SwitchboardRequestContext>) {
         router.get("/sign-in", use: show)
@@ -41,7 +38,7 @@ struct SignInPages {
         let query = request.uri.queryParameters
         let next = Self.safeNext(query.get("next"))
         var current: WebSession?
-        if let cookie = request.cookies[SessionCookie.name]?.value, !cookie.isEmpty { current = try await signIn.session(token: cookie) }
+        if let cookie = cookies.session(of: request) { current = try await signIn.session(token: cookie) }
         guard let token = query.get("token"), !token.isEmpty else {
             if current != nil { return PageRenderer.redirect(next) }
             return signInPage(SignInView(token: nil, next: next, formToken: SecretToken.make(bytes: 18)))
@@ -65,7 +62,7 @@ struct SignInPages {
         let next = Self.safeNext(form["next"])
         let token = form["token"].flatMap { $0.isEmpty ? nil : $0 }
         var view = SignInView(token: token, next: next, formToken: SecretToken.make(bytes: 18))
-        guard let expected = request.cookies[Self.formCookie]?.value, !expected.isEmpty, form["form_token"] == expected else {
+        guard let expected = cookies.formToken(of: request), form["form_token"] == expected else {
             view.error = "This sign-in form has expired or came from another site. Try again."
             if let token, let target = try await signIn.target(of: token) {
                 (view.workspaceName, view.roleName) = (target.workspaceName, Self.roleName(target.role))
@@ -85,13 +82,13 @@ struct SignInPages {
             view.error = key.isEmpty ? "Enter an API key." : "This API key is not valid, or was revoked."
         }
         guard let signedIn else { return signInPage(view, status: .unauthorized) }
-        return PageRenderer.redirect(next, cookie: SessionCookie.signIn(signedIn.token, secure: secure))
+        return PageRenderer.redirect(next, cookie: cookies.signIn(signedIn.token))
     }
 
     @Sendable func signOut(_ request: Request, context: SwitchboardRequestContext) async throws -> Response {
         var request = request
         let form = try await FormFields(posted: &request, context: context)
-        if let token = request.cookies[SessionCookie.name]?.value, !token.isEmpty {
+        if let token = cookies.session(of: request) {
             // Another site cannot sign a person out: the form must carry the session's token.
             guard SessionCookie.isValid(csrf: form["csrf"], session: token) else {
                 return pages.message(
@@ -103,7 +100,7 @@ struct SignInPages {
             }
             try await signIn.signOut(token: token)
         }
-        return PageRenderer.redirect("/sign-in", cookie: SessionCookie.signOut(secure: secure))
+        return PageRenderer.redirect("/sign-in", cookie: cookies.signOut())
     }
 
     /// A role as the link page names it.
@@ -117,9 +114,7 @@ struct SignInPages {
     /// The sign-in page, with a fresh form cookie matching its hidden field.
     private func signInPage(_ view: SignInView, status: HTTPResponse.Status = .ok) -> Response {
         var response = pages.page("sign-in", view, status: status)
-        response.headers[.setCookie] =
-            Cookie(name: Self.formCookie, value: view.formToken, maxAge: 3600, path: "/sign-in", secure: secure, httpOnly: true, sameSite: .strict)
-            .description
+        response.headers[.setCookie] = cookies.form(view.formToken).description
         return response
     }
 

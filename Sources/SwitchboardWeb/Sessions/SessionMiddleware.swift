@@ -8,10 +8,10 @@ struct SessionMiddleware: RouterMiddleware {
     typealias Context = SwitchboardRequestContext
     let signIn: SignInService
     let pages: PageRenderer
+    let cookies: SessionCookie
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token = request.cookies[SessionCookie.name]?.value, !token.isEmpty,
-            let session = try await signIn.session(token: token)
+        guard let token = cookies.session(of: request), let session = try await signIn.session(token: token)
         else {
             let next = request.method == .get ? request.uri.path : "/settings/integrations"
             return PageRenderer.redirect("/sign-in?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
