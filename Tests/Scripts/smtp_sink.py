@@ -67,7 +67,8 @@ def main():
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(sys.argv[2], sys.argv[3])
         options = dict(tls_context=context, require_starttls=True, authenticator=authenticator, auth_require_tls=True)
-    controller = Controller(Sink(out), hostname="127.0.0.1", port=port, **options)
+    # aiosmtpd gives up on its own start after 5 s by default: a loaded CI machine can take longer.
+    controller = Controller(Sink(out), hostname="127.0.0.1", port=port, ready_timeout=30, **options)
     controller.start()
     print(f"ready {port}", flush=True)
     signal.sigwait([signal.SIGTERM, signal.SIGINT])

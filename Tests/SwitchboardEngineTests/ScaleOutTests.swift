@@ -28,7 +28,7 @@ struct ScaleOutTests {
                     store: store,
                     secrets: secrets,
                     endpointGuard: guardian,
-                    sender: WebhookSender(clients: clients, endpointGuard: guardian)
+                    sender: WebhookSender(clients: clients, endpointGuard: guardian, timeout: .seconds(45))
                 )
                 _ = try await service.create(
                     workspaceID: workspace.id,
@@ -52,7 +52,8 @@ struct ScaleOutTests {
                     workers.append(
                         DeliveryDispatcher(
                             store: Store(database: database),
-                            sender: WebhookSender(clients: clients, endpointGuard: guardian),
+                            // A timeout would retry a delivery the receiver has: long, against a loaded machine.
+                            sender: WebhookSender(clients: clients, endpointGuard: guardian, timeout: .seconds(45)),
                             secrets: secrets,
                             configuration: configuration,
                             localDispatch: LocalDispatch(),

@@ -80,12 +80,12 @@ struct HubSpotClientTests {
         let listID = emulator.state.createList(named: "Registrants")
         try await emulator.run { url in
             let provider = HubSpotProvider(http: .shared, baseURL: url)
-            // 4 requests a second: the page's 10 upserts take a few seconds, so the live batch arrives mid-page.
+            // 2 requests a second: the page's 10 upserts take about 5 s, so the live batch arrives mid-page.
             let connection = ProviderConnection(
                 integrationID: "int_1",
                 credentials: ["access_token": token],
                 settings: ["list_id": .string(listID), "overwrite_names": true],
-                budget: RequestBudget(limit: 4, window: 1)
+                budget: RequestBudget(limit: 2, window: 1)
             )
             let page = (0..<950).map { Contact(email: "past\($0)@example.com") }
             let upserts = "/crm/objects/\(HubSpotAPI.version)/contacts/batch/upsert"
