@@ -36,7 +36,7 @@ public struct WebUI: Sendable {
     public func register(on router: Router<SwitchboardRequestContext>) {
         Assets.register(on: router)
         let cookies = SessionCookie(secure: dependencies.publicURL.lowercased().hasPrefix("https://"))
-        SignInPages(signIn: signIn, pages: pages, cookies: cookies).register(on: router)
+        SignInPages(signIn: signIn, pages: pages, cookies: cookies, throttle: SignInThrottle()).register(on: router)
         let signedIn = router.group().add(middleware: PageErrorMiddleware(pages: pages)).add(
             middleware: SessionMiddleware(signIn: signIn, pages: pages, cookies: cookies)
         )

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import SwitchboardDomain
 import Testing
 
 extension BrowserTests {
@@ -18,6 +19,39 @@ extension BrowserTests {
                     // The same link again: used up, said at once.
                     try await browser.open(demo.signInLink)
                     #expect(try await browser.text(".alert").contains("not valid"))
+                }
+            }
+        }
+
+        @Test("ten failed sign-ins from one address: the next, even with the right key, waits and says for how long")
+        func failedSignInsWait() async throws {
+            // Posts the sign-in form with each key in turn, as the page would, taking the fresh form token each answer
+            // carries; the statuses.
+            let attempts = """
+                const [keys, done] = [arguments[0], arguments[arguments.length - 1]];
+                (async () => {
+                    let token = document.querySelector('input[name=form_token]').value;
+                    const statuses = [];
+                    for (const key of keys) {
+                        const response = await fetch('/sign-in', {method: 'POST', redirect: 'manual',
+                            body: new URLSearchParams({form_token: token, api_key: key, next: '/settings/integrations'})});
+                        statuses.push(response.status || 303);
+                        const page = response.type === 'opaqueredirect' ? '' : await response.text();
+                        token = (page.match(/name="form_token" value="([^"]+)"/) || [, token])[1];
+                    }
+                    return statuses;
+                })().then(done, error => done(String(error)));
+                """
+            try await DemoServer.with { demo in
+                try await WebDriver.withBrowser { browser in
+                    try await browser.open("\(demo.url)/sign-in")
+                    let wrong = (0..<10).map { JSONValue.string("sb_mgr_wrong\($0)") }
+                    let statuses = try await browser.runAsync(attempts, [.array(wrong + [.string(demo.apiKey)])])
+                    #expect(statuses == .array(Array(repeating: 401, count: 10) + [429]), "\(statuses)")
+                    try await browser.open("\(demo.url)/sign-in")
+                    try await browser.type(demo.apiKey, into: "#api-key")
+                    try await browser.click("button[type=submit]")
+                    #expect(try await browser.text(".alert").contains("Too many failed sign-ins from this address. Try again in"))
                 }
             }
         }

@@ -1,17 +1,21 @@
 import Hummingbird
+import NIOCore
 import SwitchboardStore
 
 /// The request context of every route: the authenticated API key (API) or the signed-in browser (web UI), once
 /// their middleware ran.
-public struct SwitchboardRequestContext: RequestContext {
+public struct SwitchboardRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The connected peer (a reverse proxy's address when there is one).
+    public let remoteAddress: SocketAddress?
     /// The caller's key; set by `AuthMiddleware` on `/v1` routes.
     public var apiKey: APIKey?
     /// The browser's session; set by the web UI's session middleware on its pages.
     public var webSession: WebSession?
 
-    public init(source: Source) {
+    public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     /// Request bodies above 1 MiB are refused with 413.

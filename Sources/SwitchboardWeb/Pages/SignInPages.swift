@@ -13,6 +13,7 @@ struct SignInPages {
     let signIn: SignInService
     let pages: PageRenderer
     let cookies: SessionCookie
+    let throttle: SignInThrottle
 
     func register(on router: Router<SwitchboardRequestContext>) {
         router.get("/sign-in", use: show)
@@ -71,6 +72,15 @@ struct SignInPages {
             }
             return signInPage(view, status: .forbidden)
         }
+        // An address that failed too often waits, whatever it sends now.
+        let client = context.remoteAddress?.ipAddress ?? "unknown"
+        if let wait = throttle.wait(for: client) {
+            let seconds = Int(wait.components.seconds) + 1
+            view.error = "Too many failed sign-ins from this address. Try again in \(seconds) seconds."
+            var response = signInPage(view, status: .tooManyRequests)
+            response.headers[.retryAfter] = String(seconds)
+            return response
+        }
         let signedIn: SignInService.SignedIn?
         if let token {
             signedIn = try await signIn.redeem(link: token)
@@ -81,7 +91,10 @@ struct SignInPages {
             signedIn = key.isEmpty ? nil : try await signIn.signIn(apiKey: key)
             view.error = key.isEmpty ? "Enter an API key." : "This API key is not valid, or was revoked."
         }
-        guard let signedIn else { return signInPage(view, status: .unauthorized) }
+        guard let signedIn else {
+            throttle.recordFailure(of: client)
+            return signInPage(view, status: .unauthorized)
+        }
         return PageRenderer.redirect(next, cookie: cookies.signIn(signedIn.token))
     }
 
