@@ -35,7 +35,7 @@ public struct WebUI: Sendable {
     /// Adds the UI's routes: assets and sign-in for everyone, the rest behind a session.
     public func register(on router: Router<SwitchboardRequestContext>) {
         Assets.register(on: router)
-        let cookies = SessionCookie(secure: dependencies.publicURL.lowercased().hasPrefix("https://"))
+        let cookies = SessionCookie(secure: dependencies.servedOverHTTPS)
         SignInPages(signIn: signIn, pages: pages, cookies: cookies, throttle: SignInThrottle()).register(on: router)
         let signedIn = router.group().add(middleware: PageErrorMiddleware(pages: pages)).add(
             middleware: SessionMiddleware(signIn: signIn, pages: pages, cookies: cookies)

@@ -56,13 +56,16 @@ extension BrowserTests {
             }
         }
 
-        @Test("an address that is no page answers a page that says so; the API's paths and JSON clients keep problem documents")
+        @Test("an address that is no page, or a form's, answers a page that says so; the API's paths and JSON clients keep problem documents")
         func pageNotFound() async throws {
             try await DemoServer.with { demo in
                 try await WebDriver.withBrowser { browser in
                     try await browser.open("\(demo.url)/settings/integratons")
                     #expect(try await browser.text("h1") == "Page not found")
                     #expect(try await browser.attribute("href", of: try await browser.find("a", containing: "Back")) == "/settings/integrations")
+                    // A form's address opened as a page.
+                    try await browser.open("\(demo.url)/sign-out")
+                    #expect(try await browser.text("h1") == "Not a page")
                 }
                 for (path, accept) in [("/settings/integratons", "application/json"), ("/v1/nothing-here", "text/html")] {
                     var request = HTTPClientRequest(url: demo.url + path)

@@ -16,6 +16,9 @@ public struct AppDependencies: Sendable {
     public var publicURL: String
     public var logger: Logger
 
+    /// Whether browsers reach Switchboard over https: cookies are then Secure.
+    public var servedOverHTTPS: Bool { publicURL.lowercased().hasPrefix("https://") }
+
     public init(
         store: Store,
         integrations: IntegrationService,

@@ -33,7 +33,7 @@ public struct OAuthController: Sendable {
             var headers = HTTPFields()
             headers[.location] = url
             // Lax: sent on the provider's top-level redirect back to the callback, never on cross-site subrequests.
-            let secure = dependencies.publicURL.hasPrefix("https://")
+            let secure = dependencies.servedOverHTTPS
             let cookie = Cookie(
                 name: Self.cookieName(flow: flow),
                 value: secret,

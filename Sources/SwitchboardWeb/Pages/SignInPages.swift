@@ -46,11 +46,14 @@ struct SignInPages {
         }
         // A link states where it signs in before it is used, so that nobody is signed in to a workspace unawares.
         var view = SignInView(token: token, next: next, formToken: SecretToken.make(bytes: 18))
+        let client = SignInThrottle.client(context.remoteAddress)
+        if let wait = throttle.admit(client) { return waiting(view, wait) }
         guard let target = try await signIn.target(of: token) else {
             view.token = nil
             view.error = Self.spentLink
             return signInPage(view, status: .unauthorized)
         }
+        throttle.succeeded(client)
         view.workspaceName = target.workspaceName
         view.roleName = Self.roleName(target.role)
         if let current { view.currentWorkspace = try await signIn.workspaceName(current.workspaceId) }
@@ -63,23 +66,24 @@ struct SignInPages {
         let next = Self.safeNext(form["next"])
         let token = form["token"].flatMap { $0.isEmpty ? nil : $0 }
         var view = SignInView(token: token, next: next, formToken: SecretToken.make(bytes: 18))
+        let key = form["api_key"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard token != nil || !key.isEmpty else {
+            view.error = "Enter an API key."
+            return signInPage(view, status: .unauthorized)
+        }
+        // Every attempt that looks a key or link up is admitted first, and counts until it signs in.
+        let client = SignInThrottle.client(context.remoteAddress)
+        if let wait = throttle.admit(client) { return waiting(view, wait) }
         guard let expected = cookies.formToken(of: request), form["form_token"] == expected else {
             view.error = "This sign-in form has expired or came from another site. Try again."
             if let token, let target = try await signIn.target(of: token) {
                 (view.workspaceName, view.roleName) = (target.workspaceName, Self.roleName(target.role))
+                throttle.succeeded(client)
             } else {
                 view.token = nil
+                if token == nil { throttle.succeeded(client) }
             }
             return signInPage(view, status: .forbidden)
-        }
-        // An address that failed too often waits, whatever it sends now.
-        let client = context.remoteAddress?.ipAddress ?? "unknown"
-        if let wait = throttle.wait(for: client) {
-            let seconds = Int(wait.components.seconds) + 1
-            view.error = "Too many failed sign-ins from this address. Try again in \(seconds) seconds."
-            var response = signInPage(view, status: .tooManyRequests)
-            response.headers[.retryAfter] = String(seconds)
-            return response
         }
         let signedIn: SignInService.SignedIn?
         if let token {
@@ -87,14 +91,11 @@ struct SignInPages {
             view.token = nil
             view.error = Self.spentLink
         } else {
-            let key = form["api_key"]?.trimmingCharacters(in: .whitespaces) ?? ""
-            signedIn = key.isEmpty ? nil : try await signIn.signIn(apiKey: key)
-            view.error = key.isEmpty ? "Enter an API key." : "This API key is not valid, or was revoked."
+            signedIn = try await signIn.signIn(apiKey: key)
+            view.error = "This API key is not valid, or was revoked."
         }
-        guard let signedIn else {
-            throttle.recordFailure(of: client)
-            return signInPage(view, status: .unauthorized)
-        }
+        guard let signedIn else { return signInPage(view, status: .unauthorized) }
+        throttle.succeeded(client)
         return PageRenderer.redirect(next, cookie: cookies.signIn(signedIn.token))
     }
 
@@ -114,6 +115,18 @@ struct SignInPages {
             try await signIn.signOut(token: token)
         }
         return PageRenderer.redirect("/sign-in", cookie: cookies.signOut())
+    }
+
+    /// The answer to a client that failed too often: when to try again (rounded up), with the API key form.
+    private func waiting(_ view: SignInView, _ wait: Duration) -> Response {
+        var view = view
+        let seconds = max(1, Int((wait / .seconds(1)).rounded(.up)))
+        view.token = nil
+        view.error =
+            "Too many failed sign-ins from this address. Try again in \(seconds == 1 ? "a second" : "\(seconds) seconds"); a sign-in link stays usable until it expires."
+        var response = signInPage(view, status: .tooManyRequests)
+        response.headers[.retryAfter] = String(seconds)
+        return response
     }
 
     /// A role as the link page names it.

@@ -15,10 +15,25 @@ struct NotFoundPageMiddleware: RouterMiddleware {
             return pages.message(
                 status: .notFound,
                 title: "Page not found",
-                text: "There is no page at \(request.uri.path). It may have moved, or the link may be mistyped.",
+                text: "There is no page at \(Self.shown(request.uri.path)). It may have moved, or the link may be mistyped.",
                 back: "/settings/integrations"
             )
+        } catch let error as APIError where error.status == .methodNotAllowed && Self.wantsPage(request) {
+            // A form's address opened as a page (typed, bookmarked): the page says so, with the methods it takes.
+            var response = pages.message(
+                status: .methodNotAllowed,
+                title: "Not a page",
+                text: "\(Self.shown(request.uri.path)) is where a form is sent, not a page to open.",
+                back: "/settings/integrations"
+            )
+            response.headers[.allow] = error.allow?.joined(separator: ", ")
+            return response
         }
+    }
+
+    /// A path as a page names it: at most 200 characters.
+    static func shown(_ path: String) -> String {
+        path.count > 200 ? path.prefix(200) + "…" : path
     }
 
     /// A browser's navigation: GET or HEAD, outside the API, accepting HTML.
