@@ -64,6 +64,9 @@ public func withEngine<R: Sendable>(
         let localDispatch = LocalDispatch()
         var configuration = DispatcherConfiguration(workerID: "test-worker", pollInterval: .milliseconds(20), schedule: schedule)
         configuration.maxInFlightPerIntegration = maxInFlightPerIntegration
+        // The claim outlasts the sender's timeout, as in production: a longer timeout lengthens the lease with it.
+        configuration.attemptTimeout = Double(timeout.nanoseconds) / 1e9
+        configuration.lease = max(configuration.lease, configuration.attemptTimeout + 45)
         let (providers, sessions) = (catalogue(client), ProviderSessions())
         let dispatcher = DeliveryDispatcher(
             store: store,

@@ -6,14 +6,15 @@ extension WebDriver {
         try await open("\(base)/sign-in")
         try await type(apiKey, into: "#api-key")
         try await click("button[type=submit]")
-        try await waitForURL(containing: "/settings/integrations")
+        try await waitForURL(containing: "/settings/integrations", timeout: .seconds(60))
     }
 
     /// Signs in with a one-time link: open it, press Continue.
     func signIn(link: String) async throws {
         try await open(link)
         try await click("button[type=submit]")
-        try await waitForURL(containing: "/settings/integrations")
+        // The first browser test starts with every other suite: the whole run's busiest minute.
+        try await waitForURL(containing: "/settings/integrations", timeout: .seconds(60))
     }
 
     /// Ticks the checkbox of `name` whose value is `value`.
