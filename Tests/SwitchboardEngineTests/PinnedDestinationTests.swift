@@ -99,8 +99,7 @@ struct PinnedDestinationTests {
 
     @Test("trying further addresses stays within the attempt's one timeout")
     func oneTimeoutForAllAddresses() async throws {
-        // Connections to this port on every address hang until a timeout ends them: were each address given the
-        // attempt's timeout, three would take 12 s.
+        // Connections to this port on every address hang until a timeout ends them.
         let unanswered = try UnansweredPort()
         let resolver = ScriptedResolver([Self.host: ["127.0.0.2", "127.0.0.3", "127.0.0.4"]])
         let clients = PinnedClients(configuration: WebhookSender.clientConfiguration(connectionsPerHost: 1))
@@ -111,8 +110,10 @@ struct PinnedDestinationTests {
         let took = ContinuousClock.now - started
         #expect(outcome.statusCode == nil)
         #expect(outcome.errorClass == .timeout, "\(outcome)")
+        // The first address used the attempt's whole timeout, so no other was tried: one client, made for it. (A
+        // timeout per address would have made three, and taken 12 s; wall time alone misleads on a loaded machine.)
+        #expect(clients.count == 1, "no further address once the attempt's timeout has passed")
         #expect(took >= .seconds(4), "the first address waited for the timeout")
-        #expect(took < .seconds(10), "three addresses share the 4 s timeout")
         try await clients.shutdown()
     }
 }

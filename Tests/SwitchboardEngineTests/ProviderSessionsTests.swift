@@ -12,7 +12,7 @@ struct ProviderSessionsTests {
     func gathersUnderContention() async throws {
         let provider = RecordingProvider(callTime: .milliseconds(200))
         // Generous, so that a loaded CI machine cannot end the gathering before the third activity arrives.
-        let sessions = ProviderSessions(contendedGather: .seconds(3))
+        let sessions = ProviderSessions(contendedGather: .seconds(10))
         let budget = sessions.budget(for: "int_1", provider: provider)
         let connection = ProviderConnection(integrationID: "int_1", credentials: [:], settings: [:], budget: budget)
 

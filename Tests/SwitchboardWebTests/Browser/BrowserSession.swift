@@ -12,7 +12,8 @@ extension WebDriver {
     /// Signs in with a one-time link: open it, press Continue.
     func signIn(link: String) async throws {
         try await open(link)
-        try await click("button[type=submit]")
+        // The link page's own button, which names where it leads.
+        try await click(try await find("button[type=submit]", containing: "Continue to"))
         // The first browser test starts with every other suite: the whole run's busiest minute.
         try await waitForURL(containing: "/settings/integrations", timeout: .seconds(60))
     }

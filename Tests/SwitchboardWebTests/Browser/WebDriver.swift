@@ -245,7 +245,10 @@ final class WebDriver: Sendable {
     func waitForURL(containing part: String, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while try await !currentURL().contains(part) {
-            guard ContinuousClock.now < deadline else { throw Failure(description: "the address stayed \(try await currentURL()), not …\(part)…") }
+            guard ContinuousClock.now < deadline else {
+                let page = (try? await run("return document.readyState + ' | ' + document.documentElement.outerHTML").stringValue) ?? ""
+                throw Failure(description: "the address stayed \(try await currentURL()), not …\(part)…; the page: \(page.prefix(1500))")
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
     }
