@@ -23,7 +23,9 @@ struct DemoServer: Sendable {
     /// Starts the demo on free ports, runs `body`, and stops it.
     static func with<R: Sendable>(_ body: (DemoServer) async throws -> R) async throws -> R {
         let (port, receiver, emulators) = (TestPorts.unused(), TestPorts.unused(), TestPorts.unused())
-        let log = FileManager.default.temporaryDirectory.appending(path: "switchboard-demo-\(port).log").path
+        // A log of its own: output is appended, and a log left by an earlier run on the same port held an older demo's
+        // sign-in link, which the banner match below found first (a link page saying "not valid", ~1 run in 6).
+        let log = FileManager.default.temporaryDirectory.appending(path: "switchboard-demo-\(port)-\(UUID().uuidString.prefix(8)).log").path
         let process = try BackgroundProcess(
             [
                 try SwitchboardBinary.path(), "demo", "--port", "\(port)", "--receiver-port", "\(receiver)", "--emulator-ports", "\(emulators)",
